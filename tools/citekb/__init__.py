@@ -1,0 +1,5 @@
+"""citekb: check, render and publish citation-backed Markdown knowledge bases."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
