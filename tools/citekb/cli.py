@@ -1,11 +1,139 @@
-"""The ``citekb`` command line: a thin layer that reads files, calls the core and prints."""
+"""The ``citekb`` command line: a thin layer that reads files, calls the core and prints.
+
+Exit codes: 0 clean, 1 findings (errors, or anything under ``--strict``), 2 usage or config error.
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from citekb.project import Project
+
+FORMATS = ("text", "json", "github", "sarif")
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default="current folder",
+    help="The knowledge base: the folder with mkdocs.yml.",
+)
+
+
+def _project(root: Path, only: set[str] | None = None) -> Project:
+    """Load the project, turning configuration errors into exit code 2."""
+    from citekb.config import ConfigError
+    from citekb.project import load_project
+
+    try:
+        return load_project(root, only=only)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="citekb")
 def main() -> None:
     """Check, render and publish a citation-backed Markdown knowledge base."""
+
+
+@main.command()
+@root_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
+def check(root: Path, fmt: str, strict: bool, color: bool | None) -> None:
+    """Check citations, the bibliography and pages; report every problem."""
+    from citekb.checks import run_checks
+    from citekb.diagnostics import Severity
+    from citekb.report import render
+
+    project = _project(root)
+    found = run_checks(project)
+    colour = sys.stdout.isatty() if color is None else color
+    click.echo(render(fmt, found, files=len(project.texts), colour=colour), nl=False)
+    failed = any(d.severity is Severity.ERROR for d in found) or (strict and bool(found))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@root_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def citations(paths: tuple[Path, ...], root: Path, fmt: str) -> None:
+    """List every citation found in PATHS (default: all pages)."""
+    import json
+
+    base = root.resolve()
+    only = {_shown(p, base) for p in paths} if paths else None
+    project = _project(root, only)
+    rows = [
+        {
+            "path": c.path,
+            "line": c.line,
+            "column": c.column,
+            "key": c.key,
+            "mode": c.mode.value,
+            "prefix": c.prefix,
+            "locator": c.locator,
+            "suffix": c.suffix,
+        }
+        for page in project.pages
+        for c in page.citations
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"citations": rows}, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        extra = " ".join(str(row[k]) for k in ("prefix", "locator", "suffix") if row[k])
+        click.echo(f"{row['path']}:{row['line']}:{row['column']}: @{row['key']} ({row['mode']}) {extra}".rstrip())
+
+
+def _shown(path: Path, base: Path) -> str:
+    full = path if path.is_absolute() else Path.cwd() / path
+    try:
+        return full.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@main.command()
+@click.argument("keys", nargs=-1)
+@root_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def refs(keys: tuple[str, ...], root: Path, fmt: str) -> None:
+    """List library entries (default: all) with the places that cite each."""
+    import json
+
+    project = _project(root)
+    cited: dict[str, list[str]] = {}
+    for page in project.pages:
+        for c in page.citations:
+            cited.setdefault(c.key, []).append(f"{c.path}:{c.line}:{c.column}")
+    unknown = [k for k in keys if k not in project.library]
+    if unknown:
+        raise click.UsageError(f"not in the library: {', '.join(unknown)}")
+    entries = [project.library.by_key[k] for k in keys] if keys else list(project.library.by_key.values())
+    rows = [
+        {
+            "key": e.key,
+            "type": e.type,
+            "path": e.path,
+            "line": e.line,
+            "title": e.get("title"),
+            "cited_by": cited.get(e.key, []),
+        }
+        for e in entries
+    ]
+    if fmt == "json":
+        click.echo(json.dumps({"entries": rows}, indent=2, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['key']}  ({row['path']}:{row['line']})  {row['title']}")
+        for place in row["cited_by"] or ["(never cited)"]:
+            click.echo(f"    {place}")

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+
+from citekb.config import Config, ConfigError, parse_config
+
+MATERIAL = """\
+site_name: KB
+site_url: https://kb.example.org/
+docs_dir: pages
+markdown_extensions:
+  - pymdownx.emoji:
+      emoji_index: !!python/name:material.extensions.emoji.twemoji
+      emoji_generator: !!python/name:material.extensions.emoji.to_svg
+  - pymdownx.superfences:
+      custom_fences:
+        - name: mermaid
+          format: !!python/name:pymdownx.superfences.fence_code_format
+extra:
+  analytics: !ENV [ANALYTICS, none]
+plugins:
+  - search
+  - citekb:
+      bibliography: [references/*.bib, extra.bib]
+      style: apa
+      ignore: [unused-entry]
+      per_path_ignore: {"docs/drafts/*": [unknown-key]}
+      severity: {unused-entry: error}
+"""
+
+
+def test_reads_a_real_material_config_with_python_tags() -> None:
+    config = parse_config(MATERIAL)
+    assert config.bibliography == ("references/*.bib", "extra.bib")
+    assert config.ignore == ("unused-entry",)
+    assert config.per_path_ignore == {"docs/drafts/*": ("unknown-key",)}
+    assert config.severity == {"unused-entry": "error"}
+    assert config.docs_dir == "pages"
+    assert config.site_url == "https://kb.example.org/"
+
+
+@pytest.mark.parametrize(
+    "plugins",
+    ["plugins: [citekb]", "plugins:\n  - citekb", "plugins:\n  citekb: {}", "site_name: x"],
+)
+def test_defaults_when_the_entry_has_no_options(plugins: str) -> None:
+    config = parse_config(plugins)
+    assert config == Config(site_name=config.site_name)
+    assert config.bibliography == ("references/*.bib",)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("bibliografy: [a.bib]", "unknown option 'bibliografy' (did you mean 'bibliography'?)"),
+        ("ignore: 3", "plugins.citekb.ignore must be a list of strings, not int"),
+        ("style: [apa]", "plugins.citekb.style must be a string, not a list"),
+        ("ignore: [unused-entri]", "unknown diagnostic code 'unused-entri' (did you mean 'unused-entry'?)"),
+        ("per_path_ignore: [a]", "must map path globs to lists of codes"),
+        ("severity: {unknown-key: fatal}", "severity.unknown-key must be error or warning"),
+    ],
+)
+def test_bad_options_are_config_errors_with_a_clear_message(options: str, message: str) -> None:
+    text = "plugins:\n  - citekb:\n      " + options + "\n"
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert message in str(info.value)
+    assert str(info.value).startswith("mkdocs.yml: ")
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    with pytest.raises(ConfigError, match=r"mkdocs\.yml:3:1: invalid YAML: .*cannot start any token"):
+        parse_config("site_name: x\nplugins:\n\t- citekb\n")

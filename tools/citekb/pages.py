@@ -1,0 +1,217 @@
+"""Read one Markdown page: front matter, headings with their anchors, links and citations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from citekb.diagnostics import Diagnostic, diagnostic
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+    from citekb.model import Citation
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w.:-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    target: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """A parsed page. ``path`` is as reported (e.g. ``docs/a.md``); ``name`` is docs-relative."""
+
+    path: str
+    name: str
+    text: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    headings: tuple[Heading, ...] = ()
+    links: tuple[Link, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    anchors: frozenset[str] = frozenset()
+
+    @property
+    def title(self) -> str:
+        """The front-matter title, else the first heading, else the file name."""
+        title = self.meta.get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        for heading in self.headings:
+            if heading.level == 1:
+                return heading.text
+        return self.name.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def slugify(text: str, separator: str = "-") -> str:
+    """Python-Markdown's ``toc`` slug: ASCII, lower-case, punctuation dropped."""
+    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(rf"[{separator}\s]+", separator, value)
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """Return the front-matter YAML (or None) and the 1-based line where it starts."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, 0
+    return match.group(1), 2
+
+
+def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Parse and validate front matter against the page schema."""
+    source, first = split_front_matter(text)
+    if source is None:
+        return {}, []
+    try:
+        data = yaml.safe_load(source) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (first + mark.line, mark.column + 1) if mark else (1, 1)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        return {}, [
+            diagnostic("bad-frontmatter", path, line, col, f"front matter is not valid YAML: {problem}",
+                       "fix the YAML between the two `---` lines")
+        ]
+    if not isinstance(data, dict):
+        return {}, [
+            diagnostic("bad-frontmatter", path, first, 1, "front matter must be a mapping of fields",
+                       "write `key: value` lines, e.g. `title: My page`")
+        ]
+    return data, _schema_problems(data, source, first, path)
+
+
+def _field_line(source: str, first: int, key: str) -> int:
+    match = re.search(rf"^{re.escape(key)}\s*:", source, re.M)
+    return first + source.count("\n", 0, match.start()) if match else first
+
+
+def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+
+    def bad(key: str, message: str, hint: str) -> None:
+        out.append(diagnostic("bad-frontmatter", path, _field_line(source, first, key), 1, message, hint))
+
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        bad("title", "front matter needs a `title` string", "add `title: Page title`")
+    if "summary" in data and not isinstance(data["summary"], str):
+        bad("summary", "`summary` must be a string", "write one sentence: `summary: …`")
+    tags = data.get("tags")
+    if "tags" in data and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        bad("tags", "`tags` must be a list of strings", "write `tags: [loneliness, health]`")
+    if "handout" in data and not isinstance(data["handout"], bool):
+        bad("handout", "`handout` must be true or false", "write `handout: true`")
+    if "reviewed" in data and not _is_iso_date(data["reviewed"]):
+        bad("reviewed", f"`reviewed` must be an ISO date, not {data['reviewed']!r}",
+            "write the date as YYYY-MM-DD, e.g. `reviewed: 2026-11-22`")
+    return out
+
+
+def _is_iso_date(value: object) -> bool:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return True
+    if isinstance(value, str):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
+_PARSER: MarkdownIt | None = None
+
+
+def markdown_parser() -> MarkdownIt:
+    """A CommonMark parser with front matter and tables, built once."""
+    global _PARSER
+    if _PARSER is None:
+        from markdown_it import MarkdownIt
+        from mdit_py_plugins.front_matter import front_matter_plugin
+
+        _PARSER = MarkdownIt("commonmark").use(front_matter_plugin).enable("table")
+    return _PARSER
+
+
+def _inline_text(token: Token) -> str:
+    parts = [c.content for c in token.children or () if c.type in {"text", "code_inline"}]
+    return "".join(parts)
+
+
+def outline(text: str) -> tuple[tuple[Heading, ...], tuple[Link, ...]]:
+    """Headings (with toc-style unique anchors) and link targets, located in the source."""
+    lines = text.split("\n")
+    headings: list[Heading] = []
+    links: list[Link] = []
+    used: set[str] = set()
+    tokens = markdown_parser().parse(text)
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or token.map is None:
+            continue
+        if i and tokens[i - 1].type == "heading_open":
+            raw = _inline_text(token)
+            custom = _ATTR_ID.search(token.content)
+            anchor = custom.group(1) if custom else _unique(slugify(_ATTR_ID.sub("", raw)), used)
+            used.add(anchor)
+            level = int(tokens[i - 1].tag[1:])
+            headings.append(Heading(level, _ATTR_ID.sub("", raw).strip(), anchor, token.map[0] + 1))
+        for child in token.children or ():
+            if child.type in {"link_open", "image"}:
+                target = str(child.attrGet("href") or child.attrGet("src") or "")
+                links.append(_locate(target, lines, token.map))
+    return tuple(headings), tuple(links)
+
+
+def _unique(anchor: str, used: set[str]) -> str:
+    if anchor not in used:
+        return anchor
+    n = 1
+    while f"{anchor}_{n}" in used:
+        n += 1
+    return f"{anchor}_{n}"
+
+
+def _locate(target: str, lines: Sequence[str], span: Sequence[int]) -> Link:
+    """Find ``target`` in the block's source lines to give a precise line and column."""
+    for number in range(span[0], min(span[1], len(lines))):
+        col = lines[number].find(target) if target else -1
+        if col >= 0:
+            return Link(target, number + 1, col + 1)
+    return Link(target, span[0] + 1, 1)
+
+
+def parse_page(
+    path: str, name: str, text: str, *, xref_prefixes: Sequence[str] = ("fig", "tbl", "eq", "sec")
+) -> tuple[Page, list[Diagnostic]]:
+    """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
+    from citekb.citations import scan
+
+    meta, problems = parse_front_matter(text, path)
+    headings, links = outline(text)
+    anchors = frozenset(h.anchor for h in headings) | frozenset(_HTML_ID.findall(text))
+    citations = tuple(scan(text, path, xref_prefixes=xref_prefixes))
+    page = Page(path, name, text, meta, headings, links, citations, anchors)
+    return page, problems

@@ -1,0 +1,142 @@
+"""Read a knowledge base from disk (an I/O edge): config, pages, bibliography, evidence."""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from citekb.config import Config, ConfigError, parse_config
+from citekb.diagnostics import Diagnostic, diagnostic
+from citekb.model import Library
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from citekb.pages import Page
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the checks and renderers need, already read and parsed."""
+
+    root: Path
+    config: Config
+    pages: tuple[Page, ...] = ()
+    library: Library = field(default_factory=Library)
+    files: frozenset[str] = frozenset()  # every file under docs_dir, docs-relative
+    texts: Mapping[str, str] = field(default_factory=dict)  # reported path → text
+    evidence: Any = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/mkdocs.yml``; a missing or broken file raises ``ConfigError``."""
+    path = root / "mkdocs.yml"
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    return parse_config(text)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """Read UTF-8 text, or explain why not."""
+    try:
+        return path.read_text(encoding="utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        data = path.read_bytes()
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [diagnostic(
+            "unreadable-file", shown, line, column,
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+            "save the file as UTF-8",
+        )]
+    except OSError as exc:
+        return None, [diagnostic("unreadable-file", shown, 0, 0, f"cannot read: {exc.strerror}",
+                                 "check that the file exists and is readable")]
+
+
+def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand the configured globs, in order, each file once."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for pattern in config.bibliography:
+        matches = sorted(glob.glob(str(root / pattern), recursive=True))
+        if not matches:
+            problems.append(diagnostic(
+                "no-bibliography", "mkdocs.yml", 0, 0, f"bibliography pattern {pattern!r} matches no file",
+                "fix the `bibliography` option of the citekb plugin",
+            ))
+        for match in matches:
+            path = Path(match)
+            if path.is_file() and path not in found:
+                found.append(path)
+    return found, problems
+
+
+def load_project(root: Path, config: Config | None = None, *, only: set[str] | None = None) -> Project:
+    """Read pages, bibliography and evidence under ``root``; problems become diagnostics.
+
+    ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``).
+    """
+    from citekb.bibtex import load_library
+    from citekb.pages import parse_page
+
+    root = root.resolve()
+    config = config or load_config(root)
+    problems: list[Diagnostic] = []
+    texts: dict[str, str] = {}
+
+    docs = root / config.docs_dir
+    files: set[str] = set()
+    pages: list[Page] = []
+    for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
+        if not path.is_file():
+            continue
+        name = path.relative_to(docs).as_posix()
+        files.add(name)
+        shown = _relative(path, root)
+        if path.suffix.lower() != ".md" or (only is not None and shown not in only):
+            continue
+        text, trouble = read_text(path, shown)
+        problems.extend(trouble)
+        if text is None:
+            continue
+        texts[shown] = text
+        page, trouble = parse_page(shown, name, text, xref_prefixes=config.xref_prefixes)
+        pages.append(page)
+        problems.extend(trouble)
+
+    bibs, trouble = bibliography_files(root, config)
+    problems.extend(trouble)
+    raw = [(_relative(p, root), p.read_bytes()) for p in bibs]
+    library, trouble = load_library(raw)
+    problems.extend(trouble)
+    for shown, data in raw:
+        if b"citekb:" in data:
+            texts[shown] = data.decode("utf-8", "replace")
+
+    evidence = None
+    if config.evidence and (root / config.evidence).is_file():
+        from citekb.evidence import parse_evidence
+
+        shown = config.evidence
+        text, trouble = read_text(root / config.evidence, shown)
+        problems.extend(trouble)
+        if text is not None:
+            evidence, trouble = parse_evidence(text, shown)
+            problems.extend(trouble)
+
+    return Project(root, config, tuple(pages), library, frozenset(files), texts, evidence, tuple(problems))
