@@ -91,38 +91,56 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
         options = (need,) if isinstance(need, str) else need
         if not any(o in fields for o in options):
             names = " or ".join(f"`{o}`" for o in options)
-            out.append(diagnostic(
-                "missing-field", *_at(entry),
-                f"@{entry.type}{{{entry.key}}} has no {names}",
-                f"add {names}, or use an entry type that fits the source",
-            ))
+            out.append(
+                diagnostic(
+                    "missing-field",
+                    *_at(entry),
+                    f"@{entry.type}{{{entry.key}}} has no {names}",
+                    f"add {names}, or use an entry type that fits the source",
+                )
+            )
     if doi := fields.get("doi"):
         if not _DOI.match(normalize_doi(doi)):
-            out.append(diagnostic(
-                "invalid-doi", *_at(entry, "doi"), f"{entry.key}: {doi!r} is not a DOI",
-                "a DOI looks like 10.1371/journal.pmed.1000316; drop any other text",
-            ))
+            out.append(
+                diagnostic(
+                    "invalid-doi",
+                    *_at(entry, "doi"),
+                    f"{entry.key}: {doi!r} is not a DOI",
+                    "a DOI looks like 10.1371/journal.pmed.1000316; drop any other text",
+                )
+            )
     if isbn := fields.get("isbn"):
         for part in re.split(r"[,;]|\s{2,}|\s(?=\d{3}-)", isbn):
             if part.strip() and not isbn_valid(isbn_digits(part)):
-                out.append(diagnostic(
-                    "invalid-isbn", *_at(entry, "isbn"),
-                    f"{entry.key}: ISBN {part.strip()!r} fails its checksum or length",
-                    "copy the ISBN-10 or ISBN-13 again from the book's copyright page",
-                ))
+                out.append(
+                    diagnostic(
+                        "invalid-isbn",
+                        *_at(entry, "isbn"),
+                        f"{entry.key}: ISBN {part.strip()!r} fails its checksum or length",
+                        "copy the ISBN-10 or ISBN-13 again from the book's copyright page",
+                    )
+                )
     if url := fields.get("url"):
         if not _URL.match(url.strip()):
-            out.append(diagnostic(
-                "invalid-url", *_at(entry, "url"), f"{entry.key}: {url!r} is not an http(s) URL",
-                "use an absolute https:// address; other schemes are never linked",
-            ))
+            out.append(
+                diagnostic(
+                    "invalid-url",
+                    *_at(entry, "url"),
+                    f"{entry.key}: {url!r} is not an http(s) URL",
+                    "use an absolute https:// address; other schemes are never linked",
+                )
+            )
     if (year := fields.get("year")) is not None:
         bare = year.strip().strip("{}")
         if not _YEAR.match(bare) and bare.lower() not in {"in press", "forthcoming", "n.d."}:
-            out.append(diagnostic(
-                "invalid-year", *_at(entry, "year"), f"{entry.key}: year {year!r} is not a year",
-                "write four digits, e.g. year = {2015}, or `in press`",
-            ))
+            out.append(
+                diagnostic(
+                    "invalid-year",
+                    *_at(entry, "year"),
+                    f"{entry.key}: year {year!r} is not a year",
+                    "write four digits, e.g. year = {2015}, or `in press`",
+                )
+            )
     return out
 
 
@@ -133,22 +151,30 @@ def check_library(library: Library) -> list[Diagnostic]:
     works: dict[str, Entry] = {}
     for entry in library:
         if (seen := first.get(entry.key)) is not None:
-            out.append(diagnostic(
-                "duplicate-key", entry.path, entry.line, 1,
-                f"key {entry.key!r} is defined twice: here and at {seen.path}:{seen.line}",
-                "rename one of the two entries, or delete the copy",
-            ))
+            out.append(
+                diagnostic(
+                    "duplicate-key",
+                    entry.path,
+                    entry.line,
+                    1,
+                    f"key {entry.key!r} is defined twice: here and at {seen.path}:{seen.line}",
+                    "rename one of the two entries, or delete the copy",
+                )
+            )
             continue
         first[entry.key] = entry
         out.extend(check_entry(entry))
         for kind, ident in _identifiers(entry):
             other = works.setdefault(f"{kind}:{ident}", entry)
             if other is not entry:
-                out.append(diagnostic(
-                    "duplicate-work", *_at(entry, kind),
-                    f"{entry.key} and {other.key} ({other.path}:{other.line}) share {kind.upper()} {ident}",
-                    f"keep one entry and cite {other.key!r} everywhere",
-                ))
+                out.append(
+                    diagnostic(
+                        "duplicate-work",
+                        *_at(entry, kind),
+                        f"{entry.key} and {other.key} ({other.path}:{other.line}) share {kind.upper()} {ident}",
+                        f"keep one entry and cite {other.key!r} everywhere",
+                    )
+                )
     return out
 
 
@@ -171,19 +197,33 @@ def check_citations(citations: Sequence[Citation], library: Library) -> list[Dia
         if citation.key in library:
             continue
         close = difflib.get_close_matches(citation.key, keys, n=3, cutoff=0.6)
-        hint = ("did you mean " + ", ".join(f"@{k}" for k in close) + "?") if close else (
-            "add the entry to the bibliography, or fix the key"
+        hint = (
+            ("did you mean " + ", ".join(f"@{k}" for k in close) + "?")
+            if close
+            else ("add the entry to the bibliography, or fix the key")
         )
-        out.append(diagnostic(
-            "unknown-key", citation.path, citation.line, citation.column,
-            f"@{citation.key} is not in the library", hint,
-        ))
+        out.append(
+            diagnostic(
+                "unknown-key",
+                citation.path,
+                citation.line,
+                citation.column,
+                f"@{citation.key} is not in the library",
+                hint,
+            )
+        )
     for key, entry in library.by_key.items():
         if key not in cited:
-            out.append(diagnostic(
-                "unused-entry", entry.path, entry.line, 1, f"{key} is never cited",
-                "cite it from a page, or remove it from the library",
-            ))
+            out.append(
+                diagnostic(
+                    "unused-entry",
+                    entry.path,
+                    entry.line,
+                    1,
+                    f"{key} is never cited",
+                    "cite it from a page, or remove it from the library",
+                )
+            )
     return out
 
 
@@ -206,18 +246,30 @@ def check_links(pages: Sequence[Page], files: Iterable[str]) -> list[Diagnostic]
             else:
                 resolved = page.name
             if resolved not in known:
-                out.append(diagnostic(
-                    "broken-link", page.path, link.line, link.column,
-                    f"link target {path!r} does not exist", "fix the relative path to the page or file",
-                ))
+                out.append(
+                    diagnostic(
+                        "broken-link",
+                        page.path,
+                        link.line,
+                        link.column,
+                        f"link target {path!r} does not exist",
+                        "fix the relative path to the page or file",
+                    )
+                )
                 continue
             if anchor and (dest := by_name.get(resolved)) and not _has_anchor(dest, anchor):
                 choices = difflib.get_close_matches(anchor, sorted(dest.anchors), n=1)
                 hint = f"did you mean #{choices[0]}?" if choices else "link to an existing heading"
-                out.append(diagnostic(
-                    "broken-link", page.path, link.line, link.column,
-                    f"{resolved} has no heading with anchor #{anchor}", hint,
-                ))
+                out.append(
+                    diagnostic(
+                        "broken-link",
+                        page.path,
+                        link.line,
+                        link.column,
+                        f"{resolved} has no heading with anchor #{anchor}",
+                        hint,
+                    )
+                )
     return out
 
 

@@ -46,7 +46,9 @@ def main() -> None:
 @root_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: on a terminal).")
+@click.option(
+    "--color/--no-color", default=None, help="Colour text output (default: on a terminal)."
+)
 def check(root: Path, fmt: str, strict: bool, color: bool | None) -> None:
     """Check citations, the bibliography and pages; report every problem."""
     from citekb.checks import run_checks
@@ -64,7 +66,9 @@ def check(root: Path, fmt: str, strict: bool, color: bool | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @root_option
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 def citations(paths: tuple[Path, ...], root: Path, fmt: str) -> None:
     """List every citation found in PATHS (default: all pages)."""
     import json
@@ -91,7 +95,9 @@ def citations(paths: tuple[Path, ...], root: Path, fmt: str) -> None:
         return
     for row in rows:
         extra = " ".join(str(row[k]) for k in ("prefix", "locator", "suffix") if row[k])
-        click.echo(f"{row['path']}:{row['line']}:{row['column']}: @{row['key']} ({row['mode']}) {extra}".rstrip())
+        click.echo(
+            f"{row['path']}:{row['line']}:{row['column']}: @{row['key']} ({row['mode']}) {extra}".rstrip()
+        )
 
 
 def _shown(path: Path, base: Path) -> str:
@@ -105,7 +111,9 @@ def _shown(path: Path, base: Path) -> str:
 @main.command()
 @click.argument("keys", nargs=-1)
 @root_option
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 def refs(keys: tuple[str, ...], root: Path, fmt: str) -> None:
     """List library entries (default: all) with the places that cite each."""
     import json
@@ -118,7 +126,9 @@ def refs(keys: tuple[str, ...], root: Path, fmt: str) -> None:
     unknown = [k for k in keys if k not in project.library]
     if unknown:
         raise click.UsageError(f"not in the library: {', '.join(unknown)}")
-    entries = [project.library.by_key[k] for k in keys] if keys else list(project.library.by_key.values())
+    entries = (
+        [project.library.by_key[k] for k in keys] if keys else list(project.library.by_key.values())
+    )
     rows = [
         {
             "key": e.key,
@@ -137,3 +147,66 @@ def refs(keys: tuple[str, ...], root: Path, fmt: str) -> None:
         click.echo(f"{row['key']}  ({row['path']}:{row['line']})  {row['title']}")
         for place in row["cited_by"] or ["(never cited)"]:
             click.echo(f"    {place}")
+
+
+from citekb.cli_edit import COMMANDS as _EDIT_COMMANDS  # noqa: E402 - registered after main exists
+
+for _command in _EDIT_COMMANDS:
+    main.add_command(_command)
+
+
+def _mkdocs_env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # hide Material's end-of-life banner
+
+
+@main.command()
+@root_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder.  [default: site/ in the root]",
+)
+def build(root: Path, site_dir: Path | None) -> None:
+    """Run the check, then build the site with MkDocs in strict mode."""
+    import subprocess
+
+    from citekb.checks import run_checks
+    from citekb.report import render
+    from citekb.site import mkdocs_command
+
+    project = _project(root)
+    found = run_checks(project)
+    if found:  # the strict build would fail on any of them, so stop before building
+        click.echo(render("text", found, files=len(project.texts)), nl=False, err=True)
+        sys.exit(1)
+    out = site_dir or project.root / "site"
+    command = mkdocs_command(project.root, "build", "--strict", "--site-dir", str(out))
+    sys.exit(1 if subprocess.run(command, check=False, env=_mkdocs_env()).returncode else 0)
+
+
+@main.command()
+@root_option
+@click.option(
+    "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
+)
+def serve(root: Path, dev_addr: str) -> None:
+    """Serve the site with live reload, also on changes under references/."""
+    import subprocess
+
+    from citekb.site import mkdocs_command
+
+    project_root = root.resolve()
+    if not (project_root / "mkdocs.yml").is_file():
+        raise click.UsageError(f"no mkdocs.yml in {project_root}")
+    command = mkdocs_command(project_root, "serve", "--dev-addr", dev_addr, "--livereload")
+    try:
+        sys.exit(subprocess.run(command, check=False, env=_mkdocs_env()).returncode and 1)
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

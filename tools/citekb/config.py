@@ -39,8 +39,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("ignore", "list[str]", (), "Diagnostic codes silenced everywhere."),
     Option("per_path_ignore", "dict[str,list]", {}, "Glob of paths → codes silenced there."),
     Option("severity", "dict[str,str]", {}, "Code → `error` or `warning`, overriding defaults."),
+    Option("xref_prefixes", "list[str]", ("fig", "tbl", "eq", "sec"), "Cross-reference prefixes."),
     Option(
-        "xref_prefixes", "list[str]", ("fig", "tbl", "eq", "sec"), "Cross-reference prefixes."
+        "cache_dir",
+        "str?",
+        ".citekb-cache",
+        "Folder for formatted references (site build); null turns the cache off.",
+    ),
+    Option(
+        "bibliography_page",
+        "str?",
+        "bibliography.md",
+        "Page (docs-relative) listing every cited work; generated when missing; null: none.",
     ),
 )
 
@@ -56,6 +66,8 @@ class Config:
     per_path_ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     severity: Mapping[str, str] = field(default_factory=dict)
     xref_prefixes: tuple[str, ...] = ("fig", "tbl", "eq", "sec")
+    cache_dir: str | None = ".citekb-cache"
+    bibliography_page: str | None = "bibliography.md"
     docs_dir: str = "docs"
     site_name: str = ""
     site_url: str = ""
@@ -165,7 +177,9 @@ def _check_codes(options: Mapping[str, Any], known: Callable[[str], bool]) -> No
     named.extend(dict(options.get("severity", {})))
     for code in named:
         if not known(code):
-            raise ConfigError(f"plugins.citekb: unknown diagnostic code {code!r}{_did_you_mean(code)}")
+            raise ConfigError(
+                f"plugins.citekb: unknown diagnostic code {code!r}{_did_you_mean(code)}"
+            )
     for code, level in dict(options.get("severity", {})).items():
         if level not in {"error", "warning"}:
             raise ConfigError(f"plugins.citekb.severity.{code} must be error or warning")
@@ -187,7 +201,9 @@ def parse_options(options: Mapping[str, Any], **site: str) -> Config:
     for name, value in options.items():
         option = by_name.get(str(name))
         if option is None:
-            raise ConfigError(f"plugins.citekb: unknown option {name!r}{_did_you_mean(str(name), by_name)}")
+            raise ConfigError(
+                f"plugins.citekb: unknown option {name!r}{_did_you_mean(str(name), by_name)}"
+            )
         values[option.name] = _check_kind(option, value)
     from citekb.diagnostics import CODES
 
@@ -215,4 +231,3 @@ def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
 
 def _str(value: Any, default: str) -> str:
     return value if isinstance(value, str) else default
-

@@ -49,6 +49,12 @@ CODES: dict[str, Code] = _codes(
     ("bad-frontmatter", E, "Front matter does not parse or breaks the page schema."),
     ("broken-link", E, "A relative link points to a missing page or heading."),
     ("unreadable-file", E, "A file could not be read."),
+    # evidence and statistics
+    ("bad-evidence", E, "The evidence YAML does not parse or breaks the evidence schema."),
+    ("unsourced-statistic", E, "A prose sentence states a statistic and cites nothing."),
+    ("statistic-mismatch", E, "A statistic matches no figure recorded for its cited sources."),
+    ("unverified-source", W, "A cited source's evidence record is marked unverified."),
+    ("missing-evidence", W, "A cited entry has no evidence record."),
 )
 
 

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
     from citekb.model import Citation
 
-_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_MATTER = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
+)
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w.:-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 
@@ -92,13 +94,25 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
         line, col = (first + mark.line, mark.column + 1) if mark else (1, 1)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         return {}, [
-            diagnostic("bad-frontmatter", path, line, col, f"front matter is not valid YAML: {problem}",
-                       "fix the YAML between the two `---` lines")
+            diagnostic(
+                "bad-frontmatter",
+                path,
+                line,
+                col,
+                f"front matter is not valid YAML: {problem}",
+                "fix the YAML between the two `---` lines",
+            )
         ]
     if not isinstance(data, dict):
         return {}, [
-            diagnostic("bad-frontmatter", path, first, 1, "front matter must be a mapping of fields",
-                       "write `key: value` lines, e.g. `title: My page`")
+            diagnostic(
+                "bad-frontmatter",
+                path,
+                first,
+                1,
+                "front matter must be a mapping of fields",
+                "write `key: value` lines, e.g. `title: My page`",
+            )
         ]
     return data, _schema_problems(data, source, first, path)
 
@@ -112,7 +126,9 @@ def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -
     out: list[Diagnostic] = []
 
     def bad(key: str, message: str, hint: str) -> None:
-        out.append(diagnostic("bad-frontmatter", path, _field_line(source, first, key), 1, message, hint))
+        out.append(
+            diagnostic("bad-frontmatter", path, _field_line(source, first, key), 1, message, hint)
+        )
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -125,8 +141,11 @@ def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -
     if "handout" in data and not isinstance(data["handout"], bool):
         bad("handout", "`handout` must be true or false", "write `handout: true`")
     if "reviewed" in data and not _is_iso_date(data["reviewed"]):
-        bad("reviewed", f"`reviewed` must be an ISO date, not {data['reviewed']!r}",
-            "write the date as YYYY-MM-DD, e.g. `reviewed: 2026-11-22`")
+        bad(
+            "reviewed",
+            f"`reviewed` must be an ISO date, not {data['reviewed']!r}",
+            "write the date as YYYY-MM-DD, e.g. `reviewed: 2026-11-22`",
+        )
     return out
 
 

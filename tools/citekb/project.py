@@ -37,7 +37,9 @@ def load_config(root: Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError(f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base") from None
+        raise ConfigError(
+            f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base"
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
     return parse_config(text)
@@ -58,14 +60,27 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
         data = path.read_bytes()
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [diagnostic(
-            "unreadable-file", shown, line, column,
-            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
-            "save the file as UTF-8",
-        )]
+        return None, [
+            diagnostic(
+                "unreadable-file",
+                shown,
+                line,
+                column,
+                f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+                "save the file as UTF-8",
+            )
+        ]
     except OSError as exc:
-        return None, [diagnostic("unreadable-file", shown, 0, 0, f"cannot read: {exc.strerror}",
-                                 "check that the file exists and is readable")]
+        return None, [
+            diagnostic(
+                "unreadable-file",
+                shown,
+                0,
+                0,
+                f"cannot read: {exc.strerror}",
+                "check that the file exists and is readable",
+            )
+        ]
 
 
 def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Diagnostic]]:
@@ -75,10 +90,16 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     for pattern in config.bibliography:
         matches = sorted(glob.glob(str(root / pattern), recursive=True))
         if not matches:
-            problems.append(diagnostic(
-                "no-bibliography", "mkdocs.yml", 0, 0, f"bibliography pattern {pattern!r} matches no file",
-                "fix the `bibliography` option of the citekb plugin",
-            ))
+            problems.append(
+                diagnostic(
+                    "no-bibliography",
+                    "mkdocs.yml",
+                    0,
+                    0,
+                    f"bibliography pattern {pattern!r} matches no file",
+                    "fix the `bibliography` option of the citekb plugin",
+                )
+            )
         for match in matches:
             path = Path(match)
             if path.is_file() and path not in found:
@@ -86,7 +107,9 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     return found, problems
 
 
-def load_project(root: Path, config: Config | None = None, *, only: set[str] | None = None) -> Project:
+def load_project(
+    root: Path, config: Config | None = None, *, only: set[str] | None = None
+) -> Project:
     """Read pages, bibliography and evidence under ``root``; problems become diagnostics.
 
     ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``).
@@ -139,4 +162,6 @@ def load_project(root: Path, config: Config | None = None, *, only: set[str] | N
             evidence, trouble = parse_evidence(text, shown)
             problems.extend(trouble)
 
-    return Project(root, config, tuple(pages), library, frozenset(files), texts, evidence, tuple(problems))
+    return Project(
+        root, config, tuple(pages), library, frozenset(files), texts, evidence, tuple(problems)
+    )

@@ -48,7 +48,9 @@ def render_text(diagnostics: Sequence[Diagnostic], *, files: int = 0, colour: bo
     s = summary(diagnostics, files)
     checked = f" in {_plural(files, 'file')}" if files else ""
     if diagnostics:
-        lines.append(f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}{checked}")
+        lines.append(
+            f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}{checked}"
+        )
     else:
         lines.append(f"no problems found{checked}")
     return "\n".join(lines) + "\n"
@@ -67,7 +69,9 @@ def render_json(diagnostics: Sequence[Diagnostic], *, files: int = 0) -> str:
         }
         for d in diagnostics
     ]
-    return json.dumps({"diagnostics": rows, "summary": summary(diagnostics, files)}, indent=2) + "\n"
+    return (
+        json.dumps({"diagnostics": rows, "summary": summary(diagnostics, files)}, indent=2) + "\n"
+    )
 
 
 def _escape_data(text: str) -> str:
@@ -137,7 +141,9 @@ def render_sarif(diagnostics: Sequence[Diagnostic], **_: object) -> str:
     return json.dumps(log, indent=2) + "\n"
 
 
-def render(fmt: str, diagnostics: Sequence[Diagnostic], *, files: int = 0, colour: bool = False) -> str:
+def render(
+    fmt: str, diagnostics: Sequence[Diagnostic], *, files: int = 0, colour: bool = False
+) -> str:
     if fmt == "text":
         return render_text(diagnostics, files=files, colour=colour)
     if fmt == "json":

@@ -1,0 +1,35 @@
+# Two commands set up a fresh machine:  `make build`  and  `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test lint check serve system-deps
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	bash .ci/system-deps
+
+## Build the site and the PDF handouts into site/.
+build: system-deps $(STAMP)
+	$(BIN)/citekb build
+
+## Run the whole test suite.
+test: system-deps $(STAMP)
+	$(BIN)/python -m pytest
+
+## ruff and mypy.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+check: $(STAMP)
+	$(BIN)/citekb check
+
+serve: $(STAMP)
+	$(BIN)/citekb serve

@@ -1,0 +1,105 @@
+"""How `citekb check` scales: a synthetic knowledge base, timed against bare bibtexparser.
+
+Generates 2,000 pages with 10 citations each and a 20,000-entry bib with about 1% defects
+(unknown keys, missing fields, bad DOIs), then prints:
+- the wall time of `citekb check` (a fresh process, as a user runs it);
+- its ratio to a bare `bibtexparser.parse_file` of the same bib in a fresh process (goal <= 1.5);
+- the growth from a quarter to the full size (goal: linear, ratio about 4);
+- the wall time of `citekb --help` (goal <= 0.2 s).
+
+Usage: python benchmarks/check_scale.py [--pages 2000] [--entries 20000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = "social connection loneliness health support attachment secure base help need".split()
+
+
+def make_kb(root: Path, pages: int, entries: int, seed: int = 7) -> None:
+    """Write mkdocs.yml, docs/*.md and references/library.bib under ``root``."""
+    rng = random.Random(seed)
+    (root / "docs").mkdir(parents=True)
+    (root / "references").mkdir()
+    (root / "mkdocs.yml").write_text(
+        "site_name: Bench\nplugins:\n  - citekb:\n      bibliography: [references/*.bib]\n"
+        "      ignore: [unused-entry]\n",
+        encoding="utf-8",
+    )
+    bib = []
+    for i in range(entries):
+        defect = i % 100 == 0
+        doi = "10.9999/bad doi" if i % 100 == 50 else f"10.5555/bench.{i}"
+        author = "" if defect else f"  author = {{Author{i}, Ann and Other, Bob}},\n"
+        bib.append(
+            f"@article{{key{i},\n{author}  title = {{A study of {' '.join(rng.sample(WORDS, 4))}}},\n"
+            f"  journal = {{Journal of Benchmarks}},\n  year = {{{1950 + i % 70}}},\n"
+            f"  volume = {{{i % 40}}},\n  pages = {{{i % 300}--{i % 300 + 9}}},\n  doi = {{{doi}}}\n}}\n"
+        )
+    (root / "references" / "library.bib").write_text("\n".join(bib), encoding="utf-8")
+    for p in range(pages):
+        lines = [f"---\ntitle: Page {p}\n---\n", f"# Page {p}\n"]
+        for c in range(10):
+            key = f"missing{p}" if (p * 10 + c) % 100 == 3 else f"key{rng.randrange(entries)}"
+            lines.append(
+                f"People who {' '.join(rng.sample(WORDS, 5))} do better [@{key}, p. {c + 1}].\n"
+            )
+        lines.append("\n```python\nprint('@notacitation')\n```\n")
+        (root / "docs" / f"page{p}.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def wall(cmd: list[str], cwd: Path, repeat: int) -> float:
+    """Median wall time of ``cmd`` in a fresh process."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(pages: int, entries: int, repeat: int) -> tuple[float, float]:
+    root = Path(tempfile.mkdtemp(prefix="citekb-bench-"))
+    try:
+        make_kb(root, pages, entries)
+        check = wall([sys.executable, "-m", "citekb.cli", "check"], root, repeat)
+        bare = wall(
+            [sys.executable, "-c", "import bibtexparser; bibtexparser.parse_file('references/library.bib')"],
+            root,
+            repeat,
+        )
+        return check, bare
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--entries", type=int, default=20000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    help_time = wall([sys.executable, "-m", "citekb.cli", "--help"], Path.cwd(), 5)
+    quarter, quarter_bare = measure(args.pages // 4, args.entries // 4, args.repeat)
+    full, bare = measure(args.pages, args.entries, args.repeat)
+    print(f"size: {args.pages} pages x 10 citations, {args.entries} entries")
+    print(f"citekb --help:                 {help_time:6.2f} s   (goal <= 0.20 s)")
+    print(f"citekb check (full):           {full:6.2f} s   (goal <= 2 s)")
+    print(f"bibtexparser.parse_file:       {bare:6.2f} s")
+    print(f"ratio check / bare parse:      {full / bare:6.2f}     (goal <= 1.5)")
+    print(f"citekb check (quarter):        {quarter:6.2f} s   (bare {quarter_bare:.2f} s)")
+    print(f"growth quarter -> full:        {full / quarter:6.2f}x    (linear = 4x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,297 @@
+"""Commands that write files: ``fmt``, ``export``, ``new page`` and ``add`` (thin click layer).
+
+Exit codes as everywhere: 0 clean, 1 findings (or, with ``--check``, a file that would change),
+2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from citekb.export import FORMATS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from citekb.config import Config
+    from citekb.diagnostics import Diagnostic
+
+_root = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(),
+    show_default="current folder",
+    help="The knowledge base: the folder with mkdocs.yml.",
+)
+
+
+def _config(root: Path) -> Config:
+    """The project's config; without a mkdocs.yml, the defaults (bibliography references/*.bib)."""
+    from citekb.config import Config, ConfigError
+    from citekb.project import load_config
+
+    if not (root / "mkdocs.yml").is_file():
+        return Config()
+    try:
+        return load_config(root)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _report(found: Sequence[Diagnostic], files: int = 0) -> None:
+    from citekb.report import render_text
+
+    click.echo(render_text(found, files=files), nl=False, err=True)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` via a temporary file in its folder; keep the file's mode."""
+    target = path.resolve()
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # os.replace is atomic within one file system: readers see the old or the new file.
+        tmp.replace(target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _read_utf8(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    from citekb.diagnostics import diagnostic
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [
+            diagnostic(
+                "unreadable-file", shown, 0, 0, f"cannot read: {exc.strerror}", "check the path"
+            )
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [
+            diagnostic(
+                "bib-encoding",
+                shown,
+                line,
+                exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1,
+                f"not UTF-8 (byte 0x{data[exc.start]:02x}); citekb fmt only rewrites UTF-8 files",
+                "save the file as UTF-8",
+            )
+        ]
+
+
+@click.command("fmt")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--check", is_flag=True, help="Write nothing; show a diff and exit 1 if a file would change."
+)
+@click.option(
+    "--field-order",
+    metavar="NAMES",
+    help="Comma-separated field order (default: author, editor, title, … note).",
+)
+@_root
+def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Path) -> None:
+    """Rewrite BibTeX FILES (default: the configured bibliography) in canonical form.
+
+    Lossless: values, @string, @preamble, @comment and text between entries are kept.
+    A file that cannot be parsed completely is reported and left untouched.
+    """
+    from citekb.bibfmt import DEFAULT_ORDER, format_bib
+    from citekb.project import bibliography_files
+
+    order = (
+        [n.strip().lower() for n in field_order.split(",") if n.strip()]
+        if field_order
+        else DEFAULT_ORDER
+    )
+    paths = list(files)
+    found: list[Diagnostic] = []
+    if not paths:
+        paths, missing = bibliography_files(root, _config(root))
+        found += missing
+    changed = 0
+    for path in paths:
+        shown = _shown(path, root) if not files else path.as_posix()
+        text, trouble = _read_utf8(path, shown)
+        found += trouble
+        if text is None:
+            continue
+        new, trouble = format_bib(text, field_order=order, path=shown)
+        found += trouble
+        if new == text:
+            continue
+        changed += 1
+        if check:
+            diff = difflib.unified_diff(
+                text.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                f"a/{shown}",
+                f"b/{shown}",
+            )
+            click.echo("".join(diff), nl=False)
+        else:
+            write_atomic(path, new)
+            click.echo(f"formatted {shown}", err=True)
+    if found:
+        _report(found, files=len(paths))
+    verb = "would reformat" if check else "reformatted"
+    click.echo(f"{verb} {changed} of {len(paths)} file{'s' * (len(paths) != 1)}", err=True)
+    sys.exit(1 if found or (check and changed) else 0)
+
+
+@click.command("export")
+@click.option(
+    "--format", "fmt", type=click.Choice(list(FORMATS)), default="bibtex", show_default=True
+)
+@click.option(
+    "--page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Only the works this page cites, in the order it first cites them.",
+)
+@click.option("--cited-only", is_flag=True, help="Only works cited somewhere on the site.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout."
+)
+@_root
+def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, root: Path) -> None:
+    """Write the library, or the works a page cites, as BibTeX, CSL-JSON or RIS."""
+    from citekb.config import ConfigError
+    from citekb.export import export as render
+    from citekb.project import load_project
+
+    try:
+        project = load_project(root, _config(root))
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    library = project.library
+    if page is not None:
+        wanted = _shown(page if page.is_absolute() else Path.cwd() / page, root)
+        pages = [p for p in project.pages if wanted in (p.path, p.name)]
+        if not pages:
+            raise click.BadParameter(
+                f"{page} is not a page of this knowledge base", param_hint="--page"
+            )
+        keys = [c.key for c in pages[0].citations]
+    elif cited_only:
+        cited = {c.key for p in project.pages for c in p.citations}
+        keys = [k for k in library.by_key if k in cited]
+    else:
+        keys = list(library.by_key)
+    unknown = sorted({k for k in keys if k not in library})
+    if unknown:
+        click.echo(f"not in the library, skipped: {', '.join(unknown)}", err=True)
+    entries = [library.by_key[k] for k in dict.fromkeys(keys) if k in library]
+    text = render(entries, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {len(entries)} entries to {output}", err=True)
+
+
+@click.group("new")
+def new() -> None:
+    """Create new files from templates."""
+
+
+@new.command("page")
+@click.argument("title")
+@click.option("--summary", default="", help="One sentence for the front matter.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for several).")
+@click.option("--folder", default="", help="A sub-folder of the docs folder.")
+@_root
+def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root: Path) -> None:
+    """Scaffold a page titled TITLE at docs/<slug>.md; never overwrites a file."""
+    from citekb.scaffold import page_path, page_text
+
+    if not title.strip():
+        raise click.BadParameter("the title is empty", param_hint="TITLE")
+    shown = page_path(_config(root).docs_dir, title.strip(), folder)
+    path = root / shown
+    text = page_text(title.strip(), reviewed=dt.date.today(), summary=summary, tags=tags)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{shown} already exists; choose another title") from None
+    click.echo(shown)
+
+
+@click.command("add")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The bib file to append to (default: the first bibliography file).",
+)
+@_root
+def add(target: Path | None, root: Path) -> None:
+    """Append BibTeX entries read from stdin to the library, if they pass every check.
+
+    Key clashes, duplicate DOIs or ISBNs, missing fields and syntax errors are reported,
+    and then nothing is written.
+    """
+    from citekb.bibtex import decode
+    from citekb.project import bibliography_files
+    from citekb.scaffold import STDIN, append_bib, check_additions
+
+    text, found = decode(click.get_binary_stream("stdin").read(), STDIN)
+    bibs, _ = bibliography_files(root, _config(root))
+    if target is None:
+        if not bibs:
+            raise click.UsageError("no bibliography file found; name one with --to")
+        target = bibs[0]
+    library = [(_shown(p, root), p.read_bytes()) for p in bibs]
+    if target.exists() and target.resolve() not in {p.resolve() for p in bibs}:
+        library.append((_shown(target, root), target.read_bytes()))
+    entries, addition, trouble = check_additions(library, text)
+    found += trouble
+    if found:
+        _report(found)
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
+    existing: str | None = ""
+    if target.exists():
+        existing, found = _read_utf8(target, _shown(target, root))
+    if existing is None:
+        _report(found)
+        sys.exit(1)
+    write_atomic(target, append_bib(existing, addition))
+    keys = ", ".join(e.key for e in entries)
+    click.echo(f"added {keys} to {_shown(target, root)}")
+
+
+COMMANDS: tuple[click.Command, ...] = (fmt, export, new, add)

@@ -1,0 +1,211 @@
+"""The ``citekb`` MkDocs plugin: a thin adapter around the core and the Markdown extension.
+
+Before any page renders it loads the project once (pages, library, evidence), logs every
+diagnostic as ``path:line: message`` under ``mkdocs.plugins.citekb`` (so ``--strict`` fails),
+formats the cited works and hands them to :class:`~citekb.markdown_ext.CitekbExtension`. It
+also generates the bibliography page, ships the CSS/JS, and watches ``references/`` in serve.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config.base import ValidationError
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File
+
+from citekb.markdown_ext import BIBLIOGRAPHY_MARKER, Backlink, CitekbExtension, SiteData
+from citekb.site import ASSET_URIS, ASSETS, FormatCache, cache_file
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page as MkPage
+
+    from citekb.config import Config
+    from citekb.diagnostics import Diagnostic
+    from citekb.pages import Page
+    from citekb.project import Project
+
+log = logging.getLogger("mkdocs.plugins.citekb")
+
+
+def log_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    """``path:line: message [code]`` at warning or error level."""
+    for d in diagnostics:
+        hint = f" ({d.hint})" if d.hint else ""
+        level = logging.ERROR if d.severity.value == "error" else logging.WARNING
+        log.log(level, "%s:%d: %s [%s]%s", d.path, d.line, d.message, d.code, hint)
+
+
+def section_of(page: Page, line: int) -> str:
+    """The text of the last heading below the page title before ``line``."""
+    section = ""
+    for heading in page.headings:
+        if heading.line > line:
+            break
+        section = heading.text if heading.level > 1 else ""
+    return section
+
+
+def backlinks(
+    pages: Sequence[Page], urls: Mapping[str, str], from_url: str
+) -> dict[str, list[Backlink]]:
+    """Key -> the places citing it, as "Page › Section" links relative to ``from_url``."""
+    from mkdocs.utils import get_relative_url
+
+    from citekb.markdown_ext import citation_anchors
+
+    out: dict[str, list[Backlink]] = {}
+    for page in pages:
+        url = urls.get(page.name)
+        if url is None:
+            continue
+        anchors = citation_anchors(page.citations)
+        href_base = get_relative_url(url, from_url)
+        for citation in sorted(page.citations, key=lambda c: c.offset):
+            section = section_of(page, citation.line)
+            label = f"{page.title} › {section}" if section else page.title
+            out.setdefault(citation.key, []).append(
+                Backlink(label, f"{href_base}#{anchors[citation.offset]}")
+            )
+    return out
+
+
+class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Render citations, per-page references and a bibliography with backlinks."""
+
+    def __init__(self) -> None:
+        self.options: dict[str, Any] = {}
+        self.site = SiteData()
+        self.root = Path()
+        self.settings: Config | None = None
+        self.project: Project | None = None
+        self.cache: FormatCache | None = None
+
+    def load_config(
+        self, options: dict[str, Any], config_file_path: str | None = None
+    ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
+        """Options are validated by citekb's own table, so ``citekb check`` reads the same."""
+        from citekb.config import ConfigError, parse_options
+
+        self.options = dict(options)
+        self.config = dict(options)
+        try:
+            parse_options(self.options)
+        except ConfigError as exc:
+            return [("citekb", ValidationError(str(exc)))], []
+        return [], []
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from citekb.config import parse_options
+
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        docs = Path(config.docs_dir)
+        docs_dir = (
+            docs.relative_to(self.root).as_posix() if docs.is_relative_to(self.root) else str(docs)
+        )
+        self.settings = parse_options(
+            self.options,
+            docs_dir=docs_dir,
+            site_url=config.site_url or "",
+            site_name=config.site_name or "",
+        )
+        self.site = SiteData(xref_prefixes=self.settings.xref_prefixes)
+        config.markdown_extensions.append(CitekbExtension(self.site))  # type: ignore[arg-type]
+        for uri in ASSET_URIS:
+            target = config.extra_javascript if uri.endswith(".js") else config.extra_css
+            if uri not in [str(t) for t in target]:
+                target.append(uri)
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        from citekb.checks import run_checks
+        from citekb.project import load_project
+
+        assert self.settings is not None
+        self.project = load_project(self.root, self.settings)
+        log_diagnostics(run_checks(self.project))
+        for uri in ASSET_URIS:
+            if files.get_file_from_path(uri) is None:
+                content = (ASSETS / PurePosixPath(uri).name).read_bytes()
+                files.append(File.generated(config, uri, content=content))
+        page = self.settings.bibliography_page
+        if page and files.get_file_from_path(page) is None:
+            files.append(
+                File.generated(config, page, content=f"# Bibliography\n\n{BIBLIOGRAPHY_MARKER}\n")
+            )
+        self._format(self.project)
+        self._link(files)
+        return files
+
+    def _format(self, project: Project) -> None:
+        from citekb.style import Engine, StyleError, references_for, style_path
+
+        assert self.settings is not None
+        try:
+            engine = Engine(style_path(self.settings.style, self.root))
+        except StyleError as exc:
+            raise PluginError(f"citekb: {exc}") from None
+        path = cache_file(self.root, self.settings.cache_dir, engine.id)
+        if self.cache is None or self.cache.path != path:
+            self.cache = FormatCache(path)
+        keys = [c.key for p in project.pages for c in p.citations]
+        evidence = _evidence_types(project, keys)
+        self.site.refs = references_for(project.library, keys, engine, self.cache, evidence)
+        for item in self.site.refs.entries.values():
+            if item.error:
+                entry = project.library.get(item.key)
+                where = f"{entry.path}:{entry.line}" if entry else item.key
+                log.warning("%s: citeproc-py could not format %s: %s", where, item.key, item.error)
+
+    def _link(self, files: Files) -> None:
+        assert self.settings is not None and self.project is not None
+        urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        bib = self.settings.bibliography_page
+        bib_url = urls.get(bib, "") if bib else ""
+        self.site.backlinks = backlinks(self.project.pages, urls, bib_url)
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
+        assert self.settings is not None
+        self.site.page = f"{self.settings.docs_dir}/{page.file.src_uri}"
+        return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.cache is not None:
+            self.cache.save()
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        assert self.settings is not None
+        watched = {str(self.root / "references")}
+        for pattern in self.settings.bibliography:
+            watched.add(str((self.root / pattern).parent))
+        if self.settings.evidence:
+            watched.add(str((self.root / self.settings.evidence).parent))
+        for path in sorted(watched):
+            if Path(path).exists():
+                server.watch(path)
+        return server
+
+
+def _evidence_types(project: Project, keys: Sequence[str]) -> dict[str, str]:
+    """Key -> evidence type for cited keys that have a record (empty without evidence)."""
+    evidence = project.evidence
+    if evidence is None or not hasattr(evidence, "type_of"):
+        return {}
+    out: dict[str, str] = {}
+    for key in dict.fromkeys(keys):
+        kind = evidence.type_of(key)
+        if kind:
+            out[key] = str(kind)
+    return out

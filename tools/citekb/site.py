@@ -1,0 +1,71 @@
+"""Site I/O edges: the on-disk cache of formatted references, and MkDocs build/serve calls."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+ASSETS = Path(__file__).parent / "assets"
+#: Where the assets land in the built site (``extra_css``/``extra_javascript`` entries).
+ASSET_URIS = ("assets/citekb/citekb.css", "assets/citekb/citekb.js")
+
+
+class FormatCache(dict[str, Any]):
+    """Formatted references by cache key, loaded from and saved to one JSON file per style."""
+
+    def __init__(self, path: Path | None) -> None:
+        super().__init__()
+        self.path = path
+        self.loaded = 0
+        if path is not None and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}  # a damaged cache is only a slower build
+            if isinstance(data, dict):
+                self.update(data)
+        self.loaded = len(self)
+
+    def save(self, keep: Mapping[str, Any] | None = None) -> None:
+        """Write the cache atomically if it gained entries; ``keep`` prunes it to those keys."""
+        if self.path is None or (len(self) == self.loaded and keep is None):
+            return
+        data = {k: v for k, v in self.items() if keep is None or k in keep}
+        if keep is not None and len(data) == self.loaded == len(self):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+            Path(tmp).replace(self.path)
+        except OSError:
+            return  # read-only checkouts still build, just without a warm cache
+        self.loaded = len(data)
+
+
+def cache_file(root: Path, cache_dir: str | None, style_id: str) -> Path | None:
+    if not cache_dir:
+        return None
+    base = Path(cache_dir)
+    return (base if base.is_absolute() else root / base) / f"references-{style_id}.json"
+
+
+def mkdocs_command(root: Path, command: str, *extra: str) -> list[str]:
+    """The ``mkdocs`` command line for ``build``/``serve`` of the site at ``root``."""
+    return [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        command,
+        "--config-file",
+        str(root / "mkdocs.yml"),
+        *extra,
+    ]

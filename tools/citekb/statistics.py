@@ -1,0 +1,528 @@
+"""Statistic provenance: every number a page states must be cited, and match its source.
+
+The page is reduced to its prose: paragraphs, list items, blockquotes and table body rows,
+found with markdown-it's line maps. Everything else (front matter, headings, code, HTML,
+link targets, citation brackets, list markers) is blanked to spaces, so every offset in the
+reduced text is an offset in the page. The prose is split into sentences (a table row is one
+sentence) and searched for statistics with one compiled regex. A citation belongs to the
+sentence holding its ``@``; a bracket that follows the full stop belongs to the sentence before.
+
+Matching (``figure_matches``): a written number matches a recorded one within half a unit of
+its last written digit ("29%" is 28.5–29.5; "3.4 million" is ±50,000). A hedge just before it
+("about", "nearly", "over", "up to", …) widens that by 5% of the written value. A percent p
+matches a ``percent`` figure p, or a ratio figure r with |r − 1|·100 = p. A ratio matches a
+figure of the same measure (OR, RR, HR); "N times" matches ``times`` or a ratio; counts,
+``one-in-n`` and confidence intervals match their own kind; both ends of a range must match.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from citekb.diagnostics import Diagnostic, diagnostic
+from citekb.evidence import RATIO_MEASURES
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from markdown_it import MarkdownIt
+
+    from citekb.evidence import Evidence, EvidenceRecord, Figure, Finding
+    from citekb.model import Citation
+
+# --- number words ------------------------------------------------------------------------
+
+_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+_UNITS += "fifteen sixteen seventeen eighteen nineteen"
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+WORD_NUMBERS: dict[str, int] = {w: i for i, w in enumerate(_UNITS.split(), 1)}
+for _i, _ten in enumerate(_TENS, 2):
+    WORD_NUMBERS[_ten] = _i * 10
+    for _j, _unit in enumerate(_UNITS.split()[:9], 1):
+        WORD_NUMBERS[f"{_ten}-{_unit}"] = _i * 10 + _j
+WORD_NUMBERS["hundred"] = 100
+
+_WORD = "|".join(sorted((w.replace("-", "[- ]") for w in WORD_NUMBERS), key=len, reverse=True))
+# A number that is not part of a longer one; thousands may be grouped by commas or spaces.
+_NUM = r"(?<![\w.,])(?:\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3}(?![\d]))+|\d+)(?:\.\d+)?(?![\d])"
+_NUM_OR_WORD = rf"(?:{_NUM}|(?i:\b(?:{_WORD})\b))"
+_PCT = r"(?:\s?%|\s?(?i:per\s?cent)\b)"
+_RANGE = r"\s*(?:–|—|-|(?i:to\b))\s*"
+# Plural only: "the 2015 study" names a paper, "148 studies" counts them.
+_NOUNS = (
+    "people persons adults children adolescents teenagers youths men women participants "
+    "patients subjects respondents individuals students couples families households volunteers "
+    "veterans employees workers Americans residents members deaths cases events studies trials "
+    "papers articles cohorts datasets samples surveys countries meta-analyses reviews definitions"
+)
+_NOUN = "|".join(_NOUNS.split())
+_STOP = "the|a|an|of|and|or|in|on|at|to|for|with|by|from|that|which|who|were|was|is|are|had|have"
+_RATIO_NAME = (
+    r"(?P<rname>\b(?:a?OR|RR|HR|IRR)s?\b"
+    r"|(?i:\b(?:(?:adjusted|pooled)\s+)?(?:odds|risk|hazard|rate)\s+ratios?\b|\brelative\s+risks?\b))"
+)
+
+_STATISTIC = re.compile(
+    # "95% CI" with no interval after it is not a percent: consumed and dropped.
+    rf"(?P<ci>(?:(?:9[059]|99){_PCT}\s*)?(?:\bCI\b|(?i:\bconfidence\s+intervals?\b))"
+    rf"\s*[:=,]?\s*(?:(?i:of|was|from)\s+)?[\[(]?\s*(?P<clo>{_NUM})\s*%?"
+    rf"\s*(?:–|—|-|,|;|(?i:to\b))\s*(?P<chi>{_NUM})(?:\s?%)?)"
+    rf"|(?P<ciword>(?:9[059]|99){_PCT}\s*(?:\bCI\b|(?i:\bconfidence\b)))"
+    rf"|{_RATIO_NAME}(?:\s*\((?:a?OR|RR|HR)\))?\s*(?:[:=≈]|(?i:\b(?:of|was|were|is|equal\s+to)\b))?"
+    rf"\s*(?:(?i:about|approximately|around|roughly|nearly|almost|~)\s*)?(?P<ratio>{_NUM})"
+    rf"|(?P<plo>{_NUM}){_PCT}?{_RANGE}(?P<phi>{_NUM}){_PCT}"
+    rf"|(?P<pct>{_NUM_OR_WORD}){_PCT}"
+    rf"|(?i:(?:(?<![\w.,])1|\bone)(?:\s+|-)(?:in|out\s+of)(?:\s+|-)(?:every\s+)?)"
+    rf"(?P<onein>{_NUM_OR_WORD})"
+    rf"|(?P<twice>(?i:\btwice|\bthrice))(?=\s+(?i:as|the|more)\b)"
+    rf"|(?P<times>{_NUM_OR_WORD})(?:-(?i:fold)\b|\s?×|(?:\s+|-)(?i:times|fold)\b"
+    r"(?=\s+(?i:as|more|less|higher|greater|lower|larger|smaller|likelier|the|increased"
+    r"|decreased|increase|risk|odds|likely)\b))"
+    rf"|(?P<count>{_NUM})(?:\s+(?P<scale>(?i:thousand|million|billion))\b)?"
+    rf"(?P<between>(?:\s+(?!(?i:{_STOP})\b)[A-Za-z][\w-]*){{0,2}}?)\s+(?P<noun>{_NOUN})\b"
+    rf"|(?P<scaled>{_NUM})\s+(?P<sscale>(?i:million|billion))\b"
+    rf"|\b[Nn]\s*=\s*(?P<nis>{_NUM})",
+)
+# Every statistic starts at a digit or at one of these words, or up to two words before a
+# ``unit`` word; scanning for them is an order of magnitude faster than ``_STATISTIC.finditer``.
+_TRIGGER = re.compile(
+    r"(?<![\w.,])\d|[Tt]wice|[Tt]hrice|[Oo]ne[\s-]+(?:in|out)\b|\b(?:a?OR|RR|HR|IRR|CI|[Nn])\b"
+    r"|(?P<unit>[Pp]er\s?cent|[Tt]imes|[Ff]old|[Oo]dds|[Rr]isk|[Hh]azard|[Rr]atio|[Rr]elative"
+    r"|[Cc]onfidence)"
+)
+_WORD_START = re.compile(r"(?<![A-Za-z])[A-Za-z]")
+_HEDGE = re.compile(
+    r"(?i:\b(?:about|around|approximately|approx\.|roughly|nearly|almost|some|circa|ca\.|over"
+    r"|up\s+to|more\s+than|less\s+than|fewer\s+than|under|at\s+least|at\s+most|an\s+estimated"
+    r"|estimated)|~|≈)\s*$"
+)
+_YEAR = re.compile(r"1[89]\d\d|20\d\d")
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+#: How much a hedge ("about", "nearly") widens the tolerance, as a share of the written value.
+HEDGE_WIDENING = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Statistic:
+    """A statistic found in prose; ``start``/``end`` are offsets into the page text.
+
+    ``values`` holds one number, or two for a range or confidence interval, each with its
+    rounding ``tolerances`` (half a unit of the last written digit).
+    """
+
+    kind: str  # percent | ratio | ci | times | one-in-n | count
+    values: tuple[float, ...]
+    tolerances: tuple[float, ...]
+    start: int
+    end: int
+    text: str
+    measure: str = ""  # OR, RR or HR for a ratio
+    hedged: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of prose: ``start``/``end`` offsets into the page text."""
+
+    start: int
+    end: int
+
+
+def _parse_number(raw: str) -> tuple[float, float]:
+    """Value and half-unit tolerance of a written number ("3.40" → 3.4, 0.005)."""
+    word = re.sub(r"[- ]+", "-", raw.strip().lower())
+    if word in WORD_NUMBERS:
+        return float(WORD_NUMBERS[word]), 0.5
+    digits = re.sub(r"[^\d.]", "", raw)
+    decimals = len(digits) - digits.index(".") - 1 if "." in digits else 0
+    return float(digits), 0.5 * 10.0**-decimals
+
+
+def _ratio_measure(name: str) -> str:
+    lowered = name.lower()
+    if "odds" in lowered or lowered.startswith(("or", "aor")):
+        return "OR"
+    return "HR" if "hazard" in lowered or lowered.startswith("hr") else "RR"
+
+
+def _statistic(match: re.Match[str], masked: str, text: str, floor: int) -> Statistic | None:
+    get = match.group
+    measure, kind = "", ""
+    raws: tuple[str, ...]
+    if get("ci") is not None:
+        kind, raws = "ci", (get("clo"), get("chi"))
+    elif get("ratio") is not None:
+        kind, raws, measure = "ratio", (get("ratio"),), _ratio_measure(get("rname"))
+    elif get("plo") is not None:
+        kind, raws = "percent", (get("plo"), get("phi"))
+    elif get("pct") is not None:
+        kind, raws = "percent", (get("pct"),)
+    elif get("onein") is not None:
+        kind, raws = "one-in-n", (get("onein"),)
+    elif get("twice") is not None:
+        kind, raws = "times", ("two" if get("twice").lower() == "twice" else "three",)
+    elif get("times") is not None:
+        kind, raws = "times", (get("times"),)
+    elif get("count") is not None:
+        raw = get("count")
+        if get("between") and not get("scale") and _YEAR.fullmatch(raw):
+            return None  # "in 2015 British adults": a year, not a count
+        kind, raws = "count", (raw,)
+    elif get("scaled") is not None:
+        kind, raws = "count", (get("scaled"),)
+    elif get("nis") is not None:
+        kind, raws = "count", (get("nis"),)
+    else:
+        return None  # "95% CI" with no interval
+    parsed = [_parse_number(raw) for raw in raws]
+    scale = (
+        _SCALES.get((get("scale") or get("sscale") or "").lower(), 1.0) if kind == "count" else 1
+    )
+    values = tuple(v * scale for v, _ in parsed)
+    tolerances = tuple(t * scale for _, t in parsed)
+    start, end = match.span()
+    hedged = bool(_HEDGE.search(masked, max(floor, start - 16), start))
+    return Statistic(kind, values, tolerances, start, end, text[start:end], measure, hedged)
+
+
+# --- prose --------------------------------------------------------------------------------
+
+_INLINE_MASK = re.compile(
+    r"(?s:<!--.*?-->)"  # comments
+    r"|(?s:(?P<ticks>`+).+?(?P=ticks))"  # code spans
+    r"|\[[^\[\]]*?@[^\[\]]*\]"  # citation brackets, with their locators and prefixes
+    r"|(?P<intext>(?<![\w@])@[\w{][\w:.#$%&+?<>~/{}-]*(?<![.:?]))(?:\s?\[[^\[\]\n]*\])?"
+    r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\s*\)"  # link targets
+    r"|\]\[[^\[\]]*\]"  # reference-link labels
+    r"|\[\^[^\]\s]+\]"  # footnote references
+    r"|<[A-Za-z/!][^<>\n]*>"  # HTML tags and autolinks
+    r"|\bhttps?://\S+"
+    r"|&#?\w+;"
+    r"|\\?\|"  # table pipes
+    r"|(?m:^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]|$)))+)"  # container markers
+)
+# A sentence ends at . ! ? (with closing quotes or brackets) before an upper-case start.
+_BOUNDARY = re.compile(r"(?P<dots>[.!?…]+)[\"'”’»)\]*_]*(?P<gap>\s+)(?=[\"'“‘«(\[*_]*[^\W_a-z])")
+_ABBREVIATION = re.compile(
+    r"(?i:\b(?:et\s+al|e\.g|i\.e|cf|vs|p|pp|ch|chap|fig|figs|no|nos|vol|vols|ed|eds|eq|sec|dr|mr"
+    r"|mrs|ms|prof|st|jr|sr|inc|ltd|co|approx|ca|c|n\.d|ibid|op|cit|viz|resp|ref|refs|[a-z]))$"
+)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(chunk: str) -> str:
+    return _NOT_NEWLINE.sub(" ", chunk)
+
+
+def _mask_inline(match: re.Match[str]) -> str:
+    chunk = match.group()
+    intext = match.group("intext")
+    if intext:
+        # An in-text citation reads as a word ("@hl2015 found …"), so it can start a sentence.
+        return "A" + "a" * (len(intext) - 1) + _blank(chunk[len(intext) :])
+    return _blank(chunk)
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # Only block structure is needed; skipping inline parsing halves the time.
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    start: int
+    end: int
+    split: bool  # False for a table row, which is one sentence
+
+
+_NEWLINE = re.compile(r"\r\n?|\n")
+
+
+def _line_starts(text: str) -> list[int]:
+    """Line offsets, with line breaks as markdown-it counts them."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+def prose(text: str) -> tuple[str, tuple[_Segment, ...]]:
+    """The page with everything but prose blanked (same length), and its prose blocks."""
+    front = _FRONT_MATTER.match(text)
+    body = _blank(front.group()) + text[front.end() :] if front else text
+    starts = _line_starts(body)
+    segments: list[_Segment] = []
+    in_head = False
+    for token in _parser().parse(body):
+        if token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.map and (
+            token.type == "paragraph_open" or (token.type == "tr_open" and not in_head)
+        ):
+            first, last = token.map
+            end = starts[last] if last < len(starts) else len(body)
+            segments.append(_Segment(starts[first], end, token.type == "paragraph_open"))
+    pieces: list[str] = []
+    done = 0
+    for segment in segments:
+        if segment.start < done:  # nested maps cannot overlap, but never trust that
+            continue
+        pieces += [_blank(body[done : segment.start]), body[segment.start : segment.end]]
+        done = segment.end
+    pieces.append(_blank(body[done:]))
+    masked = _INLINE_MASK.sub(_mask_inline, "".join(pieces))
+    return masked, tuple(s for s in segments)
+
+
+def _sentences_in(masked: str, segment: _Segment) -> list[Sentence]:
+    cuts = [segment.start]
+    if segment.split:
+        for m in _BOUNDARY.finditer(masked, segment.start, segment.end):
+            if m["dots"] == "." and _ABBREVIATION.search(masked, max(0, m.start() - 8), m.start()):
+                continue
+            cuts += [m.start("gap"), m.end()]
+    cuts.append(segment.end)
+    out = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=True):
+        chunk = masked[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        if chunk.strip():
+            out.append(Sentence(start + lead, end - (len(chunk) - len(chunk.rstrip()))))
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of a page's prose, in order."""
+    masked, segments = prose(text)
+    return [s for segment in segments for s in _sentences_in(masked, segment)]
+
+
+def _candidates(masked: str, segment: _Segment) -> list[int]:
+    """Offsets where a statistic may start: a cheap scan that spares the full regex."""
+    starts = set()
+    for trigger in _TRIGGER.finditer(masked, segment.start, segment.end):
+        starts.add(trigger.start())
+        if trigger.group("unit"):
+            # "twenty-nine percent", "pooled relative risk": try the two words before.
+            floor = max(segment.start, trigger.start() - 40)
+            words = [m.start() for m in _WORD_START.finditer(masked, floor, trigger.start())]
+            starts.update(words[-2:])
+    return sorted(starts)
+
+
+def _statistics_in(masked: str, text: str, segment: _Segment) -> list[Statistic]:
+    found = []
+    done = segment.start
+    for start in _candidates(masked, segment):
+        if start < done:
+            continue
+        match = _STATISTIC.match(masked, start, segment.end)
+        if match is None:
+            continue
+        done = match.end()
+        stat = _statistic(match, masked, text, segment.start)
+        if stat is not None:
+            found.append(stat)
+    return found
+
+
+def find_statistics(text: str) -> list[Statistic]:
+    """Statistics stated in a page's prose, in order."""
+    masked, segments = prose(text)
+    return [s for segment in segments for s in _statistics_in(masked, text, segment)]
+
+
+# --- matching -----------------------------------------------------------------------------
+
+
+def _close(written: float, tolerance: float, recorded: float, hedged: bool) -> bool:
+    if hedged:
+        tolerance += HEDGE_WIDENING * abs(written)
+    return abs(written - recorded) <= tolerance + 1e-9
+
+
+def _one_matches(stat: Statistic, value: float, tolerance: float, figure: Figure) -> bool:
+    kind, measure, hedged = stat.kind, figure.measure, stat.hedged
+    if kind == "percent":
+        if measure == "percent":
+            return _close(value, tolerance, figure.value, hedged)
+        # "29% higher odds" is OR 1.29; "29% lower risk" is RR 0.71.
+        return measure in RATIO_MEASURES and _close(
+            value, tolerance, abs(figure.value - 1) * 100, hedged
+        )
+    if kind == "ratio":
+        return measure == stat.measure and _close(value, tolerance, figure.value, hedged)
+    if kind == "times":
+        return (measure == "times" or measure in RATIO_MEASURES) and _close(
+            value, tolerance, figure.value, hedged
+        )
+    return measure == kind and _close(value, tolerance, figure.value, hedged)
+
+
+def figure_matches(stat: Statistic, figure: Figure) -> bool:
+    """Whether a written statistic is the recorded figure, allowing for rounding."""
+    if stat.kind == "ci":
+        return figure.ci is not None and all(
+            _close(v, t, end, False)
+            for v, t, end in zip(stat.values, stat.tolerances, figure.ci, strict=True)
+        )
+    return all(
+        _one_matches(stat, v, t, figure) for v, t in zip(stat.values, stat.tolerances, strict=True)
+    )
+
+
+def _matches_any(stat: Statistic, figures: Sequence[Figure]) -> bool:
+    if stat.kind == "ci" or len(stat.values) == 1:
+        return any(figure_matches(stat, f) for f in figures)
+    # Both ends of a range must be reported; they may be separate figures.
+    return all(
+        any(_one_matches(stat, v, t, f) for f in figures)
+        for v, t in zip(stat.values, stat.tolerances, strict=True)
+    )
+
+
+def _figures(record: EvidenceRecord) -> list[Figure]:
+    return [figure for _, figure in record.figures]
+
+
+def _recorders(stat: Statistic, evidence: Evidence, skip: Iterable[str] = ()) -> list[str]:
+    """Keys of other records with a figure this statistic matches, with that figure."""
+    out = []
+    excluded = set(skip)
+    for key, record in evidence.records.items():
+        if key in excluded:
+            continue
+        found: list[tuple[Finding, Figure]] = [
+            (finding, f) for finding, f in record.figures if _matches_any(stat, [f])
+        ]
+        if found or (len(stat.values) > 1 and _matches_any(stat, _figures(record))):
+            shown = found[0][1].describe() if found else "both ends"
+            out.append(f"{key} with {shown}")
+    return out
+
+
+def _recorded(record: EvidenceRecord, limit: int = 8) -> str:
+    shown = list(dict.fromkeys(f.describe() for f in _figures(record)))
+    if not shown:
+        return f"{record.key} records no figures"
+    more = f", and {len(shown) - limit} more" if len(shown) > limit else ""
+    return f"{record.key} records {', '.join(shown[:limit])}{more}"
+
+
+def _others(stat: Statistic, evidence: Evidence, skip: Iterable[str]) -> str:
+    others = _recorders(stat, evidence, skip)
+    if not others:
+        return "No source in the evidence records reports it."
+    listed = ", ".join(others[:3]) + (", …" if len(others) > 3 else "")
+    return f"It is recorded for {listed}."
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def check_page_statistics(
+    text: str, path: str, citations: Sequence[Citation], evidence: Evidence
+) -> list[Diagnostic]:
+    """``unsourced-statistic`` and ``statistic-mismatch`` for one page.
+
+    ``citations`` are the page's citations, located by offset in the same ``text``.
+    A sentence whose cited keys have no evidence record at all is left to
+    ``missing-evidence``; otherwise its statistics are matched against the figures of the
+    cited keys that have records.
+    """
+    masked, segments = prose(text)
+    cites = sorted(citations, key=lambda c: c.offset)
+    offsets = [c.offset for c in cites]
+    out: list[Diagnostic] = []
+    for segment in segments:
+        stats = _statistics_in(masked, text, segment)
+        if not stats:
+            continue
+        sentences = _sentences_in(masked, segment)
+        starts = [s.start for s in sentences]
+        keys_by_sentence: list[list[str]] = [[] for _ in sentences]
+        lo, hi = bisect_right(offsets, segment.start - 1), bisect_right(offsets, segment.end - 1)
+        for cite in cites[lo:hi]:
+            index = max(bisect_right(starts, cite.offset) - 1, 0)
+            keys_by_sentence[index].append(cite.key)
+        for stat in stats:
+            keys = list(
+                dict.fromkeys(keys_by_sentence[max(bisect_right(starts, stat.start) - 1, 0)])
+            )
+            out.extend(_check_statistic(stat, keys, text, path, evidence))
+    return out
+
+
+def _check_statistic(
+    stat: Statistic, keys: Sequence[str], text: str, path: str, evidence: Evidence
+) -> list[Diagnostic]:
+    line, column = _position(text, stat.start)
+    shown = " ".join(stat.text.split())
+    if not keys:
+        recorders = _recorders(stat, evidence)
+        known = f" Sources that record it: {', '.join(recorders[:3])}." if recorders else ""
+        hint = f"Cite the source of this figure in the same sentence, e.g. `{shown} [@key]`.{known}"
+        message = f"statistic `{shown}` has no citation in its sentence"
+        return [diagnostic("unsourced-statistic", path, line, column, message, hint)]
+    records = [r for r in (evidence.get(k) for k in keys) if r is not None]
+    if not records:
+        return []
+    figures = [f for record in records for f in _figures(record)]
+    if _matches_any(stat, figures):
+        return []
+    cited = ", ".join(f"`{k}`" for k in keys)
+    message = f"statistic `{shown}` matches no figure recorded for {cited}"
+    recorded = "; ".join(_recorded(record) for record in records)
+    unrecorded = [k for k in keys if k not in evidence]
+    missing = f" ({', '.join(unrecorded)} has no evidence record.)" if unrecorded else ""
+    hint = (
+        f"{recorded}.{missing} {_others(stat, evidence, keys)} Cite the source that reports "
+        "this figure, correct the number, or record the figure in the evidence file."
+    )
+    return [diagnostic("statistic-mismatch", path, line, column, message, hint)]
+
+
+def check_evidence_coverage(citations: Iterable[Citation], evidence: Evidence) -> list[Diagnostic]:
+    """``unverified-source`` for each citation of an unverified source, and
+    ``missing-evidence`` once per key without a record (at its first citation)."""
+    out: list[Diagnostic] = []
+    missing: set[str] = set()
+    for cite in citations:
+        record = evidence.get(cite.key)
+        if record is None:
+            if cite.key not in missing:
+                missing.add(cite.key)
+                out.append(
+                    diagnostic(
+                        "missing-evidence",
+                        cite.path,
+                        cite.line,
+                        cite.column,
+                        f"`{cite.key}` has no evidence record",
+                        f"Add a `{cite.key}:` record with its type, status and findings "
+                        f"to {evidence.path or 'the evidence file'}.",
+                    )
+                )
+        elif record.status == "unverified":
+            out.append(
+                diagnostic(
+                    "unverified-source",
+                    cite.path,
+                    cite.line,
+                    cite.column,
+                    f"`{cite.key}` is cited but its evidence record is marked unverified",
+                    "Check the source and set its status to V-primary or V-secondary, "
+                    "or cite a verified source instead.",
+                )
+            )
+    return out

@@ -1,0 +1,433 @@
+"""CSL formatting through citeproc-py into rich text shared by the site and the PDF handouts.
+
+Each entry is formatted once, alone, into a :class:`Formatted` record (reference, in-text
+author, year), cached by the entry's CSL-JSON and the style's content. Everything that depends
+on the set of cited works (sort order, year suffixes 2020a/2020b) and every citation form
+(prefix, locator, suffix, suppress-author, narrative) is composed here from those records, so a
+warm cache never touches citeproc-py. citeproc-py is imported lazily.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from citekb import richtext as rt
+from citekb.csl import entry_to_csl
+from citekb.model import CitationMode
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+
+    from citekb.model import Citation, Cluster, Entry, Library
+    from citekb.richtext import Rich
+
+#: Bumped whenever the cached form or the post-processing changes.
+FORMAT_VERSION = "1"
+STYLES_DIR = Path(__file__).parent / "styles"
+
+
+class StyleError(ValueError):
+    """The style cannot be loaded (missing file, not a CSL style)."""
+
+
+def style_path(style: str, root: Path | None = None) -> Path:
+    """``apa`` is the vendored APA 7 style; anything else is a ``.csl`` path (relative to root)."""
+    if style == "apa":
+        return STYLES_DIR / "apa.csl"
+    path = Path(style)
+    if not path.is_absolute() and root is not None:
+        path = root / path
+    return path
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """One entry formatted alone: its reference, and the pieces of its in-text citation."""
+
+    key: str
+    reference: Rich
+    author: Rich  # "Holt-Lunstad et al.", empty for numeric styles
+    year: str  # "2015", "n.d."; empty when the style shows no year
+    cite: Rich  # the whole parenthetical body, "Holt-Lunstad et al., 2015"
+    error: str = ""  # why citeproc-py failed; the fields then hold a plain fallback
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reference": rt.to_json(self.reference),
+            "author": rt.to_json(self.author),
+            "year": self.year,
+            "cite": rt.to_json(self.cite),
+        }
+
+    @classmethod
+    def from_json(cls, key: str, data: Mapping[str, Any]) -> Formatted:
+        return cls(
+            key,
+            rt.from_json(data["reference"]),
+            rt.from_json(data["author"]),
+            str(data["year"]),
+            rt.from_json(data["cite"]),
+        )
+
+
+class Engine:
+    """Formats CSL-JSON items with one CSL style; keeps citeproc-py's parsed style."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.source = path.read_bytes()
+        except OSError as exc:
+            raise StyleError(f"cannot read CSL style {path}: {exc.strerror}") from None
+        if b"<style" not in self.source:
+            raise StyleError(f"{path} is not a CSL style (no <style> element)")
+        self.path = path
+        self.id = hashlib.sha256(FORMAT_VERSION.encode() + self.source).hexdigest()[:16]
+        self._style: Any = None
+
+    def cache_key(self, item: Mapping[str, Any]) -> str:
+        blob = json.dumps(item, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.sha256(self.id.encode() + blob).hexdigest()
+
+    def format(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        cache: MutableMapping[str, Any] | None = None,
+    ) -> dict[str, Formatted]:
+        """Format every item (key -> record), reusing and filling ``cache``."""
+        out: dict[str, Formatted] = {}
+        for item in items:
+            key = str(item["id"])
+            ckey = self.cache_key(item)
+            hit = cache.get(ckey) if cache is not None else None
+            if hit is not None:
+                out[key] = Formatted.from_json(key, hit)
+                continue
+            formatted = self.format_one(item)
+            out[key] = formatted
+            if cache is not None and not formatted.error:
+                cache[ckey] = formatted.to_json()
+        return out
+
+    def _load(self) -> Any:
+        if self._style is None:
+            from citeproc import CitationStylesStyle
+
+            _speed_up_citeproc()
+            try:
+                self._style = CitationStylesStyle(str(self.path), validate=False)
+            except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
+                raise StyleError(f"{self.path}: not a usable CSL style: {exc}") from None
+        return self._style
+
+    def format_one(self, item: Mapping[str, Any]) -> Formatted:
+        """Format one item alone; a citeproc-py failure yields a plain fallback and ``error``."""
+        from citeproc import Citation as CslCitation
+        from citeproc import CitationItem, CitationStylesBibliography, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        key = str(item["id"])
+        style = self._load()
+        data = _protect(copy.deepcopy(dict(item)))
+        data["id"] = "item"
+        try:
+            bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
+            citation = CslCitation([CitationItem("item")])
+            bib.register(citation)
+            cite_html = str(bib.cite(citation, lambda _item: None))
+            entries = bib.bibliography()
+            ref_html = str(entries[0]) if entries else ""
+        except Exception as exc:  # citeproc-py raises bare errors on odd data
+            return _fallback(key, item, f"{type(exc).__name__}: {exc}")
+        layout = style.root.citation.layout
+        cite = _strip_affixes(_parse(cite_html), layout.get("prefix", ""))
+        reference = fix_reference(_parse(ref_html), item)
+        author, year = split_cite(cite, _year_of(item))
+        return Formatted(key, reference, author, year, cite)
+
+
+def _speed_up_citeproc() -> None:
+    """Memoise macro look-ups: citeproc-py runs an XPath query per macro call (70 % of its time).
+
+    The style tree never changes after loading, so the cache is exact.
+    """
+    from citeproc import model
+
+    if getattr(model.CitationStylesElement, "_citekb_fast", False):
+        return
+    original = model.CitationStylesElement.get_macro
+    memo: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+    def get_macro(self: Any, name: str) -> Any:
+        root = self.get_root()
+        hit = memo.get((id(root), name))
+        if hit is None or hit[0] is not root:
+            hit = (root, original(self, name))  # holding root keeps its id unique
+            memo[(id(root), name)] = hit
+        return hit[1]
+
+    model.CitationStylesElement.get_macro = get_macro
+    model.CitationStylesElement._citekb_fast = True
+
+
+def _year_of(item: Mapping[str, Any]) -> str:
+    issued = item.get("issued") or {}
+    parts = issued.get("date-parts") or [[]]
+    if parts and parts[0]:
+        return str(parts[0][0])
+    return str(issued.get("literal", "")) or "n.d."
+
+
+def _strip_affixes(cite: Rich, prefix: str) -> Rich:
+    """Drop the citation layout's brackets: ``(Smith, 2020)`` -> ``Smith, 2020``."""
+    plain = rt.to_text(cite)
+    closing = {"(": ")", "[": "]"}.get(prefix, "")
+    if prefix and closing and plain.startswith(prefix) and plain.endswith(closing):
+        return rt.slice_text(cite, len(prefix), len(plain) - len(closing))
+    return cite
+
+
+def split_cite(cite: Rich, year: str) -> tuple[Rich, str]:
+    """``Holt-Lunstad et al., 2015`` -> (``Holt-Lunstad et al.``, ``2015``)."""
+    plain = rt.to_text(cite)
+    at = plain.rfind(year) if year else -1
+    if at <= 0:
+        return (), (year if at == 0 else "")
+    head = plain[:at].rstrip()
+    head = head[:-1] if head.endswith(",") else head
+    return rt.slice_text(cite, 0, len(head)), year
+
+
+# citeproc-py passes some field text through its HTML formatter unescaped, so markup
+# characters travel through it as private-use stand-ins and come back as plain text.
+_STAND_INS = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
+_RESTORE = str.maketrans({v: k for k, v in _STAND_INS.items()})
+_PROTECT = str.maketrans(_STAND_INS)
+
+
+def _protect(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_PROTECT)
+    if isinstance(value, list):
+        return [_protect(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _protect(v) for k, v in value.items()}
+    return value
+
+
+def _parse(markup: str) -> Rich:
+    return rt.map_text(rt.from_html(markup), lambda s: (s.translate(_RESTORE),), in_links=True)
+
+
+_EDITOR_TERMS = re.compile(r"\((ed|eds|trans)\.\)")
+# an editor-only work: citeproc-py repeats the editors that already stand in for the author
+_REPEATED_EDITORS = re.compile(r" ?\([^()]*?, eds?\.(?:; |\))")
+
+
+def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
+    """Close citeproc-py gaps: "(Ed.)" not "(ed.)", repeated editors, DOIs and URLs as links."""
+    item = item or {}
+    editor_only = bool(item.get("editor")) and not item.get("author")
+
+    def fix(value: str) -> Rich:
+        if editor_only:
+            value = _REPEATED_EDITORS.sub(
+                lambda m: " (" if m.group(0).endswith("; ") else "", value
+            )
+        if not item.get("number"):  # an empty "Publication No." group left behind
+            value = value.replace(" (Publication)", "")
+        return (_EDITOR_TERMS.sub(lambda m: f"({m.group(1).capitalize()}.)", value),)
+
+    return rt.linkify(rt.map_text(reference, fix))
+
+
+def _fallback(key: str, item: Mapping[str, Any], error: str) -> Formatted:
+    year = _year_of(item)
+    names = item.get("author") or item.get("editor") or []
+    first = names[0] if names else {}
+    author = str(first.get("family") or first.get("literal") or "")
+    title = str(item.get("title", key))
+    reference = rt.linkify(rt.text(f"{author}. ({year}). {title}." if author else f"{title}."))
+    cite = rt.text(f"{author or title}, {year}")
+    return Formatted(key, reference, rt.text(author or title), year, cite, error)
+
+
+# --- the set of cited works: order and year suffixes -------------------------------------
+
+
+def sort_key(formatted: Formatted) -> str:
+    """APA order: the reference text, accents folded, case ignored (author, year, title)."""
+    text = unicodedata.normalize("NFKD", rt.to_text(formatted.reference))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.casefold()
+
+
+@dataclass(frozen=True)
+class References:
+    """Formatted works in reference-list order, with year suffixes assigned across the set."""
+
+    entries: Mapping[str, Formatted] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    evidence: Mapping[str, str] = field(default_factory=dict)  # key -> evidence type
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.entries
+
+    def get(self, key: str) -> Formatted | None:
+        return self.entries.get(key)
+
+    def ordered(self, keys: Iterable[str] | None = None) -> list[Formatted]:
+        """The given keys (default: all) in reference-list order; unknown keys skipped."""
+        wanted = None if keys is None else set(keys)
+        return [self.entries[k] for k in self.order if wanted is None or k in wanted]
+
+
+def build_references(
+    formatted: Mapping[str, Formatted], evidence: Mapping[str, str] | None = None
+) -> References:
+    """Sort the works and give same-author same-year works suffixes a, b, … in that order."""
+    ordered = sorted(formatted.values(), key=lambda f: (sort_key(f), f.key))
+    groups: dict[tuple[str, str], list[Formatted]] = {}
+    for item in ordered:
+        if item.year and item.author:
+            groups.setdefault((rt.to_text(item.author).casefold(), item.year), []).append(item)
+    entries = {item.key: item for item in ordered}
+    for group in groups.values():
+        if len(group) > 1:
+            for index, item in enumerate(group):
+                entries[item.key] = with_suffix(item, _letters(index))
+    return References(entries, tuple(f.key for f in ordered), dict(evidence or {}))
+
+
+def _letters(index: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
+
+
+def with_suffix(item: Formatted, letter: str) -> Formatted:
+    """``2020`` -> ``2020a`` in the reference and the citation; ``n.d.`` -> ``n.d.-a``."""
+    suffix = f"-{letter}" if not item.year[-1:].isdigit() else letter
+    year = item.year + suffix
+
+    def add(rich: Rich, bracketed: bool) -> Rich:
+        plain = rt.to_text(rich)
+        if bracketed:  # the reference's "(2020)", else the first year in it
+            at = plain.find(f"({item.year}")
+            at = at + 1 if at >= 0 else plain.find(item.year)
+        else:
+            at = plain.rfind(item.year)
+        return rich if at < 0 else rt.insert_text(rich, at + len(item.year), suffix)
+
+    return replace(item, reference=add(item.reference, True), cite=add(item.cite, False), year=year)
+
+
+# --- citation forms ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """Part of a rendered cluster: a citation of ``key`` (``known`` or not), or punctuation."""
+
+    rich: Rich
+    key: str = ""
+    known: bool = True
+    citation: Citation | None = None
+
+
+def _locator(locator: str) -> str:
+    return re.sub(r"(?<=\d)-{1,2}(?=\d)", "\u2013", locator.strip())
+
+
+def _affixes(citation: Citation, body: Rich) -> Rich:
+    prefix = citation.prefix.strip()
+    suffix = citation.suffix.strip()
+    out: list[rt.Node] = []
+    if prefix:
+        out.append(prefix + " ")
+    out.extend(body)
+    if citation.locator.strip():
+        out.append(", " + _locator(citation.locator))
+    if suffix:
+        out.append(suffix if suffix[0] in ",;.:" else " " + suffix)
+    return rt.normalize(tuple(out))
+
+
+def cite_citation(citation: Citation, refs: References) -> tuple[Rich, bool]:
+    """One citation's text inside its cluster, and whether its key is known."""
+    item = refs.get(citation.key)
+    if item is None:
+        return _affixes(citation, (f"@{citation.key}",)), False
+    if citation.mode is CitationMode.SUPPRESS_AUTHOR and item.year:
+        body: Rich = (item.year,)
+    else:
+        body = item.cite
+    return _affixes(citation, body), True
+
+
+def render_cluster(cluster: Cluster, refs: References) -> tuple[Piece, ...]:
+    """Compose a cluster: ``(see A, 2015, p. 3; B, 2020)`` or narrative ``A (2015, p. 3)``."""
+    first = cluster.citations[0] if cluster.citations else None
+    if first is not None and first.mode is CitationMode.IN_TEXT and len(cluster.citations) == 1:
+        return _narrative(first, refs)
+    pieces: list[Piece] = [Piece(("(",))]
+    for index, citation in enumerate(cluster.citations):
+        if index:
+            pieces.append(Piece(("; ",)))
+        rich, known = cite_citation(citation, refs)
+        pieces.append(Piece(rich, citation.key, known, citation))
+    pieces.append(Piece((")",)))
+    return tuple(pieces)
+
+
+def _narrative(citation: Citation, refs: References) -> tuple[Piece, ...]:
+    item = refs.get(citation.key)
+    if item is None:
+        rich, _ = cite_citation(citation, refs)
+        return (Piece(rich, citation.key, False, citation),)
+    if not item.author or not item.year:  # numeric styles: no author/year split
+        rich, _ = cite_citation(citation, refs)
+        return (Piece(rich, citation.key, True, citation),)
+    # APA: "&" joins authors inside parentheses, "and" in running text
+    author = rt.map_text(item.author, lambda s: (s.replace(" & ", " and "),))
+    inner = _affixes(replace(citation, prefix="", suffix=""), (item.year,))
+    rich = rt.normalize(
+        (
+            *((citation.prefix.strip() + " ",) if citation.prefix.strip() else ()),
+            *author,
+            " (",
+            *inner,
+            *((" " + citation.suffix.strip(),) if citation.suffix.strip() else ()),
+            ")",
+        )
+    )
+    return (Piece(rich, citation.key, True, citation),)
+
+
+def references_for(
+    library: Library,
+    keys: Iterable[str],
+    engine: Engine,
+    cache: MutableMapping[str, Any] | None = None,
+    evidence: Mapping[str, str] | None = None,
+) -> References:
+    """Format the cited entries of ``library`` (unknown keys skipped) into a reference list."""
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for key in keys:
+        entry = library.get(key)
+        if entry is not None and key not in seen:
+            seen.add(key)
+            entries.append(entry)
+    items = [entry_to_csl(entry) for entry in entries]
+    return build_references(engine.format(items, cache), evidence)
