@@ -208,7 +208,7 @@ _other = (
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_entry() | _other, max_size=5), st.sampled_from(["\n", "\n\n", "\n \n\n", " "]))
 def test_generated_bibs_are_formatted_losslessly_and_idempotently(
     blocks: list[str], sep: str
@@ -216,7 +216,7 @@ def test_generated_bibs_are_formatted_losslessly_and_idempotently(
     assert_lossless(sep.join(blocks))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.text(alphabet='@{}()",=#%ab \n', max_size=60))
 def test_arbitrary_text_never_raises_and_is_either_refused_or_lossless(text: str) -> None:
     out, diags = format_bib(text)

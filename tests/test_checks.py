@@ -6,7 +6,9 @@ from citekb.checks import check_citations, check_entry, check_library, isbn_vali
 from citekb.model import Citation, CitationMode, Entry, Library
 
 
-def entry(key: str, type_: str = "article", path: str = "refs.bib", line: int = 1, **fields: str) -> Entry:
+def entry(
+    key: str, type_: str = "article", path: str = "refs.bib", line: int = 1, **fields: str
+) -> Entry:
     lines = {name: line + i + 1 for i, name in enumerate(fields)}
     return Entry(key, type_, fields, path, line, lines)
 
@@ -24,11 +26,19 @@ ARTICLE = {"author": "Doe, Jane", "title": "T", "journal": "J", "year": "2015"}
         ("book", {"author": "A", "title": "T", "year": "2001"}, ["`publisher`"]),
         ("book", {"title": "T", "publisher": "P", "year": "2001"}, ["`author` or `editor`"]),
         ("techreport", {"institution": "WHO", "title": "T", "year": "2025"}, []),
-        ("techreport", {"author": "{{Office of the U.S. Surgeon General}}", "title": "T", "year": "2023"}, []),
+        (
+            "techreport",
+            {"author": "{{Office of the U.S. Surgeon General}}", "title": "T", "year": "2023"},
+            [],
+        ),
         ("report", {"title": "T"}, ["`author` or `institution`", "`year` or `date`"]),
         ("online", {"title": "T", "url": "https://x.org/a", "urldate": "2026-11-22"}, []),
         ("online", {"title": "T", "year": "2020"}, ["`url`"]),
-        ("incollection", {"author": "A", "title": "T", "publisher": "P", "year": "2004"}, ["`booktitle`"]),
+        (
+            "incollection",
+            {"author": "A", "title": "T", "publisher": "P", "year": "2004"},
+            ["`booktitle`"],
+        ),
         ("misc", {"title": "T"}, []),
         ("misc", {"howpublished": "web"}, ["`title`"]),
         ("article", {**ARTICLE, "author": "  "}, ["`author`"]),
@@ -82,8 +92,12 @@ def test_doi_normalisation() -> None:
 
 
 def test_duplicate_key_across_files_gives_both_locations() -> None:
-    library = Library((entry("house1988", path="a.bib", line=3, **ARTICLE),
-                       entry("house1988", path="b.bib", line=9, **ARTICLE)))
+    library = Library(
+        (
+            entry("house1988", path="a.bib", line=3, **ARTICLE),
+            entry("house1988", path="b.bib", line=9, **ARTICLE),
+        )
+    )
     found = [d for d in check_library(library) if d.code == "duplicate-key"]
     assert len(found) == 1
     assert found[0].location == "b.bib:9:1"
@@ -91,12 +105,32 @@ def test_duplicate_key_across_files_gives_both_locations() -> None:
 
 
 def test_duplicate_work_by_doi_and_by_isbn() -> None:
-    library = Library((
-        entry("a", **ARTICLE, doi="10.1126/science.3399889"),
-        entry("b", line=20, **ARTICLE, doi="https://doi.org/10.1126/SCIENCE.3399889"),
-        entry("c", "book", line=40, author="A", title="T", publisher="P", year="1973", isbn="0-465-07691-2"),
-        entry("d", "book", line=60, author="A", title="T", publisher="P", year="1973", isbn="9780465076918"),
-    ))
+    library = Library(
+        (
+            entry("a", **ARTICLE, doi="10.1126/science.3399889"),
+            entry("b", line=20, **ARTICLE, doi="https://doi.org/10.1126/SCIENCE.3399889"),
+            entry(
+                "c",
+                "book",
+                line=40,
+                author="A",
+                title="T",
+                publisher="P",
+                year="1973",
+                isbn="0-465-07691-2",
+            ),
+            entry(
+                "d",
+                "book",
+                line=60,
+                author="A",
+                title="T",
+                publisher="P",
+                year="1973",
+                isbn="9780465076918",
+            ),
+        )
+    )
     found = [d for d in check_library(library) if d.code == "duplicate-work"]
     assert [(d.line, d.message) for d in found] == [
         (25, "b and a (refs.bib:1) share DOI 10.1126/science.3399889"),
@@ -109,8 +143,13 @@ def cite(key: str, line: int = 4, column: int = 7) -> Citation:
 
 
 def test_unknown_key_hint_names_the_closest_keys_and_unused_entries_are_reported() -> None:
-    library = Library((entry("holtlunstad2015", **ARTICLE), entry("holtlunstad2010", line=9, **ARTICLE),
-                       entry("tatkin2012", line=30, **ARTICLE)))
+    library = Library(
+        (
+            entry("holtlunstad2015", **ARTICLE),
+            entry("holtlunstad2010", line=9, **ARTICLE),
+            entry("tatkin2012", line=30, **ARTICLE),
+        )
+    )
     found = check_citations([cite("holtlunstad2051"), cite("holtlunstad2010", 5, 1)], library)
     assert [(d.code, d.location, d.message) for d in found] == [
         ("unknown-key", "docs/a.md:4:7", "@holtlunstad2051 is not in the library"),

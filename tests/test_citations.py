@@ -168,8 +168,8 @@ def documents(draw: st.DrawFn) -> tuple[str, list[tuple[str, int]]]:
         if kind == "indented":
             text += f"    @{draw(KEYS)}\n\n"
             continue
-        if kind == "quote":
-            text += "> "
+        # A paragraph must not open with a raw HTML decoy: that would make it an HTML block.
+        text += "> Start " if kind == "quote" else "Start "
         for _ in range(draw(st.integers(1, 8))):
             choice = draw(st.integers(0, 3))
             if choice == 0:

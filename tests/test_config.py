@@ -55,7 +55,10 @@ def test_defaults_when_the_entry_has_no_options(plugins: str) -> None:
         ("bibliografy: [a.bib]", "unknown option 'bibliografy' (did you mean 'bibliography'?)"),
         ("ignore: 3", "plugins.citekb.ignore must be a list of strings, not int"),
         ("style: [apa]", "plugins.citekb.style must be a string, not a list"),
-        ("ignore: [unused-entri]", "unknown diagnostic code 'unused-entri' (did you mean 'unused-entry'?)"),
+        (
+            "ignore: [unused-entri]",
+            "unknown diagnostic code 'unused-entri' (did you mean 'unused-entry'?)",
+        ),
         ("per_path_ignore: [a]", "must map path globs to lists of codes"),
         ("severity: {unknown-key: fatal}", "severity.unknown-key must be error or warning"),
     ],
@@ -69,5 +72,7 @@ def test_bad_options_are_config_errors_with_a_clear_message(options: str, messag
 
 
 def test_invalid_yaml_names_the_line() -> None:
-    with pytest.raises(ConfigError, match=r"mkdocs\.yml:3:1: invalid YAML: .*cannot start any token"):
+    with pytest.raises(
+        ConfigError, match=r"mkdocs\.yml:3:1: invalid YAML: .*cannot start any token"
+    ):
         parse_config("site_name: x\nplugins:\n\t- citekb\n")

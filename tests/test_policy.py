@@ -43,5 +43,8 @@ def test_severity_override_and_sorting() -> None:
     kept = apply_policy(reversed(_found()), config, {})
     assert [d.location for d in kept][:2] == ["docs/a.md:2:10", "docs/a.md:4:12"]
     levels = {d.code: d.severity for d in kept}
-    assert levels == {"unknown-key": Severity.WARNING, "broken-link": Severity.ERROR,
-                      "unused-entry": Severity.ERROR}
+    assert levels == {
+        "unknown-key": Severity.WARNING,
+        "broken-link": Severity.ERROR,
+        "unused-entry": Severity.ERROR,
+    }

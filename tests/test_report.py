@@ -30,8 +30,13 @@ def test_json() -> None:
     data = json.loads(render("json", FOUND, files=4))
     assert data["summary"] == {"errors": 1, "warnings": 1, "files": 4}
     assert data["diagnostics"][0] == {
-        "code": "unknown-key", "severity": "error", "path": "docs/a.md", "line": 3,
-        "column": 9, "message": "@x is not in the library", "hint": "did you mean @y?",
+        "code": "unknown-key",
+        "severity": "error",
+        "path": "docs/a.md",
+        "line": 3,
+        "column": 9,
+        "message": "@x is not in the library",
+        "hint": "did you mean @y?",
     }
 
 
@@ -39,7 +44,8 @@ def test_github_annotations_escape_properties_and_data() -> None:
     assert render("github", FOUND).splitlines() == [
         "::error file=docs/a.md,line=3,col=9,title=citekb unknown-key::@x is not in the library%0Adid you mean @y?",
         "::warning file=refs/a%2Cb.bib,line=12,col=1,title=citekb unknown-key::y: 100%25 unused".replace(
-            "unknown-key", "unused-entry"),
+            "unknown-key", "unused-entry"
+        ),
     ]
 
 
@@ -51,6 +57,7 @@ def test_sarif() -> None:
     first = run["results"][0]
     assert first["ruleId"] == "unknown-key" and first["level"] == "error"
     assert first["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "docs/a.md"}, "region": {"startLine": 3, "startColumn": 9},
+        "artifactLocation": {"uri": "docs/a.md"},
+        "region": {"startLine": 3, "startColumn": 9},
     }
     assert run["tool"]["driver"]["rules"][first["ruleIndex"]]["id"] == "unknown-key"

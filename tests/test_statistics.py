@@ -234,6 +234,49 @@ def test_each_sentence_is_checked_against_its_own_citations() -> None:
     assert check(text) == [(M, 1, text.index("50%") + 1)]
 
 
+def test_admonitions_definition_lists_and_footnotes_are_prose() -> None:
+    text = "\n".join(
+        [
+            '!!! note "A title with 29% is like a heading"',
+            "",
+            "    Inside the note, 29% of people.",
+            "",
+            "Term 29%",
+            ": A definition with 148 studies.",
+            "",
+            "Body text[^1].",
+            "",
+            "[^1]: A footnote with 70 studies [@holtlunstad2015].",
+        ]
+    )
+    assert check(text) == [(U, 3, 22), (U, 6, 22)]
+
+
+def test_crlf_line_endings_keep_lines_and_columns() -> None:
+    text = "---\r\ntitle: t\r\n---\r\n\r\nFirst line.\r\nAbout 29% of people.\r\n"
+    assert check(text) == [(U, 6, 7)]
+
+
+def test_range_hint_names_the_figures_for_both_ends() -> None:
+    text = "Between 17–21% of young people report loneliness [@nasem2020]."
+    (found,) = check_page_statistics(text, "p.md", citations(text), EVIDENCE)
+    assert "It is recorded for who2025 with 17% and 21%." in found.hint
+    assert "nasem2020 records 24%, 4 times, HR 0.25" in found.hint
+
+
+def test_agrees_with_the_citation_scanner() -> None:
+    scanner = pytest.importorskip("citekb.citations")
+    for name in ("blog.md", "mismatch.md", "unsourced.md"):
+        text = (FIXTURES / name).read_text()
+        scanned = scanner.scan(text, name)
+        assert [(c.key, c.offset) for c in scanned] == [
+            (c.key, c.offset) for c in citations(text, name)
+        ]
+        assert check_page_statistics(text, name, scanned, EVIDENCE) == check_page_statistics(
+            text, name, citations(text, name), EVIDENCE
+        )
+
+
 # --- sentences ----------------------------------------------------------------------------
 
 

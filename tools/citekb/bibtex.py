@@ -5,6 +5,11 @@ this module evaluates the values itself in one pass: ``@string`` macros (shared 
 in load order), ``#`` concatenation, the month macros ``jan``…``dec``, outer delimiters, and
 ``crossref`` inheritance. LaTeX is kept as written; only whitespace around line breaks inside a
 value is collapsed to one space, as BibTeX does.
+
+Recovery choices: after a missing comma the swallowed field is recovered as a field of its own;
+a repeated field keeps its first value; an entry without a key is skipped; a field that fails
+to evaluate keeps what was read before the fault; an undefined macro keeps its name. Inherited
+fields have no entry in ``field_lines`` (they are not written in the child).
 """
 
 from __future__ import annotations

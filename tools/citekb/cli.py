@@ -58,7 +58,7 @@ def check(root: Path, fmt: str, strict: bool, color: bool | None) -> None:
     project = _project(root)
     found = run_checks(project)
     colour = sys.stdout.isatty() if color is None else color
-    click.echo(render(fmt, found, files=len(project.texts), colour=colour), nl=False)
+    click.echo(render(fmt, found, files=project.checked, colour=colour), nl=False)
     failed = any(d.severity is Severity.ERROR for d in found) or (strict and bool(found))
     sys.exit(1 if failed else 0)
 
@@ -180,7 +180,7 @@ def build(root: Path, site_dir: Path | None) -> None:
     project = _project(root)
     found = run_checks(project)
     if found:  # the strict build would fail on any of them, so stop before building
-        click.echo(render("text", found, files=len(project.texts)), nl=False, err=True)
+        click.echo(render("text", found, files=project.checked), nl=False, err=True)
         sys.exit(1)
     out = site_dir or project.root / "site"
     command = mkdocs_command(project.root, "build", "--strict", "--site-dir", str(out))

@@ -32,6 +32,8 @@ from citekb.diagnostics import Diagnostic, diagnostic
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from citekb.model import Citation
+
 #: Evidence type → (singular, plural) label, in the order summaries list them.
 _TYPES: dict[str, tuple[str, str]] = {
     "meta-analysis": ("meta-analysis", "meta-analyses"),
@@ -165,6 +167,42 @@ def page_summary(keys: Iterable[str], evidence: Evidence) -> str:
     """Summary of the distinct cited keys that have an evidence record."""
     seen = dict.fromkeys(keys)
     return summarize(t for t in (evidence.type_of(k) for k in seen) if t is not None)
+
+
+def check_evidence_coverage(citations: Iterable[Citation], evidence: Evidence) -> list[Diagnostic]:
+    """``unverified-source`` for each citation of an unverified source, and
+    ``missing-evidence`` once per key without a record (at its first citation)."""
+    out: list[Diagnostic] = []
+    missing: set[str] = set()
+    for cite in citations:
+        record = evidence.get(cite.key)
+        if record is None:
+            if cite.key not in missing:
+                missing.add(cite.key)
+                out.append(
+                    diagnostic(
+                        "missing-evidence",
+                        cite.path,
+                        cite.line,
+                        cite.column,
+                        f"`{cite.key}` has no evidence record",
+                        f"Add a `{cite.key}:` record with its type, status and findings "
+                        f"to {evidence.path or 'the evidence file'}.",
+                    )
+                )
+        elif record.status == "unverified":
+            out.append(
+                diagnostic(
+                    "unverified-source",
+                    cite.path,
+                    cite.line,
+                    cite.column,
+                    f"`{cite.key}` is cited but its evidence record is marked unverified",
+                    "Check the source and set its status to V-primary or V-secondary, "
+                    "or cite a verified source instead.",
+                )
+            )
+    return out
 
 
 # --- parsing ---------------------------------------------------------------------------

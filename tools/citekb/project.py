@@ -29,6 +29,11 @@ class Project:
     texts: Mapping[str, str] = field(default_factory=dict)  # reported path → text
     evidence: Any = None
     diagnostics: tuple[Diagnostic, ...] = ()
+    sources: tuple[str, ...] = ()  # every page, bib and evidence file read, as reported
+
+    @property
+    def checked(self) -> int:
+        return len(self.sources)
 
 
 def load_config(root: Path) -> Config:
@@ -144,18 +149,26 @@ def load_project(
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
-    raw = [(_relative(p, root), p.read_bytes()) for p in bibs]
+    raw: list[tuple[str, bytes]] = []
+    for bib in bibs:
+        try:
+            raw.append((_relative(bib, root), bib.read_bytes()))
+        except OSError as exc:
+            problems.append(diagnostic("unreadable-file", _relative(bib, root), 0, 0,
+                                       f"cannot read: {exc.strerror}", "check the file's permissions"))
     library, trouble = load_library(raw)
     problems.extend(trouble)
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")
 
+    sources = [page.path for page in pages] + [shown for shown, _ in raw]
     evidence = None
     if config.evidence and (root / config.evidence).is_file():
         from citekb.evidence import parse_evidence
 
         shown = config.evidence
+        sources.append(shown)
         text, trouble = read_text(root / config.evidence, shown)
         problems.extend(trouble)
         if text is not None:
@@ -163,5 +176,5 @@ def load_project(
             problems.extend(trouble)
 
     return Project(
-        root, config, tuple(pages), library, frozenset(files), texts, evidence, tuple(problems)
+        root, config, tuple(pages), library, frozenset(files), texts, evidence, tuple(problems), tuple(sources)
     )

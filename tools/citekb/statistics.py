@@ -19,19 +19,33 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from citekb.diagnostics import Diagnostic, diagnostic
-from citekb.evidence import RATIO_MEASURES
+from citekb.evidence import RATIO_MEASURES, check_evidence_coverage
+
+__all__ = [
+    "HEDGE_WIDENING",
+    "WORD_NUMBERS",
+    "Block",
+    "Sentence",
+    "Statistic",
+    "check_evidence_coverage",
+    "check_page_statistics",
+    "figure_matches",
+    "find_statistics",
+    "prose",
+    "split_sentences",
+]
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from markdown_it import MarkdownIt
 
-    from citekb.evidence import Evidence, EvidenceRecord, Figure, Finding
+    from citekb.evidence import Evidence, EvidenceRecord, Figure
     from citekb.model import Citation
 
 # --- number words ------------------------------------------------------------------------
@@ -193,7 +207,7 @@ def _statistic(match: re.Match[str], masked: str, text: str, floor: int) -> Stat
 
 _INLINE_MASK = re.compile(
     r"(?s:<!--.*?-->)"  # comments
-    r"|(?s:(?P<ticks>`+).+?(?P=ticks))"  # code spans
+    r"|(?P<ticks>`+)(?:[^\n]|\n(?![ \t]*\n))+?(?P=ticks)"  # code spans, within a paragraph
     r"|\[[^\[\]]*?@[^\[\]]*\]"  # citation brackets, with their locators and prefixes
     r"|(?P<intext>(?<![\w@])@[\w{][\w:.#$%&+?<>~/{}-]*(?<![.:?]))(?:\s?\[[^\[\]\n]*\])?"
     r"|\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\s*\)"  # link targets
@@ -203,7 +217,7 @@ _INLINE_MASK = re.compile(
     r"|\bhttps?://\S+"
     r"|&#?\w+;"
     r"|\\?\|"  # table pipes
-    r"|(?m:^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]|$)))+)"  # container markers
+    r"|(?m:^(?:[ \t]*(?:>|[-*+:](?=[ \t])|\d{1,9}[.)](?=[ \t]|$)))+)"  # container markers
 )
 # A sentence ends at . ! ? (with closing quotes or brackets) before an upper-case start.
 _BOUNDARY = re.compile(r"(?P<dots>[.!?…]+)[\"'”’»)\]*_]*(?P<gap>\s+)(?=[\"'“‘«(\[*_]*[^\W_a-z])")
@@ -211,7 +225,6 @@ _ABBREVIATION = re.compile(
     r"(?i:\b(?:et\s+al|e\.g|i\.e|cf|vs|p|pp|ch|chap|fig|figs|no|nos|vol|vols|ed|eds|eq|sec|dr|mr"
     r"|mrs|ms|prof|st|jr|sr|inc|ltd|co|approx|ca|c|n\.d|ibid|op|cit|viz|resp|ref|refs|[a-z]))$"
 )
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(?:.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
@@ -231,16 +244,25 @@ def _mask_inline(match: re.Match[str]) -> str:
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.admon import admon_plugin
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
 
-    # Only block structure is needed; skipping inline parsing halves the time.
-    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+    # The block structure the citation scanner sees; inline parsing is not needed.
+    md = MarkdownIt("commonmark").enable("table")
+    for plugin in (front_matter_plugin, footnote_plugin, deflist_plugin, admon_plugin):
+        md.use(plugin)
+    return md.disable(["inline", "text_join", "footnote_tail"])
 
 
 @dataclass(frozen=True, slots=True)
-class _Segment:
+class Block:
+    """A prose block: a paragraph (split into sentences) or a table row (one sentence)."""
+
     start: int
     end: int
-    split: bool  # False for a table row, which is one sentence
+    split: bool
 
 
 _NEWLINE = re.compile(r"\r\n?|\n")
@@ -251,35 +273,33 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
-def prose(text: str) -> tuple[str, tuple[_Segment, ...]]:
+def prose(text: str) -> tuple[str, tuple[Block, ...]]:
     """The page with everything but prose blanked (same length), and its prose blocks."""
-    front = _FRONT_MATTER.match(text)
-    body = _blank(front.group()) + text[front.end() :] if front else text
-    starts = _line_starts(body)
-    segments: list[_Segment] = []
+    starts = _line_starts(text)
+    segments: list[Block] = []
     in_head = False
-    for token in _parser().parse(body):
+    for token in _parser().parse(text):
         if token.type in ("thead_open", "thead_close"):
             in_head = token.type == "thead_open"
         elif token.map and (
             token.type == "paragraph_open" or (token.type == "tr_open" and not in_head)
         ):
             first, last = token.map
-            end = starts[last] if last < len(starts) else len(body)
-            segments.append(_Segment(starts[first], end, token.type == "paragraph_open"))
+            end = starts[last] if last < len(starts) else len(text)
+            segments.append(Block(starts[first], end, token.type == "paragraph_open"))
     pieces: list[str] = []
     done = 0
     for segment in segments:
         if segment.start < done:  # nested maps cannot overlap, but never trust that
             continue
-        pieces += [_blank(body[done : segment.start]), body[segment.start : segment.end]]
+        pieces += [_blank(text[done : segment.start]), text[segment.start : segment.end]]
         done = segment.end
-    pieces.append(_blank(body[done:]))
+    pieces.append(_blank(text[done:]))
     masked = _INLINE_MASK.sub(_mask_inline, "".join(pieces))
     return masked, tuple(s for s in segments)
 
 
-def _sentences_in(masked: str, segment: _Segment) -> list[Sentence]:
+def _sentences_in(masked: str, segment: Block) -> list[Sentence]:
     cuts = [segment.start]
     if segment.split:
         for m in _BOUNDARY.finditer(masked, segment.start, segment.end):
@@ -302,7 +322,7 @@ def split_sentences(text: str) -> list[Sentence]:
     return [s for segment in segments for s in _sentences_in(masked, segment)]
 
 
-def _candidates(masked: str, segment: _Segment) -> list[int]:
+def _candidates(masked: str, segment: Block) -> list[int]:
     """Offsets where a statistic may start: a cheap scan that spares the full regex."""
     starts = set()
     for trigger in _TRIGGER.finditer(masked, segment.start, segment.end):
@@ -315,7 +335,7 @@ def _candidates(masked: str, segment: _Segment) -> list[int]:
     return sorted(starts)
 
 
-def _statistics_in(masked: str, text: str, segment: _Segment) -> list[Statistic]:
+def _statistics_in(masked: str, text: str, segment: Block) -> list[Statistic]:
     found = []
     done = segment.start
     for start in _candidates(masked, segment):
@@ -376,14 +396,16 @@ def figure_matches(stat: Statistic, figure: Figure) -> bool:
     )
 
 
-def _matches_any(stat: Statistic, figures: Sequence[Figure]) -> bool:
+def _ends(stat: Statistic) -> list[Statistic]:
+    """A range as one statistic per end; both ends of a range must be reported."""
     if stat.kind == "ci" or len(stat.values) == 1:
-        return any(figure_matches(stat, f) for f in figures)
-    # Both ends of a range must be reported; they may be separate figures.
-    return all(
-        any(_one_matches(stat, v, t, f) for f in figures)
-        for v, t in zip(stat.values, stat.tolerances, strict=True)
-    )
+        return [stat]
+    pairs = zip(stat.values, stat.tolerances, strict=True)
+    return [replace(stat, values=(v,), tolerances=(t,)) for v, t in pairs]
+
+
+def _matches_any(stat: Statistic, figures: Sequence[Figure]) -> bool:
+    return all(any(figure_matches(end, f) for f in figures) for end in _ends(stat))
 
 
 def _figures(record: EvidenceRecord) -> list[Figure]:
@@ -391,18 +413,16 @@ def _figures(record: EvidenceRecord) -> list[Figure]:
 
 
 def _recorders(stat: Statistic, evidence: Evidence, skip: Iterable[str] = ()) -> list[str]:
-    """Keys of other records with a figure this statistic matches, with that figure."""
+    """Other records that report this statistic, each with the figure that matches."""
     out = []
     excluded = set(skip)
     for key, record in evidence.records.items():
-        if key in excluded:
+        figures = _figures(record)
+        if key in excluded or not _matches_any(stat, figures):
             continue
-        found: list[tuple[Finding, Figure]] = [
-            (finding, f) for finding, f in record.figures if _matches_any(stat, [f])
-        ]
-        if found or (len(stat.values) > 1 and _matches_any(stat, _figures(record))):
-            shown = found[0][1].describe() if found else "both ends"
-            out.append(f"{key} with {shown}")
+        ends = _ends(stat)
+        shown = [f.describe() for f in figures if any(figure_matches(e, f) for e in ends)]
+        out.append(f"{key} with {' and '.join(dict.fromkeys(shown))}")
     return out
 
 
@@ -490,39 +510,3 @@ def _check_statistic(
         "this figure, correct the number, or record the figure in the evidence file."
     )
     return [diagnostic("statistic-mismatch", path, line, column, message, hint)]
-
-
-def check_evidence_coverage(citations: Iterable[Citation], evidence: Evidence) -> list[Diagnostic]:
-    """``unverified-source`` for each citation of an unverified source, and
-    ``missing-evidence`` once per key without a record (at its first citation)."""
-    out: list[Diagnostic] = []
-    missing: set[str] = set()
-    for cite in citations:
-        record = evidence.get(cite.key)
-        if record is None:
-            if cite.key not in missing:
-                missing.add(cite.key)
-                out.append(
-                    diagnostic(
-                        "missing-evidence",
-                        cite.path,
-                        cite.line,
-                        cite.column,
-                        f"`{cite.key}` has no evidence record",
-                        f"Add a `{cite.key}:` record with its type, status and findings "
-                        f"to {evidence.path or 'the evidence file'}.",
-                    )
-                )
-        elif record.status == "unverified":
-            out.append(
-                diagnostic(
-                    "unverified-source",
-                    cite.path,
-                    cite.line,
-                    cite.column,
-                    f"`{cite.key}` is cited but its evidence record is marked unverified",
-                    "Check the source and set its status to V-primary or V-secondary, "
-                    "or cite a verified source instead.",
-                )
-            )
-    return out

@@ -1,0 +1,185 @@
+"""Build one synthetic site four ways and print time and peak-memory ratios.
+
+    python benchmarks/build_vs_peers.py [--pages 200] [--cites 10] [--entries 5000] [--skip-csl]
+
+The site (200 pages with 10 citations each, a 5,000-entry bib) is written to
+``benchmarks/_work/``. Each build runs ``mkdocs build`` in a fresh process; peak RSS is that
+process's ``ru_maxrss``. Variants:
+
+- plain: no citation plugin, citations left raw;
+- citekb, cold (empty format cache) and warm (second build);
+- mkdocs-bibtex in its default pybtex mode;
+- mkdocs-bibtex in CSL mode (APA through pandoc), with the vendored local ``apa.csl``.
+
+Nothing touches the network. This is a benchmark, not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+APA = HERE.parent / "tools" / "citekb" / "styles" / "apa.csl"
+
+WORDS = (
+    "social connection loneliness isolation health support trust help receive give family "
+    "friends network community study cohort risk mortality review evidence adults older young "
+    "relationship attachment independence reliance care stress sleep heart outcome measure"
+).split()
+JOURNALS = ("Psychological Science", "BMJ", "PLoS Medicine", "Health Psychology", "Lancet")
+FIRST = ("Anna", "Ben", "Chloe", "David", "Eva", "Farid", "Grace", "Hiro", "Ines", "Jonas")
+LAST = ("Smith", "Okafor", "Nguyen", "Müller", "García", "Kowalski", "Tanaka", "Olsen", "Rossi")
+
+BASE_CONFIG = """site_name: Benchmark
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - toc
+  - footnotes
+plugins:
+  - search
+"""
+VARIANTS = {
+    "plain": "",
+    "citekb": (
+        "  - citekb:\n      bibliography: [refs.bib]\n      evidence: null\n"
+        "      cache_dir: cache\n      bibliography_page: null\n"
+        "      ignore: [unused-entry, missing-field]\n"
+    ),
+    "bibtex-pybtex": "  - bibtex:\n      bib_file: refs.bib\n",
+    "bibtex-csl": "  - bibtex:\n      bib_file: refs.bib\n      csl_file: apa.csl\n",
+}
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def write_bib(path: Path, entries: int, rng: random.Random) -> list[str]:
+    keys = []
+    out = []
+    for i in range(entries):
+        key = f"{rng.choice(LAST).lower()}{1980 + i % 45}{i}"
+        keys.append(key)
+        authors = " and ".join(
+            f"{rng.choice(LAST)}, {rng.choice(FIRST)}" for _ in range(rng.randint(1, 6))
+        )
+        year = 1980 + i % 45
+        if i % 3 == 0:
+            out.append(
+                f"@book{{{key},\n  author = {{{authors}}},\n  title = {{{words(rng, 6).capitalize()}}},"
+                f"\n  publisher = {{Academic Press}},\n  year = {{{year}}}\n}}\n"
+            )
+        else:
+            out.append(
+                f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{words(rng, 8).capitalize()}}},"
+                f"\n  journal = {{{rng.choice(JOURNALS)}}},\n  volume = {{{rng.randint(1, 60)}}},"
+                f"\n  number = {{{rng.randint(1, 12)}}},\n  pages = {{{i % 300 + 1}--{i % 300 + 15}}},"
+                f"\n  year = {{{year}}},\n  doi = {{10.5555/bench.{i}}}\n}}\n"
+            )
+    path.write_text("\n".join(out), encoding="utf-8")
+    return keys
+
+
+def write_pages(docs: Path, pages: int, cites: int, keys: list[str], rng: random.Random) -> None:
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "index.md").write_text("# Benchmark\n\nA synthetic knowledge base.\n")
+    for n in range(pages):
+        lines = [f"# Page {n}\n"]
+        for c in range(cites):
+            if c % 3 == 0:
+                lines.append(f"## Section {c // 3}\n")
+            key = rng.choice(keys)
+            cite = f"[@{key}, p. {rng.randint(1, 300)}]" if c % 2 else f"[@{key}]"
+            lines.append(f"{words(rng, 40).capitalize()} {cite}. {words(rng, 25).capitalize()}.\n")
+        (docs / f"page-{n:03d}.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def prepare(pages: int, cites: int, entries: int) -> None:
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    rng = random.Random(20261122)
+    WORK.mkdir(parents=True)
+    keys = write_bib(WORK / "refs.bib", entries, rng)
+    write_pages(WORK / "docs", pages, cites, keys, rng)
+    shutil.copy(APA, WORK / "apa.csl")
+    for name, plugin in VARIANTS.items():
+        (WORK / f"{name}.yml").write_text(BASE_CONFIG + plugin, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    seconds: float
+    peak_mib: float
+    ok: bool
+
+
+def build(name: str, config: str) -> Run:
+    """One ``mkdocs build`` in a child process; its own peak RSS from ``wait4``."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", f"site-{name}"]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    child = subprocess.Popen(command, cwd=WORK, env=env, stderr=subprocess.PIPE)
+    assert child.stderr is not None
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        print(f"  {name} failed:\n{err.decode(errors='replace')[-2000:]}", file=sys.stderr)
+    return Run(name, seconds, usage.ru_maxrss / 1024, child.returncode == 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--cites", type=int, default=10)
+    parser.add_argument("--entries", type=int, default=5000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of fast variants (best kept)")
+    parser.add_argument("--skip-csl", action="store_true", help="skip mkdocs-bibtex CSL mode")
+    args = parser.parse_args()
+
+    prepare(args.pages, args.cites, args.entries)
+    print(f"{args.pages} pages x {args.cites} citations, {args.entries} entries in {WORK}")
+
+    def best(name: str, config: str) -> Run:
+        runs = [build(name, config) for _ in range(args.repeat)]
+        return min(runs, key=lambda r: r.seconds)
+
+    results = [best("plain", "plain.yml")]
+    shutil.rmtree(WORK / "cache", ignore_errors=True)
+    results.append(build("citekb (cold cache)", "citekb.yml"))
+    results.append(best("citekb (warm cache)", "citekb.yml"))
+    results.append(best("mkdocs-bibtex pybtex", "bibtex-pybtex.yml"))
+    if not args.skip_csl:
+        results.append(build("mkdocs-bibtex CSL (pandoc)", "bibtex-csl.yml"))
+
+    plain = results[0].seconds
+    print(f"\n{'variant':32} {'seconds':>9} {'x plain':>8} {'peak RSS MiB':>13}")
+    for run in results:
+        flag = "" if run.ok else "  (FAILED)"
+        print(
+            f"{run.name:32} {run.seconds:9.2f} {run.seconds / plain:8.2f} {run.peak_mib:13.0f}{flag}"
+        )
+    by_name = {r.name: r for r in results}
+    warm = by_name["citekb (warm cache)"].seconds
+    cold = by_name["citekb (cold cache)"].seconds
+    print(f"\ncitekb warm / plain: {warm / plain:.2f} (goal <= 1.15)")
+    if "mkdocs-bibtex CSL (pandoc)" in by_name:
+        csl = by_name["mkdocs-bibtex CSL (pandoc)"].seconds
+        print(f"mkdocs-bibtex CSL / citekb cold: {csl / cold:.1f}x (goal >= 5)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The built site in headless Chromium: previews on hover and focus, links, backlinks, no leaks."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+SITES = Path(__file__).parent / "sites"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = tmp_path_factory.mktemp("site") / "basic"
+    shutil.copytree(SITES / "basic", root)
+    build(load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site")))
+    handler = functools.partial(_Quiet, directory=str(root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+class Watch:
+    """Console errors, page errors and every request host seen by a page."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        host = urlparse(route.request.url).hostname or ""
+        self.hosts.add(host)
+        if host == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[tuple[Any, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page)
+    yield page, watch
+    context.close()
+    assert watch.errors == []
+    assert watch.hosts <= {"127.0.0.1"}, watch.hosts
+
+
+def test_preview_on_hover(page: tuple[Any, Watch], base_url: str) -> None:
+    p, _ = page
+    p.goto(f"{base_url}/health/")
+    preview = p.locator("#citekb-preview")
+    link = p.locator("#cite-holtlunstad2015-1")
+    link.hover()
+    preview.wait_for(state="visible")
+    assert "Perspectives on Psychological Science" in preview.inner_text()
+    assert "meta-analysis" in preview.inner_text()
+    assert preview.get_attribute("role") == "tooltip"
+    p.mouse.move(5, 5)
+    preview.wait_for(state="hidden")
+
+
+def test_preview_on_keyboard_focus(page: tuple[Any, Watch], base_url: str) -> None:
+    p, _ = page
+    p.goto(f"{base_url}/health/")
+    first = p.locator("a.citekb-cite").first
+    for _ in range(80):  # tab until the first citation has focus, as a keyboard user would
+        p.keyboard.press("Tab")
+        if first.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("could not reach the citation with Tab")
+    preview = p.locator("#citekb-preview")
+    preview.wait_for(state="visible")
+    assert "National Academies" in preview.inner_text()
+    # screen readers: the link is described by the full entry
+    described = first.get_attribute("aria-describedby")
+    assert "National Academies" in p.locator(f"#{described}").inner_text()
+    p.keyboard.press("Escape")
+    preview.wait_for(state="hidden")
+
+
+def test_click_reaches_entry(page: tuple[Any, Watch], base_url: str) -> None:
+    p, _ = page
+    p.goto(f"{base_url}/health/")
+    p.locator("#cite-holtlunstad2015-2").click()
+    p.wait_for_url("**/health/#ref-holtlunstad2015")
+    entry = p.locator("#ref-holtlunstad2015")
+    assert entry.is_visible()
+    assert p.evaluate("() => document.querySelector(':target').id") == "ref-holtlunstad2015"
+    assert entry.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
+
+
+def test_backlink_returns_to_citation(page: tuple[Any, Watch], base_url: str) -> None:
+    p, _ = page
+    p.goto(f"{base_url}/bibliography/")
+    backlink = p.locator("#ref-holtlunstad2015 a.citekb-backlink", has_text="Health › Survival")
+    backlink.click()
+    p.wait_for_url("**/health/#cite-holtlunstad2015-1")
+    cite = p.locator("#cite-holtlunstad2015-1")
+    assert cite.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+    )
+    # and the page's own back link goes from the entry to the citation
+    p.goto(f"{base_url}/health/#ref-nasem2020")
+    p.locator("#ref-nasem2020 a.citekb-back").first.click()
+    p.wait_for_url("**/health/#cite-nasem2020-1")
+
+
+def test_pages_load_without_errors_or_foreign_requests(
+    page: tuple[Any, Watch], base_url: str
+) -> None:
+    p, watch = page
+    for path in ("/", "/health/", "/bibliography/"):
+        p.goto(base_url + path)
+        p.wait_for_load_state("networkidle")
+    assert watch.hosts == {"127.0.0.1"}

