@@ -135,6 +135,13 @@ def test_crlf_and_bom_are_kept() -> None:
     assert out == "\ufeff@misc{k,\r\n  title = {a\r\n  b}\r\n}\r\n"
 
 
+def test_mixed_line_endings_keep_the_bytes_inside_values() -> None:
+    text = "@misc{k,\r\n  note = {a\r\nb},\n  title = {c\nd}}\n"
+    out = assert_lossless(text)
+    assert "note = {a\r\nb}" in out
+    assert "title = {c\nd}" in out
+
+
 def test_duplicate_keys_are_kept_for_the_checker_to_report() -> None:
     out = assert_lossless("@misc{k, title={a}}\n@misc{k, title={c}}")
     assert out.count("@misc{k,") == 2

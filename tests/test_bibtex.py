@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import string
 
 import pytest
@@ -328,6 +329,27 @@ def test_errors_in_one_entry_do_not_affect_the_next() -> None:
     assert [e.key for e in library] == ["a", "b", "c"]
     assert library.get("c") is not None
     assert library.entries[2].fields == {"x": "y"}
+
+
+def test_diagnostics_come_in_file_order_then_line_order() -> None:
+    _, diagnostics = load_library(
+        [
+            ("a.bib", b"@misc{x,\n  crossref = {nowhere}}\n@misc{y, note = nomac}\n"),
+            ("b.bib", b"@misc{z, note = {unclosed}\n"),
+        ]
+    )
+    assert [(d.path, d.line, d.code) for d in diagnostics] == [
+        ("a.bib", 2, "bad-crossref"),
+        ("a.bib", 3, "undefined-macro"),
+        ("b.bib", 1, "bib-syntax"),
+    ]
+
+
+def test_bibtexparser_log_lines_are_silenced(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        _, diagnostics = load_library([("a.bib", b"@misc{z, note = {unclosed}\n")])
+    assert [d.code for d in diagnostics] == ["bib-syntax"]
+    assert [r for r in caplog.records if r.name.startswith("bibtexparser")] == []
 
 
 # --- encodings ----------------------------------------------------------------------------------

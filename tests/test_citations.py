@@ -61,6 +61,19 @@ FORMS = [
         "| a | [@b] |\n|---|---|\n| @c | `@no` |",
         [("b", N, "", "", "", 1, 8), ("c", T, "", "", "", 3, 3)],
     ),
+    (
+        "| x \\| y [@a] | `c\\|d` @b |\n|---|---|",
+        [("a", N, "", "", "", 1, 11), ("b", T, "", "", "", 1, 24)],
+    ),
+    (
+        "x @a@b and see@c@d and @e.@f",
+        [
+            ("a", T, "", "", "", 1, 3),
+            ("b", T, "", "", "", 1, 5),
+            ("d", T, "", "", "", 1, 17),
+            ("e", T, "", "", "", 1, 24),
+        ],
+    ),
     ("Text.[^1]\n\n[^1]: A note [@n].", [("n", N, "", "", "", 3, 15)]),
     ("!!! note\n    In an admonition [@adm].", [("adm", N, "", "", "", 2, 23)]),
     ("Term\n\n:   Definition [@def].", [("def", N, "", "", "", 3, 17)]),
@@ -151,7 +164,14 @@ KEYS = st.from_regex(
 WORDS = st.sampled_from(["alpha", "beta", "gamma,", "delta.", "(eps)", "zeta;", "eta:"])
 FORM = st.sampled_from(["[@{}]", "[see @{}, p. 3]", "@{}", "[-@{}]", "@{} [p. 9]", "[@{}; @{}]"])
 DECOYS = st.sampled_from(
-    ["`@x1`", "me@x.org", "<!-- @x2 -->", "\\@x3", "<https://a.org/@x4>", "[t](https://a.org/@x5)"]
+    [
+        "`@x1`",
+        "me@x.org",
+        "so <!-- @x2 -->",
+        "\\@x3",
+        "<https://a.org/@x4>",
+        "[t](https://a.org/@x5)",
+    ]
 )
 
 

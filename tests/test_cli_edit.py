@@ -167,6 +167,12 @@ def test_export_cited_only_as_csl_json_to_a_file(make_site: MakeSite) -> None:
     assert items[0]["DOI"] == "10.1177/1745691614568352"
 
 
+def test_export_page_path_may_be_relative_to_the_root(site: Path) -> None:
+    result = run(export, ["--page", "docs/index.md"], site)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("@book{cacioppo2008,")
+
+
 def test_export_unknown_page_is_a_usage_error(site: Path) -> None:
     result = run(export, ["--page", "docs/missing.md"], site)
     assert result.exit_code == 2
@@ -195,6 +201,22 @@ def test_new_page_scaffolds_valid_front_matter_and_refuses_to_overwrite(site: Pa
     assert again.exit_code == 1
     assert "already exists" in again.output
     assert page.read_text(encoding="utf-8") == "edited"
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"), [("guides", "docs/guides/a-b.md"), ("guides/../x/", "docs/x/a-b.md")]
+)
+def test_new_page_in_a_folder(site: Path, folder: str, expected: str) -> None:
+    result = run(new, ["page", "A b", "--folder", folder], site)
+    assert (result.exit_code, result.stdout) == (0, expected + "\n")
+    assert (site / expected).is_file()
+
+
+@pytest.mark.parametrize("folder", ["..", "/etc", "a/../../b"])
+def test_new_page_refuses_a_folder_outside_docs(site: Path, folder: str) -> None:
+    result = run(new, ["page", "Escape", "--folder", folder], site)
+    assert result.exit_code == 2
+    assert not list(site.parent.rglob("escape.md"))
 
 
 # --- add --------------------------------------------------------------------------------------

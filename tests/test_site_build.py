@@ -209,3 +209,24 @@ def test_citekb_build_command(
     assert check(root)
     if code:
         assert "unknown-key" in result.output
+
+
+def test_warm_state_still_reports_and_edits_invalidate_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import os
+
+    root = copy_site("unknown-key", tmp_path)
+    mkdocs_build(root)
+    assert (root / ".citekb-cache" / "project.pickle").is_file()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.citekb"):
+        mkdocs_build(root)  # from the cache: the finding is still logged
+    assert "docs/index.md:7: @missing2019" in caplog.text
+    page = root / "docs" / "index.md"
+    page.write_text(page.read_text().replace("@missing2019", "@known2020"))
+    os.utime(page, ns=(1, 1))  # a different mtime even on coarse clocks
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.citekb"):
+        html = read(mkdocs_build(root, strict=True), "")
+    assert "citekb-unknown" not in html
+    assert "missing2019" not in caplog.text

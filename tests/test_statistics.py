@@ -249,7 +249,7 @@ def test_admonitions_definition_lists_and_footnotes_are_prose() -> None:
             "[^1]: A footnote with 70 studies [@holtlunstad2015].",
         ]
     )
-    assert check(text) == [(U, 3, 22), (U, 6, 22)]
+    assert check(text) == [(U, 3, 22), (U, 6, 21)]
 
 
 def test_crlf_line_endings_keep_lines_and_columns() -> None:
@@ -443,6 +443,11 @@ _TEXT = st.one_of(st.text(max_size=200), st.lists(_PIECES, max_size=40).map("".j
 @settings(max_examples=300)
 @given(_TEXT)
 def test_splitter_and_finder_never_raise_and_point_into_the_text(text: str) -> None:
+    masked, _ = prose(text)
+    assert len(masked) == len(text)
+    assert [i for i, c in enumerate(masked) if c == "\n"] == [
+        i for i, c in enumerate(text) if c == "\n"
+    ]
     sentences = split_sentences(text)
     previous = 0
     for sentence in sentences:

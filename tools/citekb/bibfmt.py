@@ -344,8 +344,11 @@ def format_bib(
 ) -> tuple[str, list[Diagnostic]]:
     """Return ``text`` in canonical form, or unchanged with a diagnostic when that is unsafe."""
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    body = text[len(bom) :].replace("\r\n", "\n")
+    # Only a file with CRLF throughout is written back with CRLF; in a file with mixed line
+    # endings a CR is left where it is, so values keep every byte.
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    newline = "\r\n" if crlf else "\n"
+    body = text[len(bom) :].replace("\r\n", "\n") if crlf else text[len(bom) :]
     try:
         parts = _analyse(body, path)
         _second_opinion(body, path)

@@ -289,4 +289,27 @@ def run_checks(project: Project) -> list[Diagnostic]:
     citations = [c for page in project.pages for c in page.citations]
     found += check_citations(citations, project.library)
     found += check_links(project.pages, project.files)
+    if any(page.meta.get("handout") is True for page in project.pages):
+        from citekb.readability import check_reading_level
+
+        found += check_reading_level(project.pages, project.config.reading_level)
+    found += check_evidence(project)
     return apply_policy(found, project.config, project.texts)
+
+
+def check_evidence(project: Project) -> list[Diagnostic]:
+    """Statistics against the evidence records, and citations of unverified or unrecorded sources.
+
+    Without an evidence file, a statistic still needs a citation (``unsourced-statistic``).
+    """
+    from citekb.evidence import Evidence, check_evidence_coverage
+    from citekb.statistics import check_page_statistics
+
+    evidence = project.evidence if project.evidence is not None else Evidence({}, "")
+    found: list[Diagnostic] = []
+    for page in project.pages:
+        found += check_page_statistics(page.text, page.path, page.citations, evidence)
+    if project.evidence is not None:
+        citations = [c for page in project.pages for c in page.citations]
+        found += check_evidence_coverage(citations, evidence)
+    return found

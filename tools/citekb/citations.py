@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -39,8 +39,9 @@ _FILL = "\x00"
 _INLINE_MASK = re.compile(
     r"""
     (?P<esc>\\[!-/:-@\[-`{-~])
+  | (?P<tex>\\[A-Za-z]+(?:\{(?:[^{}]|\{[^{}]*\})*\})*)  # pandoc's raw TeX, e.g. \emph{x}
   | (?P<code>(?P<ticks>`++)(?:[^`]++|(?!(?P=ticks)(?!`))`++)*+(?P=ticks)(?!`))
-  | (?P<ticks_only>`++)
+  | (?P<ticks_only>`)
   | (?P<auto><[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>
       | <[A-Za-z0-9.!\#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?
         (?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*>)
@@ -64,6 +65,10 @@ _BRACED_KEY = re.compile(r"\{((?:[^\s{}]|\{(?:[^\s{}]|\{[^\s{}]*\})*\})*)\}")
 # Where citations or bracket groups may start, and the brackets/semicolons inside a group.
 _CANDIDATE = re.compile(r"\[|-?@")
 _STRUCTURE = re.compile(r"[\[\];]|-?@")
+_MAX_NESTING = 20
+# An "@label" or a citation key that ends right before an "@" (see _after_word).
+_LABEL_BEFORE = re.compile(r"@[\w\-]+\Z|(?<![\w.])@[\w:.#$%&\-+?<>~/]*\w\Z")
+_BRACKETS = re.compile(r"[\[\]]")
 # pandoc's spnl: optional spaces, at most one line break, optional spaces.
 _SPNL_BRACKET = re.compile(r"[ \t]*(?:(?:\r\n?|\n)[ \t]*)?\[")
 _MASK_TRIGGERS = ("\\", "`", "<", "$", "](", "://", "www.")
@@ -110,10 +115,15 @@ def scan_clusters(
     """Every citation cluster in a Markdown page, in source order (outer before nested)."""
     if "@" not in text:
         return []
+    return list(_scan_cached(text, path, tuple(xref_prefixes)))
+
+
+@lru_cache(maxsize=1024)  # a live-reloading site rescans mostly unchanged pages
+def _scan_cached(text: str, path: str, xref_prefixes: tuple[str, ...]) -> tuple[Cluster, ...]:
     try:
         tokens = _parser().parse(text)
     except Exception:  # markdown-it is robust, but a scanner must never raise
-        return []
+        return ()
     starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
     xref = (
         re.compile(rf"(?:{'|'.join(map(re.escape, xref_prefixes))})[-:]") if xref_prefixes else None
@@ -121,7 +131,8 @@ def scan_clusters(
     out: list[Cluster] = []
     for base, plain in _segments(text, starts, tokens):
         out.extend(_Scanner(plain, base, starts, path, xref).run())
-    return out
+    out.sort(key=lambda c: c.start)  # stable: a cluster stays before those nested in it
+    return tuple(out)
 
 
 def scan(
@@ -163,6 +174,9 @@ def _segments(text: str, starts: list[int], tokens: list[Token]) -> Iterator[tup
                 col = len(stripped) - len(want)
             else:
                 col = line.find(want, cursor.get(n, 0))
+                if col < 0 and in_table:  # markdown-it unescapes "\|" in table cells
+                    want = want.replace("|", "\\|")
+                    col = line.find(want, cursor.get(n, 0))
             if col < 0:  # content rewritten by markdown-it (tabs, NUL): keep the whole line
                 pieces.append((lo, lo + len(line)))
                 continue
@@ -188,8 +202,10 @@ def _mask(plain: str) -> str:
     out: list[str] = []
     last = 0
     for m in _INLINE_MASK.finditer(plain):
-        if m.lastgroup == "ticks_only":
-            continue
+        if m.lastgroup == "ticks_only" or (
+            m.lastgroup == "dest" and plain.rfind("[", 0, m.start()) < 0
+        ):
+            continue  # a lone backtick, or "](" that closes no link text
         a, b = m.span("dest") if m.lastgroup == "dest" else m.span()
         out.append(plain[last:a])
         out.append(_FILL * (b - a))
@@ -203,7 +219,11 @@ def _after_word(masked: str, i: int) -> bool:
     if i == 0:
         return False
     c = masked[i - 1]
-    return c == "." or (c.isalnum() and c != "_")
+    if c != "." and not (c.isalnum() and c != "_"):
+        return False
+    # pandoc reads "@label" (a citation, or an example reference when the "@" follows a word)
+    # as one inline that is not a word, so "x@a@b" cites b.
+    return _LABEL_BEFORE.search(masked, max(0, i - 200), i) is None
 
 
 class _Scanner:
@@ -220,11 +240,16 @@ class _Scanner:
         self.xref = xref
         self.n = len(plain)
         self.free = -1  # just after a citation, where "@" may follow without a space
+        self.pairs: dict[int, int] | None = None
+        self.depth = 0  # of citations nested in prefixes and suffixes
 
     def run(self, lo: int = 0, hi: int | None = None) -> list[Cluster]:
         """Clusters between ``lo`` and ``hi``, as pandoc's inline parser would find them."""
         hi = self.n if hi is None else hi
         out: list[Cluster] = []
+        if self.depth > _MAX_NESTING or _CANDIDATE.search(self.masked, lo, hi) is None:
+            return out
+        self.depth += 1
         pos = lo
         while pos < hi:
             m = _CANDIDATE.search(self.masked, pos, hi)
@@ -241,6 +266,7 @@ class _Scanner:
                 continue
             out.extend(found[0])
             pos = self.free = found[1]
+        self.depth -= 1
         return out
 
     # -- keys ---------------------------------------------------------------------------------
@@ -272,26 +298,21 @@ class _Scanner:
         at, name, suppress, end = key
         mode = CitationMode.SUPPRESS_AUTHOR if suppress else CitationMode.IN_TEXT
         bracket = _SPNL_BRACKET.match(self.masked, end, hi)
-        if bracket is not None:
-            open_ = bracket.end() - 1
-            close = self._close(open_, hi)
-            nxt = self.plain[close + 1 : close + 2] if close is not None else ""
-            if (
-                close is not None
-                and self.masked[open_ + 1 : open_ + 2] != "^"
-                and nxt not in ("[", "(", "{")
-            ):
-                more = self._cite_list(open_ + 1, close)
-                if more is not None:
-                    first = self._cite(name, mode, at)
-                    return self._cluster([first, *more[0]], i, close + 1, more[1])
-                split = self._split(open_ + 1, close)
-                rest = self._cite_list(split[1] + 1, close) if len(split) > 1 else ([], [])
-                if rest is not None:
-                    a, b = open_ + 1, split[1] if len(split) > 1 else close
-                    first = self._cite(name, mode, at, suffix=self._text(a, b))
-                    nested = [*self.run(a, b), *rest[1]]
-                    return self._cluster([first, *rest[0]], i, close + 1, nested)
+        open_ = bracket.end() - 1 if bracket is not None else -1
+        close = self._close(open_, hi) if bracket is not None else None
+        if close is not None and self.plain[close + 1 : close + 2] not in ("[", "(", "{"):
+            # pandoc first reads "[...]" as more citations, then as this one's locator/suffix.
+            more = self._cite_list(open_ + 1, close)
+            if more is not None:
+                first = self._cite(name, mode, at)
+                return self._cluster([first, *more[0]], i, close + 1, more[1])
+            split = self._split(open_ + 1, close)
+            rest = self._cite_list(split[1] + 1, close) if len(split) > 1 else ([], [])
+            if rest is not None and self.masked[open_ + 1] != "^":
+                a, b = open_ + 1, split[1] if len(split) > 1 else close
+                first = self._cite(name, mode, at, suffix=self._text(a, b))
+                nested = [*self.run(a, b), *rest[1]]
+                return self._cluster([first, *rest[0]], i, close + 1, nested)
         return self._cluster([self._cite(name, mode, at)], i, end, [])
 
     # -- bracket groups -----------------------------------------------------------------------
@@ -314,31 +335,34 @@ class _Scanner:
         return self._cluster(found[0], i, close + 1, found[1])
 
     def _close(self, i: int, hi: int) -> int | None:
-        """Index of the ``]`` matching the ``[`` at ``i``."""
-        depth = 0
-        for m in _STRUCTURE.finditer(self.masked, i, hi):
-            c = m.group()
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-                if depth == 0:
-                    return m.start()
-        return None
+        """Index of the ``]`` matching the ``[`` at ``i``, if it comes before ``hi``."""
+        if self.pairs is None:  # pair every bracket once, so no group is rescanned
+            self.pairs = {}
+            stack: list[int] = []
+            for m in _BRACKETS.finditer(self.masked):
+                if m.group() == "[":
+                    stack.append(m.start())
+                elif stack:
+                    self.pairs[stack.pop()] = m.start()
+        close = self.pairs.get(i)
+        return close if close is not None and close < hi else None
+
+    def _top(self, lo: int, hi: int) -> Iterator[re.Match[str]]:
+        """``;``, ``@`` and ``-@`` in ``[lo, hi)`` outside nested brackets."""
+        pos = lo
+        while (m := _STRUCTURE.search(self.masked, pos, hi)) is not None:
+            pos = m.end()
+            if m.group() == "[":
+                close = self._close(m.start(), hi)
+                if close is None:
+                    return
+                pos = close + 1
+            elif m.group() != "]":
+                yield m
 
     def _split(self, lo: int, hi: int) -> list[int]:
         """``lo - 1`` followed by the positions of top-level semicolons in ``[lo, hi)``."""
-        cuts = [lo - 1]
-        depth = 0
-        for m in _STRUCTURE.finditer(self.masked, lo, hi):
-            c = m.group()
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            elif c == ";" and depth == 0:
-                cuts.append(m.start())
-        return cuts
+        return [lo - 1, *(m.start() for m in self._top(lo, hi) if m.group() == ";")]
 
     def _cite_list(self, lo: int, hi: int) -> tuple[list[Citation | None], list[Cluster]] | None:
         """Citations separated by ``;``, each ``prefix @key suffix``; None unless all parse."""
@@ -359,21 +383,14 @@ class _Scanner:
 
     def _first_key(self, lo: int, hi: int) -> tuple[int, int, str, bool, int] | None:
         """The first top-level key in ``[lo, hi)``: (start, offset of @, key, suppress, end)."""
-        depth = 0
-        for m in _STRUCTURE.finditer(self.masked, lo, hi):
-            c = m.group()
-            if c == "[":
-                depth += 1
-            elif c == "]":
-                depth -= 1
-            elif c != ";" and depth == 0:
-                key = self._key_at(m.start(), hi)
-                if key is None and c == "-@":
-                    key = self._key_at(m.start() + 1, hi)
-                    if key is not None:
-                        return (m.start() + 1, *key)
-                if key is not None:
-                    return (m.start(), *key)
+        for m in self._top(lo, hi):
+            i = m.start()
+            key = self._key_at(i, hi) if m.group() != ";" else None
+            if key is None and m.group() == "-@":
+                i += 1
+                key = self._key_at(i, hi)
+            if key is not None:
+                return (i, *key)
         return None
 
     # -- records ------------------------------------------------------------------------------

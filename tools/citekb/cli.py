@@ -184,7 +184,37 @@ def build(root: Path, site_dir: Path | None) -> None:
         sys.exit(1)
     out = site_dir or project.root / "site"
     command = mkdocs_command(project.root, "build", "--strict", "--site-dir", str(out))
-    sys.exit(1 if subprocess.run(command, check=False, env=_mkdocs_env()).returncode else 0)
+    if subprocess.run(command, check=False, env=_mkdocs_env()).returncode:
+        sys.exit(1)
+    sys.exit(_write_handouts(project, out))
+
+
+def _write_handouts(project: Project, site: Path) -> int:
+    """Write the PDF handouts into ``site/handouts``; 1 when any error, else 0."""
+    from citekb.diagnostics import Severity
+    from citekb.handouts import HANDOUTS_DIR, write_handouts
+    from citekb.report import render
+
+    result = write_handouts(project, site / HANDOUTS_DIR)
+    for path in result.written:
+        click.echo(f"wrote {_shown(path, project.root)}")
+    if result.diagnostics:
+        click.echo(render("text", list(result.diagnostics), files=project.checked), nl=False, err=True)
+    return 1 if any(d.severity is Severity.ERROR for d in result.diagnostics) else 0
+
+
+@main.command()
+@root_option
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built site's folder; PDFs go to its handouts/.  [default: site/ in the root]",
+)
+def handouts(root: Path, site_dir: Path | None) -> None:
+    """Write a printable PDF for every page with `handout: true`."""
+    project = _project(root)
+    sys.exit(_write_handouts(project, site_dir or project.root / "site"))
 
 
 @main.command()

@@ -197,8 +197,8 @@ def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, r
         raise click.UsageError(str(exc)) from None
     library = project.library
     if page is not None:
-        wanted = _shown(page if page.is_absolute() else Path.cwd() / page, root)
-        pages = [p for p in project.pages if wanted in (p.path, p.name)]
+        wanted = {_shown(page if page.is_absolute() else Path.cwd() / page, root), page.as_posix()}
+        pages = [p for p in project.pages if wanted & {p.path, p.name}]
         if not pages:
             raise click.BadParameter(
                 f"{page} is not a page of this knowledge base", param_hint="--page"
@@ -239,6 +239,8 @@ def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root:
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
     shown = page_path(_config(root).docs_dir, title.strip(), folder)
+    if shown is None:
+        raise click.BadParameter("must be a folder inside the docs folder", param_hint="--folder")
     path = root / shown
     text = page_text(title.strip(), reviewed=dt.date.today(), summary=summary, tags=tags)
     path.parent.mkdir(parents=True, exist_ok=True)

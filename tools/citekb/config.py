@@ -31,6 +31,12 @@ class Option:
     choices: tuple[str, ...] = ()
 
 
+#: Handout defaults (``crisis_line``, ``disclaimer``): 988 in the US, local numbers elsewhere.
+CRISIS_LINE = (
+    "In a crisis in the US, call or text 988. Elsewhere, call your local emergency number."
+)
+DISCLAIMER = "This handout is information, not medical advice. It does not replace care."
+
 #: Every option of the ``citekb`` plugin entry, in documentation order.
 OPTIONS: tuple[Option, ...] = (
     Option("bibliography", "list[str]", ("references/*.bib",), "Glob patterns of BibTeX files."),
@@ -52,6 +58,10 @@ OPTIONS: tuple[Option, ...] = (
         "bibliography.md",
         "Page (docs-relative) listing every cited work; generated when missing; null: none.",
     ),
+    Option("paper", "str", "letter", "Handout paper size: `letter` or `a4`.", ("letter", "a4")),
+    Option("crisis_line", "str", CRISIS_LINE, "Crisis-line text printed on every handout."),
+    Option("disclaimer", "str", DISCLAIMER, "The short note printed on every handout."),
+    Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
 )
 
 
@@ -68,6 +78,10 @@ class Config:
     xref_prefixes: tuple[str, ...] = ("fig", "tbl", "eq", "sec")
     cache_dir: str | None = ".citekb-cache"
     bibliography_page: str | None = "bibliography.md"
+    paper: str = "letter"
+    crisis_line: str = CRISIS_LINE
+    disclaimer: str = DISCLAIMER
+    reading_level: float = 8
     docs_dir: str = "docs"
     site_name: str = ""
     site_url: str = ""

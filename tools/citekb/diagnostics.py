@@ -55,6 +55,11 @@ CODES: dict[str, Code] = _codes(
     ("statistic-mismatch", E, "A statistic matches no figure recorded for its cited sources."),
     ("unverified-source", W, "A cited source's evidence record is marked unverified."),
     ("missing-evidence", W, "A cited entry has no evidence record."),
+    # printable handouts
+    ("reading-level", W, "A handout's prose reads above the configured grade level."),
+    ("handout-too-long", E, "A handout runs past two printed pages."),
+    ("missing-site-url", W, "A handout has no web address because site_url is not set."),
+    ("handout-failed", E, "A handout could not be rendered, so no PDF was written."),
 )
 
 

@@ -78,6 +78,8 @@ class SiteData:
     xref_prefixes: Sequence[str] = ("fig", "tbl", "eq", "sec")
     page: str = ""
     references_title: str = "References"
+    #: Scanned clusters by page-text digest, kept across builds by the plugin's cache.
+    clusters: dict[str, list[Cluster]] = field(default_factory=dict)
 
 
 # --- HTML for one cluster, a reference list, the bibliography -------------------------
@@ -205,8 +207,6 @@ class CitePreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        from citekb.citations import scan_clusters
-
         text = "\n".join(lines)
         data = self.ext.site_data()
         if BIBLIOGRAPHY_MARKER in text:
@@ -214,7 +214,7 @@ class CitePreprocessor(Preprocessor):
             text = text.replace(BIBLIOGRAPHY_MARKER, self.md.htmlStash.store(bib)).rstrip("\n")
         if "@" not in text:
             return text.split("\n")
-        clusters = scan_clusters(text, data.page, xref_prefixes=data.xref_prefixes)
+        clusters = self.ext.clusters(text, data)
         refs = self.ext.refs_for(clusters)
         anchors = citation_anchors(c for cl in clusters for c in cl.citations)
         out: list[str] = []
@@ -266,6 +266,21 @@ class CitekbExtension(Extension):
             xref_prefixes=tuple(self.getConfig("xref_prefixes")),
             references_title=str(self.getConfig("references_title")),
         )
+
+    def clusters(self, text: str, data: SiteData) -> list[Cluster]:
+        """The page's clusters, scanned once per distinct text."""
+        import hashlib
+
+        digest = hashlib.sha1(f"{data.xref_prefixes}\0{text}".encode(), usedforsecurity=False)
+        key = digest.hexdigest()
+        found = data.clusters.get(key)
+        if found is None:
+            from citekb.citations import scan_clusters
+
+            found = data.clusters[key] = scan_clusters(
+                text, data.page, xref_prefixes=data.xref_prefixes
+            )
+        return found
 
     def refs_for(self, clusters: Sequence[Cluster]) -> References:
         """The plugin's site-wide references, or (standalone) this document's own."""

@@ -9,6 +9,7 @@ also generates the bibliography page, ships the CSS/JS, and watches ``references
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from citekb.markdown_ext import BIBLIOGRAPHY_MARKER, Backlink, CitekbExtension, SiteData
-from citekb.site import ASSET_URIS, ASSETS, FormatCache, cache_file
+from citekb.site import (
+    ASSET_URIS,
+    ASSETS,
+    FormatCache,
+    cache_file,
+    fingerprint,
+    load_state,
+    save_state,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -30,6 +39,7 @@ if TYPE_CHECKING:
 
     from citekb.config import Config
     from citekb.diagnostics import Diagnostic
+    from citekb.model import Cluster
     from citekb.pages import Page
     from citekb.project import Project
 
@@ -88,6 +98,10 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.settings: Config | None = None
         self.project: Project | None = None
         self.cache: FormatCache | None = None
+        self.state: _State | None = None
+        self.state_key = ""
+        self.state_dirty = False
+        self.seen = 0
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -130,8 +144,17 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         from citekb.project import load_project
 
         assert self.settings is not None
-        self.project = load_project(self.root, self.settings)
-        log_diagnostics(run_checks(self.project))
+        self.state_key = fingerprint(self.root, self.settings)
+        state = load_state(self._state_file(), self.state_key)
+        if state is None:
+            project = load_project(self.root, self.settings)
+            state = _State(project, run_checks(project), {})
+            self.state_dirty = True
+        self.project = state.project
+        self.state = state
+        self.site.clusters = state.clusters
+        self.seen = len(state.clusters)
+        log_diagnostics(state.diagnostics)
         for uri in ASSET_URIS:
             if files.get_file_from_path(uri) is None:
                 content = (ASSETS / PurePosixPath(uri).name).read_bytes()
@@ -177,11 +200,25 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     ) -> str:
         assert self.settings is not None
         self.site.page = f"{self.settings.docs_dir}/{page.file.src_uri}"
+        if page.meta.get("handout") is True:  # `citekb build` writes the PDF it links to
+            from citekb.handouts import add_print_link
+
+            return add_print_link(markdown, page.file.src_uri, page.url)
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.cache is not None:
             self.cache.save()
+        if self.state is not None and (self.state_dirty or len(self.state.clusters) != self.seen):
+            save_state(self._state_file(), self.state_key, self.state)
+        self.state_dirty = False
+
+    def _state_file(self) -> Path | None:
+        assert self.settings is not None
+        if not self.settings.cache_dir:
+            return None
+        base = Path(self.settings.cache_dir)
+        return (base if base.is_absolute() else self.root / base) / "project.pickle"
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
@@ -196,6 +233,15 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             if Path(path).exists():
                 server.watch(path)
         return server
+
+
+@dataclass
+class _State:
+    """What a build derives from unchanged inputs, cached on disk between builds."""
+
+    project: Project
+    diagnostics: list[Diagnostic]
+    clusters: dict[str, list[Cluster]] = field(default_factory=dict)
 
 
 def _evidence_types(project: Project, keys: Sequence[str]) -> dict[str, str]:

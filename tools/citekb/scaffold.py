@@ -28,9 +28,12 @@ def page_slug(title: str) -> str:
     return slugify(title) or "page"
 
 
-def page_path(docs_dir: str, title: str, folder: str = "") -> str:
-    """``docs/<folder>/<slug>.md`` as a POSIX path."""
-    return posixpath.join(docs_dir, folder.strip("/"), page_slug(title) + ".md").replace("/./", "/")
+def page_path(docs_dir: str, title: str, folder: str = "") -> str | None:
+    """``docs/<folder>/<slug>.md`` as a POSIX path; None if ``folder`` leaves the docs folder."""
+    inner = posixpath.normpath(posixpath.join(folder.strip(), page_slug(title) + ".md"))
+    if inner.startswith(("../", "/")) or folder.strip().startswith("/"):
+        return None
+    return posixpath.join(docs_dir, inner)
 
 
 def page_text(title: str, *, reviewed: dt.date, summary: str = "", tags: Sequence[str] = ()) -> str:

@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from citekb.config import Config
+
 ASSETS = Path(__file__).parent / "assets"
+#: Bumped when the pickled project state changes shape.
+CACHE_VERSION = "citekb-state-1"
 #: Where the assets land in the built site (``extra_css``/``extra_javascript`` entries).
 ASSET_URIS = ("assets/citekb/citekb.css", "assets/citekb/citekb.js")
 
@@ -69,3 +73,58 @@ def mkdocs_command(root: Path, command: str, *extra: str) -> list[str]:
         str(root / "mkdocs.yml"),
         *extra,
     ]
+
+
+def fingerprint(root: Path, config: Config, extra: str = "") -> str:
+    """A digest of everything ``load_project`` reads: config, and each input file's size and
+    modification time. Any edit, addition or removal changes it."""
+    import hashlib
+
+    from citekb.project import bibliography_files
+
+    digest = hashlib.sha256(f"{CACHE_VERSION}\0{config!r}\0{extra}".encode())
+    paths: set[Path] = set()
+    docs = root / config.docs_dir
+    if docs.is_dir():
+        paths.update(p for p in docs.rglob("*"))
+    paths.update(bibliography_files(root, config)[0])
+    if config.evidence:
+        paths.add(root / config.evidence)
+    paths.add(root / "mkdocs.yml")
+    for path in sorted(paths):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def load_state(path: Path | None, key: str) -> Any:
+    """The state saved under ``key``, or None (missing, stale, or unreadable)."""
+    import pickle
+
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            # only our own cache file, like a .pyc; a stale key is ignored below
+            saved_key, state = pickle.load(handle)
+    except Exception:  # a damaged or foreign cache is only a slower build
+        return None
+    return state if saved_key == key else None
+
+
+def save_state(path: Path | None, key: str, state: Any) -> None:
+    import pickle
+
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((key, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(tmp).replace(path)
+    except (OSError, pickle.PicklingError):
+        return

@@ -1,0 +1,124 @@
+"""The ``reading-level`` check: Flesch-Kincaid grade of handout prose, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from citekb.checks import run_checks
+from citekb.pages import parse_page
+from citekb.project import load_project
+from citekb.readability import check_reading_level, grade, prose, syllables
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+REPO = Path(__file__).resolve().parent.parent
+
+HARD = """\
+---
+title: Hard handout
+handout: true
+---
+
+# Hard handout
+
+## Key points
+
+- Interpersonal disconnection constitutes a substantial physiological risk factor
+  comparable to established cardiovascular determinants [@smith2020].
+
+Epidemiological investigations consistently demonstrate that individuals experiencing
+persistent psychological isolation exhibit considerably elevated inflammatory biomarkers,
+compromised immunological functioning and accelerated neurocognitive deterioration.
+"""
+
+EASY = """\
+---
+title: Easy handout
+handout: true
+---
+
+# Easy handout
+
+## Key points
+
+- Friends help you feel well [@smith2020].
+- You can start small.
+
+Call a friend this week. Ask for one small thing. See how it feels.
+"""
+
+
+def page(text: str, name: str = "h.md") -> object:
+    return parse_page(f"docs/{name}", name, text)[0]
+
+
+def test_hard_prose_fails_with_path_line_and_grade() -> None:
+    found = check_reading_level([page(HARD)], 8)  # type: ignore[list-item]
+    assert [(d.code, d.location, d.severity.value) for d in found] == [
+        ("reading-level", "docs/h.md:6:1", "warning")
+    ]
+    assert "above the maximum of 8" in found[0].message
+    assert grade(prose(page(HARD))) > 15  # type: ignore[arg-type]
+
+
+def test_easy_prose_passes() -> None:
+    assert check_reading_level([page(EASY)], 8) == []  # type: ignore[list-item]
+    assert grade(prose(page(EASY))) < 4  # type: ignore[arg-type]
+
+
+def test_maximum_is_configurable_and_only_handouts_are_checked() -> None:
+    assert check_reading_level([page(HARD)], 40) == []  # type: ignore[list-item]
+    not_handout = HARD.replace("handout: true", "handout: false")
+    assert check_reading_level([page(not_handout)], 8) == []  # type: ignore[list-item]
+
+
+def test_prose_drops_headings_citations_and_ends_each_bullet() -> None:
+    text = prose(page(EASY))  # type: ignore[arg-type]
+    assert text == (
+        "Friends help you feel well. You can start small. "
+        "Call a friend this week. Ask for one small thing. See how it feels."
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "count"), [("the", 1), ("people", 2), ("independence", 4), ("physiological", 6)]
+)
+def test_syllables(word: str, count: int) -> None:
+    assert syllables(word) == count
+
+
+def test_grade_is_textstat_formula_on_known_counts() -> None:
+    # 6 words, 1 sentence (textstat ignores none: 6 > 2 words), 6 syllables
+    assert grade("The cat sat on the mat.") == pytest.approx(0.39 * 6 + 11.8 * 1 - 15.59)
+    assert grade("") == 0.0
+
+
+def test_never_downloads_nltk_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nltk
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("network use")
+
+    monkeypatch.setattr(nltk, "download", no_network)
+    monkeypatch.setattr(nltk.data, "find", no_network)
+    assert grade("Interpersonal disconnection is a physiological risk.") > 8
+
+
+def test_run_checks_reports_reading_level(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    bib = "@book{smith2020, author={Smith, J.}, title={T}, publisher={P}, year={2020}}\n"
+    root = make_site({"references/a.bib": bib, "docs/hard.md": HARD, "docs/easy.md": EASY})
+    found = [d for d in run_checks(load_project(root)) if d.code == "reading-level"]
+    assert [d.path for d in found] == ["docs/hard.md"]
+
+
+def test_the_knowledge_base_handouts_meet_grade_8() -> None:
+    project = load_project(REPO)
+    handouts = [p for p in project.pages if p.meta.get("handout") is True]
+    assert len(handouts) >= 3
+    assert check_reading_level(project.pages, 8) == []
