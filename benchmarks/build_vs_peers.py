@@ -30,11 +30,12 @@ HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
 APA = HERE.parent / "tools" / "citekb" / "styles" / "apa.csl"
 
-WORDS = (
+_PROSE = (
     "social connection loneliness isolation health support trust help receive give family "
     "friends network community study cohort risk mortality review evidence adults older young "
     "relationship attachment independence reliance care stress sleep heart outcome measure"
-).split()
+)
+WORDS = tuple(_PROSE.split())
 JOURNALS = ("Psychological Science", "BMJ", "PLoS Medicine", "Health Psychology", "Lancet")
 FIRST = ("Anna", "Ben", "Chloe", "David", "Eva", "Farid", "Grace", "Hiro", "Ines", "Jonas")
 LAST = ("Smith", "Okafor", "Nguyen", "Müller", "García", "Kowalski", "Tanaka", "Olsen", "Rossi")
@@ -75,18 +76,22 @@ def write_bib(path: Path, entries: int, rng: random.Random) -> list[str]:
             f"{rng.choice(LAST)}, {rng.choice(FIRST)}" for _ in range(rng.randint(1, 6))
         )
         year = 1980 + i % 45
+        fields = {"author": authors, "year": str(year)}
         if i % 3 == 0:
-            out.append(
-                f"@book{{{key},\n  author = {{{authors}}},\n  title = {{{words(rng, 6).capitalize()}}},"
-                f"\n  publisher = {{Academic Press}},\n  year = {{{year}}}\n}}\n"
-            )
+            kind = "book"
+            fields.update(title=words(rng, 6).capitalize(), publisher="Academic Press")
         else:
-            out.append(
-                f"@article{{{key},\n  author = {{{authors}}},\n  title = {{{words(rng, 8).capitalize()}}},"
-                f"\n  journal = {{{rng.choice(JOURNALS)}}},\n  volume = {{{rng.randint(1, 60)}}},"
-                f"\n  number = {{{rng.randint(1, 12)}}},\n  pages = {{{i % 300 + 1}--{i % 300 + 15}}},"
-                f"\n  year = {{{year}}},\n  doi = {{10.5555/bench.{i}}}\n}}\n"
+            kind = "article"
+            fields.update(
+                title=words(rng, 8).capitalize(),
+                journal=rng.choice(JOURNALS),
+                volume=str(rng.randint(1, 60)),
+                number=str(rng.randint(1, 12)),
+                pages=f"{i % 300 + 1}--{i % 300 + 15}",
+                doi=f"10.5555/bench.{i}",
             )
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+        out.append(f"@{kind}{{{key},\n{body}\n}}\n")
     path.write_text("\n".join(out), encoding="utf-8")
     return keys
 
@@ -121,6 +126,7 @@ def prepare(pages: int, cites: int, entries: int) -> None:
 class Run:
     name: str
     seconds: float
+    cpu: float  # user + system seconds, worker processes included
     peak_mib: float
     ok: bool
 
@@ -138,7 +144,8 @@ def build(name: str, config: str) -> Run:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         print(f"  {name} failed:\n{err.decode(errors='replace')[-2000:]}", file=sys.stderr)
-    return Run(name, seconds, usage.ru_maxrss / 1024, child.returncode == 0)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(name, seconds, cpu, usage.ru_maxrss / 1024, child.returncode == 0)
 
 
 def main() -> None:
@@ -166,11 +173,15 @@ def main() -> None:
         results.append(build("mkdocs-bibtex CSL (pandoc)", "bibtex-csl.yml"))
 
     plain = results[0].seconds
-    print(f"\n{'variant':32} {'seconds':>9} {'x plain':>8} {'peak RSS MiB':>13}")
+    plain_cpu = results[0].cpu
+    print(
+        f"\n{'variant':30} {'wall s':>8} {'x plain':>8} {'CPU s':>8} {'x plain':>8} {'peak MiB':>9}"
+    )
     for run in results:
         flag = "" if run.ok else "  (FAILED)"
         print(
-            f"{run.name:32} {run.seconds:9.2f} {run.seconds / plain:8.2f} {run.peak_mib:13.0f}{flag}"
+            f"{run.name:30} {run.seconds:8.2f} {run.seconds / plain:8.2f} {run.cpu:8.2f}"
+            f" {run.cpu / plain_cpu:8.2f} {run.peak_mib:9.0f}{flag}"
         )
     by_name = {r.name: r for r in results}
     warm = by_name["citekb (warm cache)"].seconds

@@ -24,8 +24,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from citekb.handouts import handout_slug, is_handout, site_references, write_handout
-    from citekb.handouts import write_handouts
+    from citekb.handouts import (
+        handout_slug,
+        is_handout,
+        site_references,
+        write_handout,
+        write_handouts,
+    )
     from citekb.project import load_project
 
     project = load_project(args.root)
@@ -52,7 +57,9 @@ def main() -> int:
                 times.append(time.perf_counter() - start)
             median = statistics.median(times)
             worst = max(worst, median)
-            print(f"{handout_slug(page.name):32} {median:.3f} s per handout (median of {args.repeat})")
+            print(
+                f"{handout_slug(page.name):32} {median:.3f} s per handout (median of {args.repeat})"
+            )
         runs = []
         for _ in range(args.repeat):
             start = time.perf_counter()

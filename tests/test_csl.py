@@ -65,6 +65,11 @@ def test_corporate_author_with_double_braces_in_value() -> None:
         (r"50\% \& more", "50% & more"),
         ("plain  text\n here", "plain text here"),
         ("<script>x</script>", "<script>x</script>"),
+        (
+            r"`You Think: Do {I} Need Anyone?' -- The Burden",
+            "‘You Think: Do I Need Anyone?’ – The Burden",
+        ),
+        ("O'Brien's `word' and ``double''", "O'Brien's ‘word’ and “double”"),
     ],
 )
 def test_latex_to_text(latex: str, text: str) -> None:
@@ -149,6 +154,11 @@ def test_report_institution_is_publisher_and_thesis_has_genre() -> None:
     assert report["publisher"] == "NAP"
     thesis = entry_to_csl(entry(kind="mastersthesis", title="T", school="Univ"))
     assert (thesis["publisher"], thesis["genre"]) == ("Univ", "Master's thesis")
+
+
+def test_misc_howpublished_text_is_the_publisher() -> None:
+    item = entry_to_csl(entry(kind="misc", title="T", howpublished="The Guardian"))
+    assert item["publisher"] == "The Guardian"
 
 
 def test_url_keeps_percent_signs() -> None:

@@ -57,7 +57,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path, handout
 
 
 def test_every_handout_page_is_written_without_findings(kb: Any) -> None:
-    project, out, result = kb
+    _, out, result = kb
     assert result.diagnostics == ()
     assert sorted(p.name for p in result.written) == [f"{s}.pdf" for s in SLUGS]
     assert sorted(p.name for p in out.iterdir()) == [f"{s}.pdf" for s in SLUGS]  # no temp files
@@ -240,3 +240,43 @@ def test_cli_handouts_exit_codes(bad_site: Path) -> None:
     assert "docs/unknown.md:11:6" in result.output
     assert "handout-failed" in result.output
     assert (bad_site / "site" / "handouts" / "good.pdf").is_file()
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_structure_tree_has_headings_lists_and_qr_alt_text(kb: Any, slug: str) -> None:
+    _, out, _ = kb
+    root = PdfReader(out / f"{slug}.pdf").trailer["/Root"]["/StructTreeRoot"]
+    kinds: set[str] = set()
+    alts: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            kinds.add(str(node.get("/S", "")))
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(root)
+    assert {"/H1", "/H2", "/L", "/LI", "/P", "/Link", "/Figure"} <= kinds
+    assert alts == [f"QR code that opens https://citekb.example.org/{slug}/"]
+
+
+def test_site_page_links_to_its_handout_pdf(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = make_site({"references/lib.bib": BIB, "docs/index.md": "# Home\n", "docs/good.md": GOOD})
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    page = (root / "site" / "good" / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<a href="../handouts/good.pdf" type="application/pdf">Print this handout (PDF)</a>' in page
+    )
+    home = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Print this handout" not in home

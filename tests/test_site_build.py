@@ -230,3 +230,23 @@ def test_warm_state_still_reports_and_edits_invalidate_it(
         html = read(mkdocs_build(root, strict=True), "")
     assert "citekb-unknown" not in html
     assert "missing2019" not in caplog.text
+
+
+def test_serve_watches_references(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    root = copy_site("basic", tmp_path)
+    config = load_config(str(root / "mkdocs.yml"))
+    plugin = config.plugins["citekb"]
+    plugin.on_config(config)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=config, builder=None)
+    assert str(root / "references") in server.watched

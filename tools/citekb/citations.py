@@ -3,6 +3,10 @@
 markdown-it decides which source lines are prose (front matter, code, raw HTML and link
 reference definitions are not); the prose of each block is then scanned with compiled regexes
 that follow pandoc's ``citations`` grammar, so every citation keeps its exact line and column.
+
+Unlike pandoc, the scanner skips cross-references (``@fig-x``), ``@`` in bare URLs and e-mail
+addresses, and the ``@*`` wildcard; it follows CommonMark's block structure (no example lists,
+no Markdown inside HTML blocks); and emphasis or quotes never hide a ``]`` from it.
 """
 
 from __future__ import annotations
@@ -64,6 +68,9 @@ _KEY = re.compile(r"\w(?:\w|[:.\#$%&\-+?<>~/](?=\w)|[:/](?=/))*+")
 _BRACED_KEY = re.compile(r"\{((?:[^\s{}]|\{(?:[^\s{}]|\{[^\s{}]*\})*\})*)\}")
 # Where citations or bracket groups may start, and the brackets/semicolons inside a group.
 _CANDIDATE = re.compile(r"\[|-?@")
+_SIMPLE_GROUP = re.compile(
+    r"\[[^\[\]@;\-]*(-?@)(\w(?:\w|[:.\#$%&\-+?<>~/](?=\w)|[:/](?=/))*+)[^\[\]@;]*\]"
+)
 _STRUCTURE = re.compile(r"[\[\];]|-?@")
 _MAX_NESTING = 20
 # An "@label" or a citation key that ends right before an "@" (see _after_word).
@@ -322,6 +329,17 @@ class _Scanner:
         s = self.masked
         if (i and s[i - 1] == "^") or s[i + 1 : i + 2] == "^":
             return None
+        m = _SIMPLE_GROUP.match(s, i, hi)
+        if (
+            m is not None
+            and (m.start(1) == i + 1 or s[m.start(1) - 1].isspace())
+            and self.plain[m.end() : m.end() + 1] not in ("(", "[", "{")
+        ):  # the common "[see @key, p. 3]": one key, nothing nested, nothing to look past
+            mode = CitationMode.SUPPRESS_AUTHOR if m.group(1)[0] == "-" else CitationMode.NORMAL
+            prefix, suffix = self._text(i + 1, m.start(1)), self._text(m.end(2), m.end() - 1)
+            key = self.plain[m.start(2) : m.end(2)]
+            cite = self._cite(key, mode, m.end(1) - 1, prefix=prefix, suffix=suffix)
+            return self._cluster([cite], i, m.end(), [])
         close = self._close(i, hi)
         if close is None:
             return None

@@ -199,7 +199,8 @@ def _write_handouts(project: Project, site: Path) -> int:
     for path in result.written:
         click.echo(f"wrote {_shown(path, project.root)}")
     if result.diagnostics:
-        click.echo(render("text", list(result.diagnostics), files=project.checked), nl=False, err=True)
+        report = render("text", list(result.diagnostics), files=project.checked)
+        click.echo(report, nl=False, err=True)
     return 1 if any(d.severity is Severity.ERROR for d in result.diagnostics) else 0
 
 
@@ -224,7 +225,7 @@ def handouts(root: Path, site_dir: Path | None) -> None:
 )
 def serve(root: Path, dev_addr: str) -> None:
     """Serve the site with live reload, also on changes under references/."""
-    import subprocess
+    import os
 
     from citekb.site import mkdocs_command
 
@@ -232,10 +233,8 @@ def serve(root: Path, dev_addr: str) -> None:
     if not (project_root / "mkdocs.yml").is_file():
         raise click.UsageError(f"no mkdocs.yml in {project_root}")
     command = mkdocs_command(project_root, "serve", "--dev-addr", dev_addr, "--livereload")
-    try:
-        sys.exit(subprocess.run(command, check=False, env=_mkdocs_env()).returncode and 1)
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # become MkDocs, so that Ctrl-C and kill reach the server itself
+    os.execve(command[0], command, _mkdocs_env())
 
 
 if __name__ == "__main__":

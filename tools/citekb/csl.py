@@ -81,6 +81,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_SINGLE_QUOTED = re.compile(r"`([^`']*(?:'\w[^`']*)*)'(?!\w)")
 
 
 @cache
@@ -98,6 +99,8 @@ def latex_to_text(value: str) -> str:
         text = _decoder().latex_to_text(value)
     except Exception:  # pylatexenc is lenient, but bad input must never abort a build
         text = value.replace("{", "").replace("}", "")
+    if "`" in text:  # LaTeX `single quotes': pylatexenc leaves the backtick alone
+        text = _SINGLE_QUOTED.sub("\u2018\\1\u2019", text).replace("`", "\u2018")
     return " ".join(text.replace("\xa0", " ").split())
 
 
@@ -271,6 +274,9 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         if kind != "webpage"
         else get("publisher")
     )
+    howpublished = get("howpublished")
+    if not publisher and howpublished and not _url_in(howpublished):
+        publisher = howpublished  # misc: "The Guardian", "Blog post on …"
     if publisher:
         item["publisher"] = latex_to_text(publisher)
     place = get("address") or get("location")

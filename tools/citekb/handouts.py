@@ -132,7 +132,8 @@ def qr_data_uri(url: str) -> str:
     """A QR code of ``url`` as an SVG data URI (vector, so it prints sharp)."""
     import segno
 
-    uri: str = segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#000")
+    # segno's default 4-module quiet zone stays: scanners need it
+    uri: str = segno.make(url, error="m").svg_data_uri(scale=4, dark="#000")
     return uri
 
 
@@ -151,7 +152,7 @@ def handout_html(page: Page, refs: References, config: Config) -> str:
         online = (
             '<div class="online">'
             f'<img class="qr" src="{qr_data_uri(url)}" alt="QR code that opens {esc(url)}">'
-            f'<p>Read this handout online, with links to every source:<br>'
+            f"<p>Read this handout online, with links to every source:<br>"
             f'<a href="{esc(url)}">{esc(url)}</a></p></div>'
         )
     return f"""<!DOCTYPE html>
@@ -212,8 +213,8 @@ def write_atomic(document: Any, target: Path) -> None:
             document.write_pdf(handle, pdf_variant=PDF_VARIANT)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a served site needs readable files
-        os.replace(tmp, target)
+        Path(tmp).chmod(0o666 & ~umask)  # mkstemp makes 0600; a served site needs readable files
+        Path(tmp).replace(target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -282,9 +283,7 @@ def write_handout(page: Page, refs: References, config: Config, out_dir: Path) -
     return []
 
 
-def write_handouts(
-    project: Project, out_dir: Path, pages: Sequence[Page] | None = None
-) -> Result:
+def write_handouts(project: Project, out_dir: Path, pages: Sequence[Page] | None = None) -> Result:
     """Write ``<out_dir>/<slug>.pdf`` for each handout page; a failure skips only that page."""
     chosen = [p for p in (project.pages if pages is None else pages) if is_handout(p)]
     if not chosen:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from citekb.model import Cluster
     from citekb.pages import Page
     from citekb.project import Project
+    from citekb.style import References
 
 log = logging.getLogger("mkdocs.plugins.citekb")
 
@@ -96,7 +97,6 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.site = SiteData()
         self.root = Path()
         self.settings: Config | None = None
-        self.project: Project | None = None
         self.cache: FormatCache | None = None
         self.state: _State | None = None
         self.state_key = ""
@@ -140,21 +140,22 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        from citekb.checks import run_checks
-        from citekb.project import load_project
+        from citekb.style import style_path
 
         assert self.settings is not None
-        self.state_key = fingerprint(self.root, self.settings)
+        style = style_path(self.settings.style, self.root)
+        self.state_key = fingerprint(self.root, self.settings, extra=_stat(style))
         state = load_state(self._state_file(), self.state_key)
         if state is None:
-            project = load_project(self.root, self.settings)
-            state = _State(project, run_checks(project), {})
+            state = self._load(style)
             self.state_dirty = True
-        self.project = state.project
         self.state = state
+        self.site.refs = state.refs
         self.site.clusters = state.clusters
         self.seen = len(state.clusters)
         log_diagnostics(state.diagnostics)
+        for message in state.warnings:
+            log.warning("%s", message)
         for uri in ASSET_URIS:
             if files.get_file_from_path(uri) is None:
                 content = (ASSETS / PurePosixPath(uri).name).read_bytes()
@@ -164,16 +165,22 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             files.append(
                 File.generated(config, page, content=f"# Bibliography\n\n{BIBLIOGRAPHY_MARKER}\n")
             )
-        self._format(self.project)
-        self._link(files)
+        urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        bib_url = urls.get(page, "") if page else ""
+        self.site.backlinks = backlinks(state.pages, urls, bib_url)
         return files
 
-    def _format(self, project: Project) -> None:
-        from citekb.style import Engine, StyleError, references_for, style_path
+    def _load(self, style: Path) -> _State:
+        """Read and check the project, and format every cited work."""
+        from citekb.checks import run_checks
+        from citekb.project import load_project
+        from citekb.style import Engine, StyleError, references_for
 
         assert self.settings is not None
+        project = load_project(self.root, self.settings)
+        diagnostics = run_checks(project)
         try:
-            engine = Engine(style_path(self.settings.style, self.root))
+            engine = Engine(style)
         except StyleError as exc:
             raise PluginError(f"citekb: {exc}") from None
         path = cache_file(self.root, self.settings.cache_dir, engine.id)
@@ -181,19 +188,14 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.cache = FormatCache(path)
         keys = [c.key for p in project.pages for c in p.citations]
         evidence = _evidence_types(project, keys)
-        self.site.refs = references_for(project.library, keys, engine, self.cache, evidence)
-        for item in self.site.refs.entries.values():
+        refs = references_for(project.library, keys, engine, self.cache, evidence)
+        warnings = []
+        for item in refs.entries.values():
             if item.error:
                 entry = project.library.get(item.key)
                 where = f"{entry.path}:{entry.line}" if entry else item.key
-                log.warning("%s: citeproc-py could not format %s: %s", where, item.key, item.error)
-
-    def _link(self, files: Files) -> None:
-        assert self.settings is not None and self.project is not None
-        urls = {f.src_uri: f.url for f in files.documentation_pages()}
-        bib = self.settings.bibliography_page
-        bib_url = urls.get(bib, "") if bib else ""
-        self.site.backlinks = backlinks(self.project.pages, urls, bib_url)
+                warnings.append(f"{where}: citeproc-py could not format {item.key}: {item.error}")
+        return _State(project.pages, diagnostics, refs, warnings)
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
@@ -239,9 +241,19 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 class _State:
     """What a build derives from unchanged inputs, cached on disk between builds."""
 
-    project: Project
+    pages: tuple[Page, ...]
     diagnostics: list[Diagnostic]
+    refs: References
+    warnings: list[str] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
+
+
+def _stat(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return str(path)
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _evidence_types(project: Project, keys: Sequence[str]) -> dict[str, str]:

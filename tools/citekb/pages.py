@@ -140,6 +140,10 @@ def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -
         bad("tags", "`tags` must be a list of strings", "write `tags: [loneliness, health]`")
     if "handout" in data and not isinstance(data["handout"], bool):
         bad("handout", "`handout` must be true or false", "write `handout: true`")
+    if "version" in data and (
+        isinstance(data["version"], bool) or not isinstance(data["version"], str | int | float)
+    ):
+        bad("version", "`version` must be a string such as \"1.2\"", 'write `version: "1.2"`')
     if "reviewed" in data and not _is_iso_date(data["reviewed"]):
         bad(
             "reviewed",

@@ -16,6 +16,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -372,10 +373,17 @@ class References:
     def get(self, key: str) -> Formatted | None:
         return self.entries.get(key)
 
+    @cached_property
+    def rank(self) -> dict[str, int]:
+        return {key: i for i, key in enumerate(self.order)}
+
     def ordered(self, keys: Iterable[str] | None = None) -> list[Formatted]:
         """The given keys (default: all) in reference-list order; unknown keys skipped."""
-        wanted = None if keys is None else set(keys)
-        return [self.entries[k] for k in self.order if wanted is None or k in wanted]
+        if keys is None:
+            return [self.entries[k] for k in self.order]
+        rank = self.rank
+        wanted = sorted({k for k in keys if k in rank}, key=rank.__getitem__)
+        return [self.entries[k] for k in wanted]
 
 
 def build_references(

@@ -14,6 +14,7 @@
       preview.id = "citekb-preview";
       preview.setAttribute("role", "tooltip");
       preview.setAttribute("aria-hidden", "true");
+      preview.inert = true; // a visual copy: its links must not become tab stops
       preview.hidden = true;
       preview.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
       preview.addEventListener("mouseleave", function () { schedule(); });
