@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = "social connection loneliness health support attachment secure base help need".split()
+WORDS = "social connection loneliness health support attachment secure base help need".split()  # noqa: SIM905
 
 
 def make_kb(root: Path, pages: int, entries: int, seed: int = 7) -> None:
@@ -62,7 +62,9 @@ def wall(cmd: list[str], cwd: Path, repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -73,7 +75,11 @@ def measure(pages: int, entries: int, repeat: int) -> tuple[float, float]:
         make_kb(root, pages, entries)
         check = wall([sys.executable, "-m", "citekb.cli", "check"], root, repeat)
         bare = wall(
-            [sys.executable, "-c", "import bibtexparser; bibtexparser.parse_file('references/library.bib')"],
+            [
+                sys.executable,
+                "-c",
+                "import bibtexparser; bibtexparser.parse_file('references/library.bib')",
+            ],
             root,
             repeat,
         )

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from citekb.checks import check_citations, check_entry, check_library, isbn_valid, normalize_doi
+from citekb.checks import (
+    check_citations,
+    check_entry,
+    check_library,
+    isbn_valid,
+    normalize_doi,
+    suggester,
+)
 from citekb.model import Citation, CitationMode, Entry, Library
 
 
@@ -157,3 +164,11 @@ def test_unknown_key_hint_names_the_closest_keys_and_unused_entries_are_reported
         ("unused-entry", "refs.bib:30:1", "tatkin2012 is never cited"),
     ]
     assert found[0].hint == "did you mean @holtlunstad2015, @holtlunstad2010?"
+
+
+def test_suggestions_scale_to_a_large_library_and_still_find_the_typo() -> None:
+    keys = [f"author{i}{2000 + i % 25}" for i in range(20000)] + ["holtlunstad2015"]
+    suggest = suggester(keys)
+    assert suggest("holtlunstd2015") == ["holtlunstad2015"]
+    assert suggest("author12345202")[0].startswith("author1234")
+    assert suggest("zzzzzz") == []

@@ -126,7 +126,7 @@ def test_cached_results_are_fresh_lists() -> None:
     first = scan_clusters(page, "a.md")
     first.clear()
     again = scan_clusters(page, "a.md")
-    assert [c.citations[0].locator for c in again] == [str(i) for i in range(10)]
+    assert [c.citations[0].locator for c in again] == [f"p. {i}" for i in range(10)]
     assert {c.path for c in scan(page, "b.md")} == {"b.md"}
 
 

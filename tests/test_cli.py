@@ -39,7 +39,7 @@ def test_defects_site_matches_the_golden_report() -> None:
 
 
 def test_every_code_the_defects_site_shows_is_one_it_should() -> None:
-    code, out = run("check", "--root", str(DEFECTS), "--format", "json")
+    _, out = run("check", "--root", str(DEFECTS), "--format", "json")
     data = json.loads(out)
     codes = {d["code"] for d in data["diagnostics"]}
     assert codes == {

@@ -16,18 +16,31 @@ from citekb.pages import outline, parse_front_matter, parse_page, slugify
         ("title: T\ntags: loneliness\n", [(3, "`tags` must be a list of strings")]),
         ("title: T\nhandout: yes please\n", [(3, "`handout` must be true or false")]),
         ("title: T\nversion: true\n", [(3, '`version` must be a string such as "1.2"')]),
-        ("title: T\n\nreviewed: 22/11/2026\n", [(4, "`reviewed` must be an ISO date, not '22/11/2026'")]),
+        (
+            "title: T\n\nreviewed: 22/11/2026\n",
+            [(4, "`reviewed` must be an ISO date, not '22/11/2026'")],
+        ),
         ("title: T\nsummary: [x]\n", [(3, "`summary` must be a string")]),
         ("- a list\n", [(2, "front matter must be a mapping of fields")]),
-        ("title: T\nbad: [unclosed\n", [(3, "front matter is not valid YAML")]),
     ],
 )
 def test_front_matter_schema(front: str, problems: list[tuple[int, str]]) -> None:
     _, found = parse_front_matter(f"---\n{front}---\n\n# Body\n", "docs/p.md")
-    assert [(d.line, d.message.split(":")[0] if "YAML" in d.message else d.message) for d in found] == [
-        (line, message.split(":")[0] if "YAML" in message else message) for line, message in problems
+    assert [
+        (d.line, d.message.split(":")[0] if "YAML" in d.message else d.message) for d in found
+    ] == [
+        (line, message.split(":")[0] if "YAML" in message else message)
+        for line, message in problems
     ]
     assert all(d.code == "bad-frontmatter" and d.path == "docs/p.md" and d.hint for d in found)
+
+
+def test_a_yaml_error_points_into_the_front_matter() -> None:
+    _, found = parse_front_matter("---\ntitle: T\nbad: [unclosed\n---\n# Body\n", "docs/p.md")
+    assert [(d.code, d.message.split(":")[0]) for d in found] == [
+        ("bad-frontmatter", "front matter is not valid YAML")
+    ]
+    assert found[0].line in (3, 4)  # libyaml reports the end of the block, PyYAML the open bracket
 
 
 def test_no_front_matter_is_fine() -> None:
@@ -36,28 +49,43 @@ def test_no_front_matter_is_fine() -> None:
 
 def test_slugs_follow_python_markdown_toc() -> None:
     assert slugify("Hello, World — Ünïcode 2015!") == "hello-world-unicode-2015"
-    assert slugify("Claim check: isolation, smoking and obesity") == "claim-check-isolation-smoking-and-obesity"
+    assert (
+        slugify("Claim check: isolation, smoking and obesity")
+        == "claim-check-isolation-smoking-and-obesity"
+    )
 
 
 def test_outline_anchors_are_unique_and_honour_attr_list_ids() -> None:
     text = "# Top\n\n## Results\n\n## Results\n\n## Custom {#my-id}\n\nSee [x](a.md#b) and ![i](img.png).\n"
     headings, links = outline(text)
     assert [(h.anchor, h.line) for h in headings] == [
-        ("top", 1), ("results", 3), ("results_1", 5), ("my-id", 7)
+        ("top", 1),
+        ("results", 3),
+        ("results_1", 5),
+        ("my-id", 7),
     ]
-    assert [(link.target, link.line, link.column) for link in links] == [("a.md#b", 9, 9), ("img.png", 9, 26)]
+    assert [(link.target, link.line, link.column) for link in links] == [
+        ("a.md#b", 9, 9),
+        ("img.png", 9, 26),
+    ]
 
 
 def test_broken_links_to_pages_files_and_anchors() -> None:
-    a, _ = parse_page("docs/a.md", "a.md", "# A\n\n## Results\n\n[ok](sub/b.md#deep) [self](#results)\n")
+    a, _ = parse_page(
+        "docs/a.md", "a.md", "# A\n\n## Results\n\n[ok](sub/b.md#deep) [self](#results)\n"
+    )
     b, _ = parse_page(
-        "docs/sub/b.md", "sub/b.md",
+        "docs/sub/b.md",
+        "sub/b.md",
         "# B\n\n## Deep\n\n[up](../a.md#resuls) [gone](../nope.md) [img](pic.png) [dir](./)\n"
         "[web](https://example.org/x.md) [mail](mailto:x@y.z) [abs](/abs.md)\n",
     )
     found = check_links([a, b], {"a.md", "sub/b.md", "sub/pic.png", "sub/index.md"})
     assert [(d.location, d.message, d.hint) for d in found] == [
         ("docs/sub/b.md:5:6", "a.md has no heading with anchor #resuls", "did you mean #results?"),
-        ("docs/sub/b.md:5:29", "link target '../nope.md' does not exist",
-         "fix the relative path to the page or file"),
+        (
+            "docs/sub/b.md:5:29",
+            "link target '../nope.md' does not exist",
+            "fix the relative path to the page or file",
+        ),
     ]

@@ -239,6 +239,29 @@ def test_warm_cache_skips_citeproc(engine: Engine, monkeypatch: pytest.MonkeyPat
     assert warm == cold
 
 
+def test_damaged_cache_entry_is_formatted_again(engine: Engine) -> None:
+    cache: dict[str, Any] = {}
+    references_for(LIBRARY, ["bowlby1969"], engine, cache)
+    (ckey,) = cache
+    cache[ckey] = {"reference": "not a list"}
+    refs = references_for(LIBRARY, ["bowlby1969"], engine, cache)
+    assert rt.to_text(refs.entries["bowlby1969"].reference).startswith("Bowlby, J. (1969)")
+    assert isinstance(cache[ckey]["reference"], list)
+
+
+def test_parallel_formatting_matches_serial(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import citekb.style
+
+    entries = [ARTICLE, BOOK, REPORT, CHAPTER]
+    serial = engine.format_entries(entries)
+    monkeypatch.setattr(citekb.style, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(citekb.style.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(engine, "format_one", None)  # workers format, not this process
+    assert engine.format_entries(entries) == serial
+
+
 def test_cache_key_changes_with_content_and_style(engine: Engine, tmp_path: Path) -> None:
     item = {"id": "k", "type": "book", "title": "A"}
     assert engine.cache_key(item) != engine.cache_key({**item, "title": "B"})

@@ -5,13 +5,13 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from citekb.diagnostics import Diagnostic, diagnostic
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from citekb.model import Citation, Entry, Library
     from citekb.pages import Page
@@ -99,16 +99,15 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                     f"add {names}, or use an entry type that fits the source",
                 )
             )
-    if doi := fields.get("doi"):
-        if not _DOI.match(normalize_doi(doi)):
-            out.append(
-                diagnostic(
-                    "invalid-doi",
-                    *_at(entry, "doi"),
-                    f"{entry.key}: {doi!r} is not a DOI",
-                    "a DOI looks like 10.1371/journal.pmed.1000316; drop any other text",
-                )
+    if (doi := fields.get("doi")) and not _DOI.match(normalize_doi(doi)):
+        out.append(
+            diagnostic(
+                "invalid-doi",
+                *_at(entry, "doi"),
+                f"{entry.key}: {doi!r} is not a DOI",
+                "a DOI looks like 10.1371/journal.pmed.1000316; drop any other text",
             )
+        )
     if isbn := fields.get("isbn"):
         for part in re.split(r"[,;]|\s{2,}|\s(?=\d{3}-)", isbn):
             if part.strip() and not isbn_valid(isbn_digits(part)):
@@ -120,16 +119,15 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                         "copy the ISBN-10 or ISBN-13 again from the book's copyright page",
                     )
                 )
-    if url := fields.get("url"):
-        if not _URL.match(url.strip()):
-            out.append(
-                diagnostic(
-                    "invalid-url",
-                    *_at(entry, "url"),
-                    f"{entry.key}: {url!r} is not an http(s) URL",
-                    "use an absolute https:// address; other schemes are never linked",
-                )
+    if (url := fields.get("url")) and not _URL.match(url.strip()):
+        out.append(
+            diagnostic(
+                "invalid-url",
+                *_at(entry, "url"),
+                f"{entry.key}: {url!r} is not an http(s) URL",
+                "use an absolute https:// address; other schemes are never linked",
             )
+        )
     if (year := fields.get("year")) is not None:
         bare = year.strip().strip("{}")
         if not _YEAR.match(bare) and bare.lower() not in {"in press", "forthcoming", "n.d."}:
@@ -187,16 +185,46 @@ def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
             yield "isbn", isbn13(digits)
 
 
+def _grams(word: str) -> set[str]:
+    word = word.lower()
+    return {word[i : i + 3] for i in range(max(len(word) - 2, 1))}
+
+
+def suggester(keys: Sequence[str], limit: int = 2000) -> Callable[[str], list[str]]:
+    """The closest keys to a typo, as difflib ranks them.
+
+    difflib alone compares a typo with every key, too slow for a library of 20,000 entries;
+    a trigram index first picks the keys that share the most trigrams with it (trigrams that
+    more than ``limit`` keys share tell nothing and are skipped).
+    """
+    index: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        for gram in _grams(key):
+            index[gram].append(key)
+
+    def suggest(word: str) -> list[str]:
+        counts: Counter[str] = Counter()
+        for gram in _grams(word):
+            hits = index.get(gram, ())
+            if len(hits) <= limit:
+                counts.update(hits)
+        candidates = [key for key, _ in counts.most_common(200)]
+        return difflib.get_close_matches(word, candidates, n=3, cutoff=0.6)
+
+    return suggest
+
+
 def check_citations(citations: Sequence[Citation], library: Library) -> list[Diagnostic]:
     """``unknown-key`` for every citation not in the library, and ``unused-entry``."""
     out: list[Diagnostic] = []
-    keys = list(library.by_key)
+    suggest: Callable[[str], list[str]] | None = None
     cited: set[str] = set()
     for citation in citations:
         cited.add(citation.key)
         if citation.key in library:
             continue
-        close = difflib.get_close_matches(citation.key, keys, n=3, cutoff=0.6)
+        suggest = suggest or suggester(list(library.by_key))
+        close = suggest(citation.key)
         hint = (
             ("did you mean " + ", ".join(f"@{k}" for k in close) + "?")
             if close
@@ -241,7 +269,9 @@ def check_links(pages: Sequence[Page], files: Iterable[str]) -> list[Diagnostic]
             path = path.split("?", 1)[0]
             if path:
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), path))
-                if path.endswith("/") or resolved not in known and f"{resolved}/index.md" in known:
+                if path.endswith("/") or (
+                    resolved not in known and f"{resolved}/index.md" in known
+                ):
                     resolved = posixpath.normpath(f"{resolved}/index.md")
             else:
                 resolved = page.name
@@ -308,7 +338,9 @@ def check_evidence(project: Project) -> list[Diagnostic]:
     evidence = project.evidence if project.evidence is not None else Evidence({}, "")
     found: list[Diagnostic] = []
     for page in project.pages:
-        found += check_page_statistics(page.text, page.path, page.citations, evidence)
+        found += check_page_statistics(
+            page.text, page.path, page.citations, evidence, found=page.statistics
+        )
     if project.evidence is not None:
         citations = [c for page in project.pages for c in page.citations]
         found += check_evidence_coverage(citations, evidence)

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from functools import cache, lru_cache
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
@@ -116,21 +116,44 @@ def _parser() -> MarkdownIt:
     return md
 
 
+def block_tokens(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """The block-level parse the scanner works from; pass it back in to parse a page once.
+
+    ``env`` receives markdown-it's link reference definitions. Raises nothing: a parse that
+    fails (markdown-it is robust; never trust that) gives no blocks.
+    """
+    try:
+        return _parser().parse(text, env)
+    except Exception:
+        return []
+
+
 def scan_clusters(
-    text: str, path: str = "", *, xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES
+    text: str,
+    path: str = "",
+    *,
+    xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES,
+    tokens: Sequence[Token] | None = None,
 ) -> list[Cluster]:
-    """Every citation cluster in a Markdown page, in source order (outer before nested)."""
+    """Every citation cluster in a Markdown page, in source order (outer before nested).
+
+    ``tokens`` may be ``block_tokens(text)``, made once and shared with other readers.
+    """
     if "@" not in text:
         return []
-    return list(_scan_cached(text, path, tuple(xref_prefixes)))
+    if tokens is None:
+        return list(_scan_cached(text, path, tuple(xref_prefixes)))
+    return list(_scan(text, path, tuple(xref_prefixes), tokens))
 
 
 @lru_cache(maxsize=1024)  # a live-reloading site rescans mostly unchanged pages
 def _scan_cached(text: str, path: str, xref_prefixes: tuple[str, ...]) -> tuple[Cluster, ...]:
-    try:
-        tokens = _parser().parse(text)
-    except Exception:  # markdown-it is robust, but a scanner must never raise
-        return ()
+    return _scan(text, path, xref_prefixes, block_tokens(text))
+
+
+def _scan(
+    text: str, path: str, xref_prefixes: tuple[str, ...], tokens: Sequence[Token]
+) -> tuple[Cluster, ...]:
     starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
     xref = (
         re.compile(rf"(?:{'|'.join(map(re.escape, xref_prefixes))})[-:]") if xref_prefixes else None
@@ -143,16 +166,18 @@ def _scan_cached(text: str, path: str, xref_prefixes: tuple[str, ...]) -> tuple[
 
 
 def scan(
-    text: str, path: str = "", *, xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES
+    text: str,
+    path: str = "",
+    *,
+    xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES,
+    tokens: Sequence[Token] | None = None,
 ) -> list[Citation]:
     """Every citation in a Markdown page, ordered by the position of its ``@``."""
-    cites = [
-        c for cl in scan_clusters(text, path, xref_prefixes=xref_prefixes) for c in cl.citations
-    ]
-    return sorted(cites, key=lambda c: c.offset)
+    clusters = scan_clusters(text, path, xref_prefixes=xref_prefixes, tokens=tokens)
+    return sorted((c for cl in clusters for c in cl.citations), key=lambda c: c.offset)
 
 
-def _segments(text: str, starts: list[int], tokens: list[Token]) -> Iterator[tuple[int, str]]:
+def _segments(text: str, starts: list[int], tokens: Sequence[Token]) -> Iterator[tuple[int, str]]:
     """Yield (offset, text) of each prose block, container markers blanked out.
 
     The text has the length of its source span, so offsets carry over unchanged.

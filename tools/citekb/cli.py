@@ -143,9 +143,9 @@ def refs(keys: tuple[str, ...], root: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"entries": rows}, indent=2, ensure_ascii=False))
         return
-    for row in rows:
-        click.echo(f"{row['key']}  ({row['path']}:{row['line']})  {row['title']}")
-        for place in row["cited_by"] or ["(never cited)"]:
+    for e in entries:
+        click.echo(f"{e.key}  ({e.path}:{e.line})  {e.get('title')}")
+        for place in cited.get(e.key) or ["(never cited)"]:
             click.echo(f"    {place}")
 
 

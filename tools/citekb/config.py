@@ -25,7 +25,7 @@ class Option:
     """One documented option: its YAML type, default and meaning."""
 
     name: str
-    kind: str  # "str", "str?", "int", "number", "bool", "list[str]", "dict[str,str]", "dict[str,list]"
+    kind: str  # str, str?, int, number, bool, list[str], dict[str,str], dict[str,list]
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
@@ -106,7 +106,7 @@ _TolerantLoader.add_multi_constructor("!", _inert)
 def load_yaml(text: str, name: str = "mkdocs.yml") -> Any:
     """Parse YAML that may carry MkDocs' custom tags; syntax errors become ``ConfigError``."""
     try:
-        return yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name

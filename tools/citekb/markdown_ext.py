@@ -110,7 +110,7 @@ def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str])
                 f'<a class="citekb-cite"{id_attr} href="#{target}" aria-describedby="{target}"'
                 f' data-key="{_esc(piece.key)}">{inner}</a>'
             )
-    return f'<span class="citekb-cluster">{"".join(parts)}</span>'
+    return "".join(parts)
 
 
 def _badge(kind: str | None) -> str:

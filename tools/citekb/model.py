@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
 
-class CitationMode(str, Enum):
+class CitationMode(StrEnum):
     """How a citation shows its author, as in pandoc."""
 
     NORMAL = "normal"  # [@key]

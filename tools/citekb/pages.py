@@ -19,11 +19,13 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
     from citekb.model import Citation
+    from citekb.statistics import Statistic
 
 _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
 )
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w.:-]+)[^}]*\}\s*$")
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 _HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
 
 
@@ -54,6 +56,7 @@ class Page:
     links: tuple[Link, ...] = ()
     citations: tuple[Citation, ...] = ()
     anchors: frozenset[str] = frozenset()
+    statistics: tuple[tuple[Statistic, tuple[str, ...]], ...] = ()  # with their sentence's keys
 
     @property
     def title(self) -> str:
@@ -88,7 +91,7 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
     if source is None:
         return {}, []
     try:
-        data = yaml.safe_load(source) or {}
+        data = yaml.load(source, Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (first + mark.line, mark.column + 1) if mark else (1, 1)
@@ -143,7 +146,7 @@ def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -
     if "version" in data and (
         isinstance(data["version"], bool) or not isinstance(data["version"], str | int | float)
     ):
-        bad("version", "`version` must be a string such as \"1.2\"", 'write `version: "1.2"`')
+        bad("version", '`version` must be a string such as "1.2"', 'write `version: "1.2"`')
     if "reviewed" in data and not _is_iso_date(data["reviewed"]):
         bad(
             "reviewed",
@@ -179,29 +182,40 @@ def markdown_parser() -> MarkdownIt:
     return _PARSER
 
 
-def _inline_text(token: Token) -> str:
-    parts = [c.content for c in token.children or () if c.type in {"text", "code_inline"}]
-    return "".join(parts)
+def outline(
+    text: str, tokens: Sequence[Token] | None = None, env: dict[str, Any] | None = None
+) -> tuple[tuple[Heading, ...], tuple[Link, ...]]:
+    """Headings (with toc-style unique anchors) and link targets, located in the source.
 
+    ``tokens`` and ``env`` are a block-level parse (``citations.block_tokens``); only the
+    blocks that hold a heading or a link are parsed further.
+    """
+    if tokens is None:
+        from citekb.citations import block_tokens
 
-def outline(text: str) -> tuple[tuple[Heading, ...], tuple[Link, ...]]:
-    """Headings (with toc-style unique anchors) and link targets, located in the source."""
+        env = {}
+        tokens = block_tokens(text, env)
+    env = env or {}
     lines = text.split("\n")
     headings: list[Heading] = []
     links: list[Link] = []
     used: set[str] = set()
-    tokens = markdown_parser().parse(text)
     for i, token in enumerate(tokens):
         if token.type != "inline" or token.map is None:
             continue
-        if i and tokens[i - 1].type == "heading_open":
-            raw = _inline_text(token)
-            custom = _ATTR_ID.search(token.content)
+        heading = i > 0 and tokens[i - 1].type == "heading_open"
+        content = token.content
+        if not heading and not ("](" in content or ("]" in content and env.get("references"))):
+            continue
+        children = markdown_parser().parseInline(content, dict(env))[0].children or []
+        if heading:
+            raw = "".join(c.content for c in children if c.type in {"text", "code_inline"})
+            custom = _ATTR_ID.search(content)
             anchor = custom.group(1) if custom else _unique(slugify(_ATTR_ID.sub("", raw)), used)
             used.add(anchor)
             level = int(tokens[i - 1].tag[1:])
             headings.append(Heading(level, _ATTR_ID.sub("", raw).strip(), anchor, token.map[0] + 1))
-        for child in token.children or ():
+        for child in children:
             if child.type in {"link_open", "image"}:
                 target = str(child.attrGet("href") or child.attrGet("src") or "")
                 links.append(_locate(target, lines, token.map))
@@ -230,11 +244,15 @@ def parse_page(
     path: str, name: str, text: str, *, xref_prefixes: Sequence[str] = ("fig", "tbl", "eq", "sec")
 ) -> tuple[Page, list[Diagnostic]]:
     """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
-    from citekb.citations import scan
+    from citekb.citations import block_tokens, scan
+    from citekb.statistics import cited_statistics
 
     meta, problems = parse_front_matter(text, path)
-    headings, links = outline(text)
+    env: dict[str, Any] = {}
+    tokens = tuple(block_tokens(text, env))
+    headings, links = outline(text, tokens, env)
     anchors = frozenset(h.anchor for h in headings) | frozenset(_HTML_ID.findall(text))
-    citations = tuple(scan(text, path, xref_prefixes=xref_prefixes))
-    page = Page(path, name, text, meta, headings, links, citations, anchors)
+    citations = tuple(scan(text, path, xref_prefixes=xref_prefixes, tokens=tokens))
+    statistics = cited_statistics(text, citations, tokens)
+    page = Page(path, name, text, meta, headings, links, citations, anchors, statistics)
     return page, problems

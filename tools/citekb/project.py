@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import glob
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,7 +15,7 @@ from citekb.diagnostics import Diagnostic, diagnostic
 from citekb.model import Library
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from citekb.pages import Page
 
@@ -93,7 +96,7 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     found: list[Path] = []
     problems: list[Diagnostic] = []
     for pattern in config.bibliography:
-        matches = sorted(glob.glob(str(root / pattern), recursive=True))
+        matches = sorted(glob.glob(str(root / pattern), recursive=True))  # noqa: PTH207 - may be absolute
         if not matches:
             problems.append(
                 diagnostic(
@@ -112,6 +115,40 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     return found, problems
 
 
+_JOBS = 2
+_PARALLEL_FROM = 300  # pages; below this, starting processes costs more than it saves
+
+
+def parse_pages(
+    items: Sequence[tuple[str, str, str]], xref_prefixes: Sequence[str]
+) -> tuple[list[Page], list[Diagnostic]]:
+    """Parse ``(path, docs-relative name, text)`` triples (pure; runs in worker processes)."""
+    from citekb.pages import parse_page
+
+    pages: list[Page] = []
+    problems: list[Diagnostic] = []
+    for shown, name, text in items:
+        page, trouble = parse_page(shown, name, text, xref_prefixes=xref_prefixes)
+        pages.append(page)
+        problems.extend(trouble)
+    return pages, problems
+
+
+def _pool(count: int) -> Executor | None:
+    """Worker processes for a large site on a machine with cores to spare (fork only)."""
+    if (
+        count < _PARALLEL_FROM
+        or len(os.sched_getaffinity(0)) < 2
+        or os.environ.get("CITEKB_JOBS") == "1"
+    ):
+        return None
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return None
+    return ProcessPoolExecutor(max_workers=_JOBS, mp_context=context)
+
+
 def load_project(
     root: Path, config: Config | None = None, *, only: set[str] | None = None
 ) -> Project:
@@ -120,7 +157,6 @@ def load_project(
     ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``).
     """
     from citekb.bibtex import load_library
-    from citekb.pages import parse_page
 
     root = root.resolve()
     config = config or load_config(root)
@@ -129,7 +165,7 @@ def load_project(
 
     docs = root / config.docs_dir
     files: set[str] = set()
-    pages: list[Page] = []
+    items: list[tuple[str, str, str]] = []
     for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
         if not path.is_file():
             continue
@@ -143,9 +179,14 @@ def load_project(
         if text is None:
             continue
         texts[shown] = text
-        page, trouble = parse_page(shown, name, text, xref_prefixes=config.xref_prefixes)
-        pages.append(page)
-        problems.extend(trouble)
+        items.append((shown, name, text))
+
+    # Pages are parsed in other processes while this one loads the bibliography.
+    pool = _pool(len(items))
+    chunks = [items[i::_JOBS] for i in range(_JOBS)] if pool else [items]
+    futures = (
+        [pool.submit(parse_pages, chunk, config.xref_prefixes) for chunk in chunks] if pool else []
+    )
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
@@ -154,13 +195,27 @@ def load_project(
         try:
             raw.append((_relative(bib, root), bib.read_bytes()))
         except OSError as exc:
-            problems.append(diagnostic("unreadable-file", _relative(bib, root), 0, 0,
-                                       f"cannot read: {exc.strerror}", "check the file's permissions"))
+            problems.append(
+                diagnostic(
+                    "unreadable-file",
+                    _relative(bib, root),
+                    0,
+                    0,
+                    f"cannot read: {exc.strerror}",
+                    "check the file's permissions",
+                )
+            )
     library, trouble = load_library(raw)
     problems.extend(trouble)
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")
+
+    parsed = [f.result() for f in futures] if pool else [parse_pages(items, config.xref_prefixes)]
+    if pool:
+        pool.shutdown()
+    pages = sorted((p for chunk, _ in parsed for p in chunk), key=lambda p: p.path)
+    problems.extend(d for _, trouble in parsed for d in trouble)
 
     sources = [page.path for page in pages] + [shown for shown, _ in raw]
     evidence = None
@@ -176,5 +231,13 @@ def load_project(
             problems.extend(trouble)
 
     return Project(
-        root, config, tuple(pages), library, frozenset(files), texts, evidence, tuple(problems), tuple(sources)
+        root,
+        config,
+        tuple(pages),
+        library,
+        frozenset(files),
+        texts,
+        evidence,
+        tuple(problems),
+        tuple(sources),
     )

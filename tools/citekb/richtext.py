@@ -71,6 +71,8 @@ def to_json(rich: Rich) -> list[Any]:
 
 
 def from_json(data: list[Any]) -> Rich:
+    if not isinstance(data, list):
+        raise TypeError(f"rich text must be a list, not {type(data).__name__}")
     return tuple(
         n if isinstance(n, str) else Span(str(n[0]), from_json(n[1]), str(n[2])) for n in data
     )

@@ -465,25 +465,17 @@ def _position(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def check_page_statistics(
-    text: str,
-    path: str,
-    citations: Sequence[Citation],
-    evidence: Evidence,
-    *,
-    tokens: Sequence[Token] | None = None,
-) -> list[Diagnostic]:
-    """``unsourced-statistic`` and ``statistic-mismatch`` for one page.
+def cited_statistics(
+    text: str, citations: Sequence[Citation], tokens: Sequence[Token] | None = None
+) -> tuple[tuple[Statistic, tuple[str, ...]], ...]:
+    """Every statistic in the page's prose, with the keys cited in its sentence.
 
-    ``citations`` are the page's citations, located by offset in the same ``text``.
-    A sentence whose cited keys have no evidence record at all is left to
-    ``missing-evidence``; otherwise its statistics are matched against the figures of the
-    cited keys that have records.
+    This half of the check needs no evidence, so it runs once, where the page is parsed.
     """
     masked, segments = prose(text, tokens)
     cites = sorted(citations, key=lambda c: c.offset)
     offsets = [c.offset for c in cites]
-    out: list[Diagnostic] = []
+    out: list[tuple[Statistic, tuple[str, ...]]] = []
     for segment in segments:
         stats = _statistics_in(masked, text, segment)
         if not stats:
@@ -496,10 +488,33 @@ def check_page_statistics(
             index = max(bisect_right(starts, cite.offset) - 1, 0)
             keys_by_sentence[index].append(cite.key)
         for stat in stats:
-            keys = list(
-                dict.fromkeys(keys_by_sentence[max(bisect_right(starts, stat.start) - 1, 0)])
-            )
-            out.extend(_check_statistic(stat, keys, text, path, evidence))
+            keys = keys_by_sentence[max(bisect_right(starts, stat.start) - 1, 0)]
+            out.append((stat, tuple(dict.fromkeys(keys))))
+    return tuple(out)
+
+
+def check_page_statistics(
+    text: str,
+    path: str,
+    citations: Sequence[Citation],
+    evidence: Evidence,
+    *,
+    tokens: Sequence[Token] | None = None,
+    found: Sequence[tuple[Statistic, tuple[str, ...]]] | None = None,
+) -> list[Diagnostic]:
+    """``unsourced-statistic`` and ``statistic-mismatch`` for one page.
+
+    ``citations`` are the page's citations, located by offset in the same ``text``;
+    ``found`` may be ``cited_statistics(...)`` already worked out for the page.
+    A sentence whose cited keys have no evidence record at all is left to
+    ``missing-evidence``; otherwise its statistics are matched against the figures of the
+    cited keys that have records.
+    """
+    if found is None:
+        found = cited_statistics(text, citations, tokens)
+    out: list[Diagnostic] = []
+    for stat, keys in found:
+        out.extend(_check_statistic(stat, list(keys), text, path, evidence))
     return out
 
 

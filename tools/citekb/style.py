@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from citekb.model import Citation, Cluster, Entry, Library
     from citekb.richtext import Rich
 
+#: Below this many uncached entries, starting worker processes costs more than it saves.
+PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
 FORMAT_VERSION = "1"
 STYLES_DIR = Path(__file__).parent / "styles"
@@ -110,9 +112,9 @@ class Engine:
         todo: list[tuple[str, Mapping[str, Any]]] = []
         for entry in entries:
             ckey = self.entry_cache_key(entry)
-            hit = cache.get(ckey) if cache is not None else None
+            hit = _cached(cache, ckey, entry.key)
             if hit is not None:
-                out[entry.key] = Formatted.from_json(entry.key, hit)
+                out[entry.key] = hit
             else:
                 todo.append((ckey, entry_to_csl(entry)))
         self._fill(todo, out, cache)
@@ -128,9 +130,9 @@ class Engine:
         todo: list[tuple[str, Mapping[str, Any]]] = []
         for item in items:
             ckey = self.cache_key(item)
-            hit = cache.get(ckey) if cache is not None else None
+            hit = _cached(cache, ckey, str(item["id"]))
             if hit is not None:
-                out[str(item["id"])] = Formatted.from_json(str(item["id"]), hit)
+                out[hit.key] = hit
             else:
                 todo.append((ckey, item))
         self._fill(todo, out, cache)
@@ -152,8 +154,10 @@ class Engine:
         """Format items in order, on every core when there are many (citeproc-py is slow)."""
         workers = min(os.cpu_count() or 1, 8)
         if len(items) >= PARALLEL_MIN and workers > 1:
+            from citekb.citeproc_tuning import format_parallel
+
             try:
-                return _format_parallel(self.path, items, workers)
+                return format_parallel(self.path, items, workers)
             except (OSError, RuntimeError, ImportError):  # no processes here: go serial
                 pass
         return [self.format_one(item) for item in items]
@@ -162,7 +166,9 @@ class Engine:
         if self._style is None:
             from citeproc import CitationStylesStyle
 
-            _speed_up_citeproc()
+            from citekb.citeproc_tuning import speed_up_citeproc
+
+            speed_up_citeproc()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
@@ -195,76 +201,15 @@ class Engine:
         return Formatted(key, reference, author, year, cite)
 
 
-#: Below this many uncached entries, starting worker processes costs more than it saves.
-PARALLEL_MIN = 48
-_WORKER: Engine | None = None
-
-
-def _init_worker(path: str) -> None:
-    global _WORKER
-    _WORKER = Engine(Path(path))
-
-
-def _work(item: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
-    assert _WORKER is not None
-    done = _WORKER.format_one(item)
-    return done.key, done.to_json(), done.error
-
-
-def _format_parallel(
-    path: Path, items: Sequence[Mapping[str, Any]], workers: int
-) -> list[Formatted]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn, not fork: MkDocs' serve runs threads, and forking a threaded process is unsafe
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(items) // (workers * 4))
-    with ProcessPoolExecutor(workers, context, _init_worker, (str(path),)) as pool:
-        done = list(pool.map(_work, items, chunksize=chunk))
-    return [replace(Formatted.from_json(key, data), error=error) for key, data, error in done]
-
-
-def _speed_up_citeproc() -> None:
-    """Memoise citeproc-py's look-ups on the style tree, which never changes after loading.
-
-    It runs an XPath query for every macro, term and option it touches, and walks subtrees to
-    ask whether they call a variable: two thirds of its time. Keys hold the elements, so an
-    element's identity can never be reused while its entry lives.
-    """
-    from citeproc import model
-
-    base = model.CitationStylesElement
-    if getattr(base, "_citekb_fast", False):
-        return
-    xpath_search = base.xpath_search
-    found: dict[tuple[Any, str], Any] = {}
-
-    def fast_xpath_search(self: Any, expression: str) -> Any:
-        key = (self, expression)
-        hit = found.get(key)
-        if hit is None:
-            hit = found[key] = xpath_search(self, expression)
-        return hit
-
-    base.xpath_search = fast_xpath_search
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            name = "calls_variable"  # assigned through a name: mypy cannot see these classes
-            setattr(cls, name, _memo_calls_variable(vars(cls)[name]))
-    base._citekb_fast = True
-
-
-def _memo_calls_variable(method: Any) -> Any:
-    results: dict[Any, bool] = {}
-
-    def calls_variable(self: Any) -> bool:
-        hit = results.get(self)
-        if hit is None:
-            hit = results[self] = method(self)
-        return hit
-
-    return calls_variable
+def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted | None:
+    """A cache hit, or None when missing or damaged (then it is simply formatted again)."""
+    data = cache.get(ckey) if cache is not None else None
+    if data is None:
+        return None
+    try:
+        return Formatted.from_json(key, data)
+    except (KeyError, TypeError, IndexError, ValueError):
+        return None
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
