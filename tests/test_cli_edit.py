@@ -103,6 +103,19 @@ def test_fmt_field_order_option(tmp_path: Path) -> None:
     )
 
 
+def test_fmt_field_order_from_mkdocs_yml(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "plugins:\n  - citekb:\n      field_order: [year, author]\n", encoding="utf-8"
+    )
+    bib = tmp_path / "references" / "a.bib"
+    bib.parent.mkdir()
+    bib.write_text("@misc{k, author = {A}, year = {1}, title = {T}}\n", encoding="utf-8")
+    assert run(fmt, ["--root", str(tmp_path)]).exit_code == 0
+    assert bib.read_text(encoding="utf-8") == (
+        "@misc{k,\n  year = {1},\n  author = {A},\n  title = {T}\n}\n"
+    )
+
+
 def test_fmt_reports_a_non_utf8_file(tmp_path: Path) -> None:
     bib = tmp_path / "latin1.bib"
     bib.write_bytes("@misc{k, title = {Müller}}\n".encode("latin-1"))

@@ -165,6 +165,11 @@ def test_url_keeps_percent_signs() -> None:
     assert entry_to_csl(entry(url="https://ex.org/a%20b"))["URL"] == "https://ex.org/a%20b"
 
 
+@pytest.mark.parametrize("year", ["²", "2020²", "١٩٩٠", "20 20", "n.d."])
+def test_odd_years_become_literal_dates(year: str) -> None:
+    assert entry_to_csl(entry(year=year, month="²", day="²"))["issued"] == {"literal": year}
+
+
 @given(st.text(max_size=60))
 def test_never_raises_on_any_name_or_title(value: str) -> None:
     item = entry_to_csl(entry(author=value, editor=value, title=value, year=value, pages=value))

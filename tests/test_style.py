@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citekb import richtext as rt
 from citekb.markdown_ext import reference_item
 from citekb.model import Citation, CitationMode, Cluster, Entry, Library
 from citekb.style import (
     Engine,
+    Layout,
     References,
     StyleError,
+    citation_layout,
     references_for,
     render_cluster,
     style_path,
@@ -168,6 +173,22 @@ def test_year_suffixes_follow_title_order(refs: References) -> None:
     )
 
 
+def test_first_authors_sharing_a_family_name_show_initials(engine: Engine) -> None:
+    library = Library(
+        (
+            entry("js", "book", author="Smith, John", title="One", publisher="P", year="2020"),
+            entry("as", "book", author="Smith, Anne", title="Two", publisher="P", year="2020"),
+            entry("js2", "book", author="Smith, John", title="Three", publisher="P", year="2020"),
+        )
+    )
+    refs = references_for(library, ["js", "as", "js2"], engine)
+    cluster = Cluster((cite("js"), cite("as"), cite("js2")), 0, 1)
+    assert text_of(cluster, refs) == "(A. Smith, 2020; J. Smith, 2020a, 2020b)"
+    narrative = Cluster((cite("as", CitationMode.IN_TEXT),), 0, 1)
+    assert text_of(narrative, refs) == "A. Smith (2020)"
+    assert rt.to_text(refs.entries["as"].reference).startswith("Smith, A. (2020). ")
+
+
 def test_bibliography_is_sorted(refs: References) -> None:
     assert list(refs.order) == [
         "bowlby1969",
@@ -215,6 +236,23 @@ def test_fields_are_escaped_and_javascript_urls_stay_text(refs: References) -> N
             "Cacioppo and Hawkley (2009b, p. 450)",
         ),
         ([cite("nope")], "(@nope)"),
+        (
+            [cite("nasem2020"), cite("bowlby1969")],
+            "(Bowlby, 1969; National Academies of Sciences, Engineering, and Medicine, 2020)",
+        ),
+        (
+            [cite("cacioppo2009tics"), cite("cacioppo2009chapter")],
+            "(Cacioppo & Hawkley, 2009a, 2009b)",
+        ),
+        (
+            [cite("cacioppo2009chapter", locator="p. 3"), cite("cacioppo2009tics")],
+            "(Cacioppo & Hawkley, 2009a, p. 3; Cacioppo & Hawkley, 2009b)",
+        ),
+        (
+            [cite("cacioppo2009chapter"), cite("cacioppo2009tics", prefix="see also")],
+            "(Cacioppo & Hawkley, 2009a; see also Cacioppo & Hawkley, 2009b)",
+        ),
+        ([cite("nope"), cite("bowlby1969")], "(Bowlby, 1969; @nope)"),
     ],
 )
 def test_citation_forms(refs: References, citations: list[Citation], expected: str) -> None:
@@ -223,7 +261,17 @@ def test_citation_forms(refs: References, citations: list[Citation], expected: s
 
 def test_unknown_key_piece_is_marked(refs: References) -> None:
     pieces = render_cluster(Cluster((cite("nope"), cite("bowlby1969")), 0, 1), refs)
-    assert [(p.key, p.known) for p in pieces if p.key] == [("nope", False), ("bowlby1969", True)]
+    assert [(p.key, p.known) for p in pieces if p.key] == [("bowlby1969", True), ("nope", False)]
+
+
+def test_layout_read_from_the_style(engine: Engine) -> None:
+    assert engine.layout == Layout("(", ")", "; ", sort=True, collapse_year=True)
+    numeric = citation_layout(
+        b'<style xmlns="http://purl.org/net/xbiblio/csl"><citation>'
+        b'<layout prefix="[" suffix="]" delimiter=","/></citation></style>'
+    )
+    assert numeric == Layout("[", "]", ",", sort=False, collapse_year=False)
+    assert citation_layout(b"<not-xml") == Layout()
 
 
 def test_warm_cache_skips_citeproc(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,3 +345,22 @@ def test_other_csl_style(tmp_path: Path) -> None:
     refs = references_for(LIBRARY, ["bowlby1969"], Engine(path))
     assert rt.to_text(refs.entries["bowlby1969"].reference).startswith("Bowlby, J. (1969)")
     assert text_of(Cluster((cite("bowlby1969"),), 0, 1), refs) == "(Bowlby, 1969)"
+
+
+@given(st.text(max_size=80))
+def test_rich_text_round_trips_escaped_text(value: str) -> None:
+    import html
+
+    rich = rt.from_html(html.escape(value))
+    assert rt.to_text(rich) == value
+    out = rt.to_html(rt.linkify(rich))
+    assert "<" not in out.replace("<a ", "").replace("</a>", "")
+    assert all(h.startswith(("http://", "https://")) for h in re.findall(r'href="([^"]*)"', out))
+
+
+@given(st.text(max_size=40), st.integers(0, 50), st.integers(0, 50))
+def test_rich_text_slices_and_inserts(value: str, start: int, end: int) -> None:
+    rich = (value[:5], rt.Span("i", (value[5:20],)), value[20:])
+    assert rt.to_text(rt.slice_text(rich, start, end)) == value[start:end]
+    at = min(start, len(value))
+    assert rt.to_text(rt.insert_text(rich, at, "X")) == value[:at] + "X" + value[at:]

@@ -119,7 +119,7 @@ def _read_utf8(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
 @click.option(
     "--field-order",
     metavar="NAMES",
-    help="Comma-separated field order (default: author, editor, title, … note).",
+    help="Comma-separated field order (default: the `field_order` option, else author, editor, title, … note).",
 )
 @_root
 def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Path) -> None:
@@ -131,15 +131,16 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
     from citekb.bibfmt import DEFAULT_ORDER, format_bib
     from citekb.project import bibliography_files
 
+    config = _config(root)
     order = (
         [n.strip().lower() for n in field_order.split(",") if n.strip()]
         if field_order
-        else DEFAULT_ORDER
+        else [n.lower() for n in config.field_order] or DEFAULT_ORDER
     )
     paths = list(files)
     found: list[Diagnostic] = []
     if not paths:
-        paths, missing = bibliography_files(root, _config(root))
+        paths, missing = bibliography_files(root, config)
         found += missing
     changed = 0
     for path in paths:

@@ -62,6 +62,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("crisis_line", "str", CRISIS_LINE, "Crisis-line text printed on every handout."),
     Option("disclaimer", "str", DISCLAIMER, "The short note printed on every handout."),
     Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
+    Option("field_order", "list[str]", (), "`citekb fmt` field order (default: author, title…)."),
 )
 
 
@@ -82,6 +83,7 @@ class Config:
     crisis_line: str = CRISIS_LINE
     disclaimer: str = DISCLAIMER
     reading_level: float = 8
+    field_order: tuple[str, ...] = ()  # empty: bibfmt.DEFAULT_ORDER
     docs_dir: str = "docs"
     site_name: str = ""
     site_url: str = ""

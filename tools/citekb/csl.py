@@ -79,7 +79,7 @@ _TEXT_FIELDS = {
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SINGLE_QUOTED = re.compile(r"`([^`']*(?:'\w[^`']*)*)'(?!\w)")
 
@@ -220,19 +220,24 @@ def parse_date(entry: Entry, prefix: str = "") -> dict[str, Any] | None:
     year = literal_text(entry.get("year"))
     if not year:
         return None
-    if not year.isdigit():
+    if not _ascii_digits(year):
         return {"literal": year}
     parts = [int(year)]
     month = literal_text(entry.get("month")).lower().rstrip(".")
     month_number = _MONTHS.get(month[:3] if month[:3] in _MONTHS else month) or (
-        int(month) if month.isdigit() and 1 <= int(month) <= 12 else 0
+        int(month) if _ascii_digits(month) and 1 <= int(month) <= 12 else 0
     )
     if month_number:
         parts.append(month_number)
         day = literal_text(entry.get("day"))
-        if day.isdigit():
+        if _ascii_digits(day):
             parts.append(int(day))
     return {"date-parts": [parts]}
+
+
+def _ascii_digits(value: str) -> bool:
+    """``str.isdigit`` accepts "²" and other digits that ``int`` rejects."""
+    return value.isascii() and value.isdigit()
 
 
 def csl_type(entry: Entry) -> str:

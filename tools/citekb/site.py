@@ -91,6 +91,10 @@ def fingerprint(root: Path, config: Config, extra: str = "") -> str:
     if config.evidence:
         paths.add(root / config.evidence)
     paths.add(root / "mkdocs.yml")
+    # citekb's own code and styles: an upgrade or a local edit must not reuse old results
+    package = Path(__file__).parent
+    paths.update(package.glob("*.py"))
+    paths.update(package.glob("styles/*.csl"))
     for path in sorted(paths):
         try:
             stat = path.stat()

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 STYLES_DIR = Path(__file__).parent / "styles"
 
 
@@ -52,6 +52,39 @@ def style_path(style: str, root: Path | None = None) -> Path:
 
 
 @dataclass(frozen=True, slots=True)
+class Layout:
+    """How the style joins a cluster: brackets, delimiter, item sorting, same-author collapse."""
+
+    prefix: str = "("
+    suffix: str = ")"
+    delimiter: str = "; "
+    sort: bool = True
+    collapse_year: bool = True
+
+
+def citation_layout(source: bytes) -> Layout:
+    """Read ``<citation>`` and its ``<layout>`` from a CSL style (defaults: APA's)."""
+    import xml.etree.ElementTree as ET
+
+    ns = "{http://purl.org/net/xbiblio/csl}"
+    try:
+        root = ET.fromstring(source)
+    except ET.ParseError:
+        return Layout()
+    citation = root.find(f"{ns}citation")
+    layout = citation.find(f"{ns}layout") if citation is not None else None
+    if citation is None or layout is None:
+        return Layout()
+    return Layout(
+        prefix=layout.get("prefix", ""),
+        suffix=layout.get("suffix", ""),
+        delimiter=layout.get("delimiter", "; "),
+        sort=citation.find(f"{ns}sort") is not None,
+        collapse_year=citation.get("collapse", "").startswith("year"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Formatted:
     """One entry formatted alone: its reference, and the pieces of its in-text citation."""
 
@@ -61,6 +94,8 @@ class Formatted:
     year: str  # "2015", "n.d."; empty when the style shows no year
     cite: Rich  # the whole parenthetical body, "Holt-Lunstad et al., 2015"
     error: str = ""  # why citeproc-py failed; the fields then hold a plain fallback
+    family: str = ""  # the first author's family name and initials, to tell apart
+    initials: str = ""  # two first authors who share a family name
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +103,8 @@ class Formatted:
             "author": rt.to_json(self.author),
             "year": self.year,
             "cite": rt.to_json(self.cite),
+            "family": self.family,
+            "initials": self.initials,
         }
 
     @classmethod
@@ -78,6 +115,8 @@ class Formatted:
             rt.from_json(data["author"]),
             str(data["year"]),
             rt.from_json(data["cite"]),
+            family=str(data.get("family", "")),
+            initials=str(data.get("initials", "")),
         )
 
 
@@ -92,6 +131,7 @@ class Engine:
         if b"<style" not in self.source:
             raise StyleError(f"{path} is not a CSL style (no <style> element)")
         self.path = path
+        self.layout = citation_layout(self.source)
         self.id = hashlib.sha256(FORMAT_VERSION.encode() + self.source).hexdigest()[:16]
         self._style: Any = None
 
@@ -198,7 +238,8 @@ class Engine:
         cite = _strip_affixes(_parse(cite_html), layout.get("prefix", ""))
         reference = fix_reference(_parse(ref_html), item)
         author, year = split_cite(cite, _year_of(item))
-        return Formatted(key, reference, author, year, cite)
+        family, initials = _first_author(item)
+        return Formatted(key, reference, author, year, cite, "", family, initials)
 
 
 def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted | None:
@@ -210,6 +251,18 @@ def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted |
         return Formatted.from_json(key, data)
     except (KeyError, TypeError, IndexError, ValueError):
         return None
+
+
+def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
+    """("Smith", "J. A.") for a first author "Smith, John Andrew"; corporate names: no initials."""
+    names = item.get("author") or item.get("editor") or []
+    first = names[0] if names and isinstance(names[0], dict) else {}
+    given = str(first.get("given", ""))
+    parts = [p for p in re.split(r"[\s.]+", given) if p]
+    initials = " ".join(
+        "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
+    )
+    return str(first.get("family", "")), initials
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
@@ -311,6 +364,7 @@ class References:
     entries: Mapping[str, Formatted] = field(default_factory=dict)
     order: tuple[str, ...] = ()
     evidence: Mapping[str, str] = field(default_factory=dict)  # key -> evidence type
+    layout: Layout = field(default_factory=Layout)
 
     def __contains__(self, key: object) -> bool:
         return key in self.entries
@@ -332,20 +386,46 @@ class References:
 
 
 def build_references(
-    formatted: Mapping[str, Formatted], evidence: Mapping[str, str] | None = None
+    formatted: Mapping[str, Formatted],
+    evidence: Mapping[str, str] | None = None,
+    layout: Layout | None = None,
 ) -> References:
     """Sort the works and give same-author same-year works suffixes a, b, … in that order."""
     ordered = sorted(formatted.values(), key=lambda f: (sort_key(f), f.key))
-    groups: dict[tuple[str, str], list[Formatted]] = {}
+    groups: dict[tuple[str, str, str, str], list[Formatted]] = {}
     for item in ordered:
         if item.year and item.author:
-            groups.setdefault((rt.to_text(item.author).casefold(), item.year), []).append(item)
+            author = (rt.to_text(item.author).casefold(), item.family, item.initials)
+            groups.setdefault((*author, item.year), []).append(item)
     entries = {item.key: item for item in ordered}
     for group in groups.values():
         if len(group) > 1:
             for index, item in enumerate(group):
                 entries[item.key] = with_suffix(item, _letters(index))
-    return References(entries, tuple(f.key for f in ordered), dict(evidence or {}))
+    entries.update(_add_initials(list(entries.values())))
+    order = tuple(f.key for f in ordered)
+    return References(entries, order, dict(evidence or {}), layout or Layout())
+
+
+def _add_initials(items: Sequence[Formatted]) -> dict[str, Formatted]:
+    """APA 8.20: first authors with one family name but different initials show the initials,
+    "(J. Smith, 2020; A. Smith, 2019)"."""
+    by_family: dict[str, set[str]] = {}
+    for item in items:
+        if item.family and item.initials:
+            by_family.setdefault(item.family, set()).add(item.initials)
+    out: dict[str, Formatted] = {}
+    for item in items:
+        if len(by_family.get(item.family, ())) > 1 and rt.to_text(item.author).startswith(
+            item.family
+        ):
+            prefix = (f"{item.initials} ",)
+            out[item.key] = replace(
+                item,
+                author=rt.normalize(prefix + item.author),
+                cite=rt.normalize(prefix + item.cite),
+            )
+    return out
 
 
 def _letters(index: int) -> str:
@@ -419,18 +499,44 @@ def cite_citation(citation: Citation, refs: References) -> tuple[Rich, bool]:
 
 
 def render_cluster(cluster: Cluster, refs: References) -> tuple[Piece, ...]:
-    """Compose a cluster: ``(see A, 2015, p. 3; B, 2020)`` or narrative ``A (2015, p. 3)``."""
+    """Compose a cluster: ``(see A, 2015, p. 3; B, 2020a, 2020b)`` or narrative ``A (2015)``.
+
+    As the style asks (APA does), works are ordered as in the reference list and a run of
+    works by the same authors shares one author: ``(Cacioppo & Hawkley, 2009a, 2009b)``.
+    """
     first = cluster.citations[0] if cluster.citations else None
     if first is not None and first.mode is CitationMode.IN_TEXT and len(cluster.citations) == 1:
         return _narrative(first, refs)
-    pieces: list[Piece] = [Piece(("(",))]
-    for index, citation in enumerate(cluster.citations):
-        if index:
-            pieces.append(Piece(("; ",)))
-        rich, known = cite_citation(citation, refs)
-        pieces.append(Piece(rich, citation.key, known, citation))
-    pieces.append(Piece((")",)))
+    layout = refs.layout
+    citations = list(cluster.citations)
+    if layout.sort and len(citations) > 1:
+        rank = refs.rank
+        citations.sort(key=lambda c: rank.get(c.key, len(rank)))  # stable: unknown keys last
+    pieces: list[Piece] = [Piece(rt.text(layout.prefix))]
+    previous: Formatted | None = None  # the work whose author the next one may share
+    for index, citation in enumerate(citations):
+        item = refs.get(citation.key)
+        if layout.collapse_year and _shares_author(previous, item, citation):
+            assert item is not None
+            pieces.append(Piece((", ",)))
+            rich = _affixes(citation, (item.year,))
+        else:
+            if index:
+                pieces.append(Piece(rt.text(layout.delimiter)))
+            rich, _ = cite_citation(citation, refs)
+        pieces.append(Piece(rich, citation.key, item is not None, citation))
+        ends_clean = not citation.locator.strip() and not citation.suffix.strip()
+        previous = item if ends_clean and citation.mode is CitationMode.NORMAL else None
+    pieces.append(Piece(rt.text(layout.suffix)))
     return tuple(pieces)
+
+
+def _shares_author(previous: Formatted | None, item: Formatted | None, citation: Citation) -> bool:
+    if previous is None or item is None or citation.prefix.strip():
+        return False
+    if citation.mode is not CitationMode.NORMAL or not item.author or not item.year:
+        return False
+    return rt.to_text(previous.author) == rt.to_text(item.author)
 
 
 def _narrative(citation: Citation, refs: References) -> tuple[Piece, ...]:
@@ -472,4 +578,4 @@ def references_for(
         if entry is not None and key not in seen:
             seen.add(key)
             entries.append(entry)
-    return build_references(engine.format_entries(entries, cache), evidence)
+    return build_references(engine.format_entries(entries, cache), evidence, engine.layout)
