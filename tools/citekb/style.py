@@ -1,10 +1,11 @@
 """CSL formatting through citeproc-py into rich text shared by the site and the PDF handouts.
 
 Each entry is formatted once, alone, into a :class:`Formatted` record (reference, in-text
-author, year), cached by the entry's CSL-JSON and the style's content. Everything that depends
-on the set of cited works (sort order, year suffixes 2020a/2020b) and every citation form
-(prefix, locator, suffix, suppress-author, narrative) is composed here from those records, so a
-warm cache never touches citeproc-py. citeproc-py is imported lazily.
+author, year), cached by the entry's content and the style's bytes. Everything that depends on
+the set of cited works (sort order, year suffixes 2020a/2020b, initials for first authors who
+share a family name) and every citation form (prefix, locator, suffix, suppress-author,
+narrative, same-author runs) is composed here from those records, so a warm cache never
+touches citeproc-py, which is imported lazily.
 """
 
 from __future__ import annotations
