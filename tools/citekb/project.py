@@ -115,7 +115,7 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     return found, problems
 
 
-_JOBS = 2
+_CHUNK = 50  # pages per task: small enough to share the work out evenly
 _PARALLEL_FROM = 300  # pages; below this, starting processes costs more than it saves
 
 
@@ -146,7 +146,7 @@ def _pool(count: int) -> Executor | None:
         context = multiprocessing.get_context("fork")
     except ValueError:
         return None
-    return ProcessPoolExecutor(max_workers=_JOBS, mp_context=context)
+    return ProcessPoolExecutor(max_workers=1, mp_context=context)
 
 
 def load_project(
@@ -181,12 +181,11 @@ def load_project(
         texts[shown] = text
         items.append((shown, name, text))
 
-    # Pages are parsed in other processes while this one loads the bibliography.
+    # A worker process parses pages while this one loads the bibliography; afterwards this
+    # process takes over the chunks the worker has not started, so both cores stay busy.
     pool = _pool(len(items))
-    chunks = [items[i::_JOBS] for i in range(_JOBS)] if pool else [items]
-    futures = (
-        [pool.submit(parse_pages, chunk, config.xref_prefixes) for chunk in chunks] if pool else []
-    )
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)] if pool else [items]
+    futures = [pool.submit(parse_pages, c, config.xref_prefixes) for c in chunks] if pool else []
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
@@ -211,9 +210,14 @@ def load_project(
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")
 
-    parsed = [f.result() for f in futures] if pool else [parse_pages(items, config.xref_prefixes)]
     if pool:
+        parsed = [
+            parse_pages(chunk, config.xref_prefixes) if future.cancel() else future.result()
+            for chunk, future in zip(chunks, futures, strict=True)
+        ]
         pool.shutdown()
+    else:
+        parsed = [parse_pages(items, config.xref_prefixes)]
     pages = sorted((p for chunk, _ in parsed for p in chunk), key=lambda p: p.path)
     problems.extend(d for _, trouble in parsed for d in trouble)
 
