@@ -169,3 +169,17 @@ def test_bad_bib_input_is_a_diagnostic_never_a_traceback(
 def test_the_real_knowledge_base_is_clean_under_strict() -> None:
     code, out = run("check", "--root", str(HERE.parent), "--strict")
     assert (code, out.splitlines()[-1].split(" in ")[0]) == (0, "no problems found"), out
+
+
+def test_a_repeat_check_reuses_the_result_until_an_input_changes(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    root = make_site(CLEAN)
+    assert run("check", "--root", str(root))[0] == 0
+    assert (root / ".citekb-cache" / "check.pickle").is_file()
+    page = root / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("house1988", "house1989"), "utf-8")
+    code, out = run("check", "--root", str(root))
+    assert code == 1 and "@house1989 is not in the library" in out
+    code, out = run("check", "--root", str(root), "--no-cache")
+    assert code == 1 and "@house1989 is not in the library" in out

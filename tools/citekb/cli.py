@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from citekb.diagnostics import Diagnostic
     from citekb.project import Project
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -49,18 +50,44 @@ def main() -> None:
 @click.option(
     "--color/--no-color", default=None, help="Colour text output (default: on a terminal)."
 )
-def check(root: Path, fmt: str, strict: bool, color: bool | None) -> None:
+@click.option("--no-cache", is_flag=True, help="Check from scratch; ignore the last result.")
+def check(root: Path, fmt: str, strict: bool, color: bool | None, no_cache: bool) -> None:
     """Check citations, the bibliography and pages; report every problem."""
-    from citekb.checks import run_checks
     from citekb.diagnostics import Severity
     from citekb.report import render
 
-    project = _project(root)
-    found = run_checks(project)
+    found, checked = _checked(root, use_cache=not no_cache)
     colour = sys.stdout.isatty() if color is None else color
-    click.echo(render(fmt, found, files=project.checked, colour=colour), nl=False)
+    click.echo(render(fmt, found, files=checked, colour=colour), nl=False)
     failed = any(d.severity is Severity.ERROR for d in found) or (strict and bool(found))
     sys.exit(1 if failed else 0)
+
+
+def _checked(root: Path, *, use_cache: bool) -> tuple[list[Diagnostic], int]:
+    """Every finding and the number of files read; the last result when nothing changed.
+
+    The result is kept in ``cache_dir``, keyed by the config and the size and modification
+    time of every input file and of citekb's own code, as ruff and mypy do.
+    """
+    from citekb.checks import run_checks
+    from citekb.config import ConfigError
+    from citekb.project import load_config, load_project
+    from citekb.site import fingerprint, load_state, save_state
+
+    root = root.resolve()
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    state = root / config.cache_dir / "check.pickle" if use_cache and config.cache_dir else None
+    key = fingerprint(root, config, extra="check") if state else ""
+    cached = load_state(state, key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    project = load_project(root, config)
+    result = (run_checks(project), project.checked)
+    save_state(state, key, result)
+    return result
 
 
 @main.command()

@@ -65,6 +65,7 @@ _MONTHS = {
 #: Plain text fields copied after LaTeX decoding: BibTeX name -> CSL name.
 _TEXT_FIELDS = {
     "title": "title",
+    "shorttitle": "title-short",  # APA's in-text citations of works without an author
     "subtitle": "",  # joined onto the title below
     "volume": "volume",
     "edition": "edition",

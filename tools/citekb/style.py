@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 STYLES_DIR = Path(__file__).parent / "styles"
 
 
@@ -207,9 +207,10 @@ class Engine:
         if self._style is None:
             from citeproc import CitationStylesStyle
 
-            from citekb.citeproc_tuning import speed_up_citeproc
+            from citekb.citeproc_tuning import speed_up_citeproc, suppress_substituted
 
             speed_up_citeproc()
+            suppress_substituted()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
