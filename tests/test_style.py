@@ -103,8 +103,24 @@ EVIL = entry(
     url="javascript:alert(1)",
     year="2021",
 )
+PRESS = entry(
+    "self_toxic",
+    "article",
+    title="What Is Toxic Independence---and 5 Signs You Have It",
+    shorttitle="What Is Toxic Independence",
+    journal="SELF",
+)
+BLOG = entry(
+    "cft_blog",
+    "misc",
+    title="We Actually Need To Depend On Others: Exploring Effective Dependence in Relationships",
+    shorttitle="We Actually Need To Depend On Others",
+    url="https://www.couplesandfamilytherapy.ca/blog/we-actually-need-to-depend-on-others",
+    urldate="2026-11-22",
+    howpublished="Couples and Family Therapy",
+)
 
-LIBRARY = Library((ARTICLE, BOOK, REPORT, WEBPAGE, CHAPTER, SAME_YEAR, EVIL))
+LIBRARY = Library((ARTICLE, BOOK, REPORT, WEBPAGE, CHAPTER, SAME_YEAR, EVIL, PRESS, BLOG))
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +157,7 @@ def check_golden(name: str, actual: str) -> None:
         ("reference-webpage.html", ["who2023"]),
         ("reference-chapter.html", ["cacioppo2009chapter"]),
         ("reference-same-author-year.html", ["cacioppo2009chapter", "cacioppo2009tics"]),
+        ("reference-no-author.html", ["self_toxic", "cft_blog"]),
     ],
 )
 def test_golden_references(refs: References, golden: str, keys: list[str]) -> None:
@@ -161,6 +178,76 @@ def test_reference_text_for_apa_cases(refs: References) -> None:
     assert "In M. R. Leary & R. H. Hoyle (Eds.)," in chapter  # "Eds." not "eds."
     report = rt.to_text(refs.entries["nasem2020"].reference)
     assert report.startswith("National Academies of Sciences, Engineering, and Medicine. (2020).")
+
+
+def test_works_without_author_cite_the_short_title_and_repeat_nothing(refs: References) -> None:
+    press = rt.to_text(refs.entries["self_toxic"].reference)
+    assert press == "What Is Toxic Independence—and 5 Signs You Have It. (n.d.). SELF."
+    assert text_of(Cluster((cite("self_toxic"),), 0, 1), refs) == (
+        "(\u201cWhat Is Toxic Independence,\u201d n.d.)"  # APA: US punctuation inside quotes
+    )
+    narrative = Cluster((cite("self_toxic", CitationMode.IN_TEXT, locator="para. 3"),), 0, 1)
+    assert text_of(narrative, refs) == "\u201cWhat Is Toxic Independence\u201d (n.d., para. 3)"
+    # the site name is the group author, so it is not repeated as the site
+    blog = rt.to_text(refs.entries["cft_blog"].reference)
+    assert blog.startswith("Couples and Family Therapy. (n.d.). We Actually Need To Depend On")
+    assert blog.count("Couples and Family Therapy") == 1
+    assert text_of(Cluster((cite("cft_blog"),), 0, 1), refs) == (
+        "(Couples and Family Therapy, n.d.)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "reference", "cite_html"),
+    [
+        (  # a book: the title stands in for the author, italic in both places
+            {"title": "Anonymous book title", "shorttitle": "Anonymous book", "publisher": "P"},
+            "<i>Anonymous book title</i>. (2019). P.",
+            "<i>Anonymous Book</i>, 2019",
+        ),
+        (  # the style sets no italics for reports (legal ones); APA does for the others
+            {"title": "A report title", "institution": "Inst"},
+            "<i>A report title</i>. (2019). Inst.",
+            "<i>A Report Title</i>, 2019",
+        ),
+        (  # editors stand in for the author and are not repeated after the title
+            {"editor": "Leary, Mark R. and Hoyle, Rick H.", "title": "Edited", "publisher": "P"},
+            "Leary, M. R., &amp; Hoyle, R. H. (Eds.). (2019). <i>Edited</i>. P.",
+            "Leary &amp; Hoyle, 2019",
+        ),
+    ],
+)
+def test_substituted_variables_are_not_repeated(
+    engine: Engine, fields: dict[str, str], reference: str, cite_html: str
+) -> None:
+    kind = "techreport" if "institution" in fields else "book"
+    (formatted,) = engine.format_entries([entry("k", kind, year="2019", **fields)]).values()
+    assert rt.to_html(formatted.reference) == reference
+    assert rt.to_html(formatted.cite) == cite_html
+
+
+def test_only_the_substituted_names_are_suppressed(engine: Engine) -> None:
+    book = entry("k", "book", editor="Leary, Mark", translator="Tran, Tom", title="Ed", year="2019")
+    (formatted,) = engine.format_entries([book]).values()
+    text = rt.to_text(formatted.reference)
+    assert text.startswith("Leary, M. (Ed.). (2019). Ed (T. Tran, ")
+    assert text.count("Leary") == 1
+
+
+def test_substituted_publisher_of_a_webpage_is_not_repeated(engine: Engine) -> None:
+    item = {
+        "id": "w",
+        "type": "webpage",
+        "title": "Page",
+        "publisher": "Org",
+        "URL": "https://o.org",
+        "issued": {"date-parts": [[2020]]},
+    }
+    out = engine.format_one(item)
+    assert rt.to_text(out.reference) == "Org. (2020). Page. https://o.org"
+    assert rt.to_text(out.cite) == "Org, 2020"
+    titled = engine.format_one({**item, "author": [{"literal": "Someone"}]})
+    assert rt.to_text(titled.reference) == "Someone. (2020). Page. Org. https://o.org"
 
 
 def test_year_suffixes_follow_title_order(refs: References) -> None:
@@ -194,9 +281,11 @@ def test_bibliography_is_sorted(refs: References) -> None:
         "bowlby1969",
         "cacioppo2009chapter",
         "cacioppo2009tics",
+        "cft_blog",
         "holtlunstad2015",
         "nasem2020",
         "evil",
+        "self_toxic",
         "who2023",
     ]
 

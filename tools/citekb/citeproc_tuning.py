@@ -90,7 +90,6 @@ def _memo_calls_variable(method: Any) -> Any:
     return calls_variable
 
 
-
 # --- cs:substitute: a variable that stood in for the author is not repeated --------------
 
 # Kept in citeproc-py's per-item ``layout.repressed`` dict, which it empties before each

@@ -240,8 +240,31 @@ class Engine:
         cite = _strip_affixes(_parse(cite_html), layout.get("prefix", ""))
         reference = fix_reference(_parse(ref_html), item)
         author, year = split_cite(cite, _year_of(item))
+        if _titled_report(author, item):
+            author, cite = _italic_head(author, cite)
+        if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+            cite = _punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
         family, initials = _first_author(item)
         return Formatted(key, reference, author, year, cite, "", family, initials)
+
+
+def _titled_report(author: Rich, item: Mapping[str, Any]) -> bool:
+    """An authorless report cited by its title, which APA italicises (the style does not)."""
+    if item.get("type") != "report" or item.get("author") or item.get("editor"):
+        return False
+    titles = {str(item.get(k, "")).casefold() for k in ("title", "title-short")}
+    return rt.to_text(author).casefold() in titles and all(isinstance(n, str) for n in author)
+
+
+def _italic_head(author: Rich, cite: Rich) -> tuple[Rich, Rich]:
+    italic: Rich = (rt.Span("i", author),)
+    rest = rt.slice_text(cite, len(rt.to_text(author)))
+    return italic, rt.normalize(italic + rest)
+
+
+def _punctuation_in_quote(rich: Rich) -> Rich:
+    """US usage, which citeproc-py ignores: ``“Title”, 2020`` -> ``“Title,” 2020``."""
+    return rt.map_text(rich, lambda s: (re.sub("\u201d([,.])", "\\1\u201d", s),))
 
 
 def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted | None:
@@ -317,20 +340,17 @@ def _parse(markup: str) -> Rich:
 
 
 _EDITOR_TERMS = re.compile(r"\((ed|eds|trans)\.\)")
-# an editor-only work: citeproc-py repeats the editors that already stand in for the author
-_REPEATED_EDITORS = re.compile(r" ?\([^()]*?, eds?\.(?:; |\))")
 
 
 def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
-    """Close citeproc-py gaps: "(Ed.)" not "(ed.)", repeated editors, DOIs and URLs as links."""
+    """Close citeproc-py gaps: "(Ed.)" not "(ed.)", DOIs and URLs as links.
+
+    Editors standing in for the author are not repeated since
+    :func:`citekb.citeproc_tuning.suppress_substituted`.
+    """
     item = item or {}
-    editor_only = bool(item.get("editor")) and not item.get("author")
 
     def fix(value: str) -> Rich:
-        if editor_only:
-            value = _REPEATED_EDITORS.sub(
-                lambda m: " (" if m.group(0).endswith("; ") else "", value
-            )
         if not item.get("number"):  # an empty "Publication No." group left behind
             value = value.replace(" (Publication)", "")
         return (_EDITOR_TERMS.sub(lambda m: f"({m.group(1).capitalize()}.)", value),)
