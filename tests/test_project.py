@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pytest
-
 from citekb.checks import run_checks
 from citekb.project import load_project
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
+
+    import pytest
 
 BIB = "".join(
     f"@article{{k{i},\n  author = {{A{i}, B}},\n  title = {{T{i}}},\n  journal = {{J}},\n  year = {{2001}}\n}}\n"

@@ -453,3 +453,19 @@ def test_rich_text_slices_and_inserts(value: str, start: int, end: int) -> None:
     assert rt.to_text(rt.slice_text(rich, start, end)) == value[start:end]
     at = min(start, len(value))
     assert rt.to_text(rt.insert_text(rich, at, "X")) == value[:at] + "X" + value[at:]
+
+
+def test_a_url_without_access_date_is_not_retrieved_and_translators_are_capitalised() -> None:
+    from citekb import richtext as rt
+    from citekb.style import fix_reference
+
+    fixed = rt.to_text(
+        fix_reference(rt.text("Yalom, V. (n.d.). Interview. Retrieved https://x.org/a"))
+    )
+    assert fixed == "Yalom, V. (n.d.). Interview. https://x.org/a"
+    kept = rt.to_text(fix_reference(rt.text("Retrieved May 1, 2020, from https://x.org/a")))
+    assert kept == "Retrieved May 1, 2020, from https://x.org/a"
+    assert (
+        rt.to_text(fix_reference(rt.text("(E. Ed, Ed.; T. Tran, trans.)")))
+        == "(E. Ed, Ed.; T. Tran, Trans.)"
+    )

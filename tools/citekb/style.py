@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 STYLES_DIR = Path(__file__).parent / "styles"
 
 
@@ -340,10 +340,13 @@ def _parse(markup: str) -> Rich:
 
 
 _EDITOR_TERMS = re.compile(r"\((ed|eds|trans)\.\)")
+_TRANSLATOR = re.compile(r"(, )trans\.\)")  # "(T. Tran, trans.)" after an editor
+_RETRIEVED_BARE = re.compile(r"Retrieved (?=https?://)")  # no access date: APA gives the URL
 
 
 def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
-    """Close citeproc-py gaps: "(Ed.)" not "(ed.)", DOIs and URLs as links.
+    """Close citeproc-py gaps: "(Ed.)" and "Trans." capitalised, no "Retrieved" before a bare
+    URL (APA gives an access date only with "Retrieved … from"), DOIs and URLs as links.
 
     Editors standing in for the author are not repeated since
     :func:`citekb.citeproc_tuning.suppress_substituted`.
@@ -353,7 +356,9 @@ def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Ric
     def fix(value: str) -> Rich:
         if not item.get("number"):  # an empty "Publication No." group left behind
             value = value.replace(" (Publication)", "")
-        return (_EDITOR_TERMS.sub(lambda m: f"({m.group(1).capitalize()}.)", value),)
+        value = _EDITOR_TERMS.sub(lambda m: f"({m.group(1).capitalize()}.)", value)
+        value = _TRANSLATOR.sub(r"\1Trans.)", value)
+        return (_RETRIEVED_BARE.sub("", value),)
 
     return rt.linkify(rt.map_text(reference, fix))
 
