@@ -11,19 +11,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli_options import root_option, site_dir_option
+
 if TYPE_CHECKING:
     from citekb.diagnostics import Diagnostic
     from citekb.project import Project
 
 FORMATS = ("text", "json", "github", "sarif")
-
-root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default="current folder",
-    help="The knowledge base: the folder with mkdocs.yml.",
-)
 
 
 def _project(root: Path, only: set[str] | None = None) -> Project:
@@ -190,12 +184,7 @@ def _mkdocs_env() -> dict[str, str]:
 
 @main.command()
 @root_option
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder.  [default: site/ in the root]",
-)
+@site_dir_option("Output folder.  [default: site/ in the root]")
 def build(root: Path, site_dir: Path | None) -> None:
     """Run the check, then build the site with MkDocs in strict mode."""
     import subprocess
@@ -233,12 +222,7 @@ def _write_handouts(project: Project, site: Path) -> int:
 
 @main.command()
 @root_option
-@click.option(
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The built site's folder; PDFs go to its handouts/.  [default: site/ in the root]",
-)
+@site_dir_option("The built site's folder; PDFs go to its handouts/.  [default: site/ in the root]")
 def handouts(root: Path, site_dir: Path | None) -> None:
     """Write a printable PDF for every page with `handout: true`."""
     project = _project(root)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli_options import root_option
 from citekb.export import FORMATS
 
 if TYPE_CHECKING:
@@ -25,13 +26,7 @@ if TYPE_CHECKING:
     from citekb.config import Config
     from citekb.diagnostics import Diagnostic
 
-_root = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path(),
-    show_default="current folder",
-    help="The knowledge base: the folder with mkdocs.yml.",
-)
+_root = root_option
 
 
 def _config(root: Path) -> Config:
