@@ -16,25 +16,15 @@ import pytest
 import yaml
 from markdown.extensions.toc import slugify
 
+from citekb.evidence import EVIDENCE_TYPES as _EVIDENCE_TYPES
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 SEEDS = ROOT / ".." / "shared" / "seeds"
 LIBRARY = ROOT / "references" / "library.bib"
 EVIDENCE = ROOT / "references" / "evidence.yaml"
 
-EVIDENCE_TYPES = {
-    "meta-analysis",
-    "systematic-review",
-    "consensus-report",
-    "government-advisory",
-    "cohort-study",
-    "qualitative-study",
-    "theory",
-    "popular-book",
-    "interview",
-    "press-article",
-    "blog",
-}
+EVIDENCE_TYPES = set(_EVIDENCE_TYPES)
 STATUSES = {"V-primary", "V-secondary", "unverified"}
 MEASURES = {"OR", "RR", "HR", "percent", "count", "times", "one-in-n"}
 HANDOUTS = {"handout-signs.md", "handout-small-steps.md", "handout-connection-health.md"}

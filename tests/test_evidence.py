@@ -201,3 +201,9 @@ def test_codes_are_registered_and_documented() -> None:
     ]:
         assert CODES[code].severity is severity
         assert f"| `{code}` | {severity.value} |" in doc
+
+
+def test_study_designs_beyond_cohorts_have_their_own_labels() -> None:
+    assert summarize(
+        ["cross-sectional-study", "experimental-study", "cross-sectional-study", "narrative-review"]
+    ) == ("1 narrative review, 1 experimental study, 2 cross-sectional studies")
