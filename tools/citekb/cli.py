@@ -65,7 +65,7 @@ def _checked(root: Path, *, use_cache: bool) -> tuple[list[Diagnostic], int]:
     """
     from citekb.checks import run_checks
     from citekb.config import ConfigError
-    from citekb.project import load_config, load_project
+    from citekb.project import load_config, load_project, paused_gc
     from citekb.site import fingerprint, load_state, save_state
 
     root = root.resolve()
@@ -78,8 +78,9 @@ def _checked(root: Path, *, use_cache: bool) -> tuple[list[Diagnostic], int]:
     cached = load_state(state, key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    project = load_project(root, config)
-    result = (run_checks(project), project.checked)
+    with paused_gc():
+        project = load_project(root, config)
+        result = (run_checks(project), project.checked)
     save_state(state, key, result)
     return result
 

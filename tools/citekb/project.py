@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import glob
 import multiprocessing
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +17,7 @@ from citekb.diagnostics import Diagnostic, diagnostic
 from citekb.model import Library
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterator, Mapping, Sequence
 
     from citekb.pages import Page
 
@@ -134,6 +136,33 @@ def parse_pages(
     return pages, problems
 
 
+#: The pages being loaded, read by forked workers from inherited memory instead of a pickle.
+_ITEMS: Sequence[tuple[str, str, str]] = ()
+
+
+def _parse_slice(
+    lo: int, hi: int, xref_prefixes: Sequence[str]
+) -> tuple[list[Page], list[Diagnostic]]:
+    with paused_gc():
+        return parse_pages(_ITEMS[lo:hi], xref_prefixes)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while parsing builds many objects and no cycles.
+
+    Each collection walks every live object, so on a 20,000-entry library the collector
+    alone costs a third of the load; nothing is lost, it runs again afterwards.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _pool(count: int) -> Executor | None:
     """Worker processes for a large site on a machine with cores to spare (fork only)."""
     if (
@@ -156,6 +185,11 @@ def load_project(
 
     ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``).
     """
+    with paused_gc():
+        return _load(root, config, only)
+
+
+def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
     from citekb.bibtex import load_library
 
     root = root.resolve()
@@ -183,9 +217,12 @@ def load_project(
 
     # A worker process parses pages while this one loads the bibliography; afterwards this
     # process takes over the chunks the worker has not started, so both cores stay busy.
+    global _ITEMS
+    _ITEMS = items
     pool = _pool(len(items))
-    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)] if pool else [items]
-    futures = [pool.submit(parse_pages, c, config.xref_prefixes) for c in chunks] if pool else []
+    starts = range(0, len(items), _CHUNK) if pool else range(0)
+    xref = config.xref_prefixes
+    futures = [pool.submit(_parse_slice, lo, lo + _CHUNK, xref) for lo in starts] if pool else []
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
@@ -212,12 +249,13 @@ def load_project(
 
     if pool:
         parsed = [
-            parse_pages(chunk, config.xref_prefixes) if future.cancel() else future.result()
-            for chunk, future in zip(chunks, futures, strict=True)
+            _parse_slice(lo, lo + _CHUNK, xref) if future.cancel() else future.result()
+            for lo, future in zip(starts, futures, strict=True)
         ]
         pool.shutdown()
     else:
         parsed = [parse_pages(items, config.xref_prefixes)]
+    _ITEMS = ()
     pages = sorted((p for chunk, _ in parsed for p in chunk), key=lambda p: p.path)
     problems.extend(d for _, trouble in parsed for d in trouble)
 
