@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -90,6 +91,27 @@ def test_evidence_badges_and_summary(basic: Path) -> None:
     html = read(basic, "health")
     assert '<span class="citekb-badge citekb-badge--meta-analysis">meta-analysis</span>' in html
     assert "Evidence on this page:</strong> 1 meta-analysis, 1 consensus report, 1 theory" in html
+
+
+def test_each_page_offers_its_references_for_download(basic: Path) -> None:
+    html = read(basic, "health")
+    assert (
+        '<p class="citekb-downloads">Download these references: '
+        '<a href="../references/health.bib" download>BibTeX</a> · '
+        '<a href="../references/health.ris" download>RIS</a> · '
+        '<a href="../references/health.json" download>CSL-JSON</a></p>'
+    ) in html
+    bib = (basic / "references" / "health.bib").read_text(encoding="utf-8")
+    assert sorted(re.findall(r"^@\w+\{([^,]+),", bib, re.M)) == [
+        "bowlby1969",
+        "holtlunstad2015",
+        "nasem2020",
+    ]
+    assert "verification" not in bib
+    ris = (basic / "references" / "health.ris").read_text(encoding="utf-8")
+    assert ris.count("ER  -") == 3
+    items = json.loads((basic / "references" / "health.json").read_text(encoding="utf-8"))
+    assert sorted(item["id"] for item in items) == ["bowlby1969", "holtlunstad2015", "nasem2020"]
 
 
 def test_year_suffixes_across_the_site(basic: Path) -> None:

@@ -81,6 +81,8 @@ class SiteData:
     references_title: str = "References"
     #: Scanned clusters by page-text digest, kept across builds by the plugin's cache.
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
+    #: Page path → (label, relative URL) of files holding the works it cites.
+    downloads: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
 
 
 # --- HTML for one cluster, a reference list, the bibliography -------------------------
@@ -151,6 +153,16 @@ def references_html(
         items.append(reference_item(item, refs, links))
     summary = _evidence_summary(keys, refs)
     return f'{summary}<ul class="citekb-references">{"".join(items)}</ul>'
+
+
+def downloads_html(links: Sequence[tuple[str, str]]) -> str:
+    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links)."""
+    if not links:
+        return ""
+    anchors = " · ".join(
+        f'<a href="{_esc(url)}" download>{_esc(label)}</a>' for label, url in links
+    )
+    return f'<p class="citekb-downloads">Download these references: {anchors}</p>'
 
 
 def _evidence_summary(keys: Iterable[str], refs: References) -> str:
@@ -234,7 +246,9 @@ class CitePreprocessor(Preprocessor):
         if cited:
             title = data.references_title
             out.append(f"\n\n## {title}\n\n")
-            out.append(self.md.htmlStash.store(references_html(cited, refs, cited)))
+            listing = references_html(cited, refs, cited)
+            listing += downloads_html(data.downloads.get(data.page, ()))
+            out.append(self.md.htmlStash.store(listing))
         # a trailing newline would end up inside the last paragraph and stop the stashed
         # block from replacing its <p> wrapper
         return "".join(out).rstrip("\n").split("\n")

@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
+from citekb.export import to_bibtex, to_csl_json, to_ris
 from citekb.markdown_ext import BIBLIOGRAPHY_MARKER, Backlink, CitekbExtension, SiteData
 from citekb.site import (
     ASSET_URIS,
@@ -30,7 +31,7 @@ from citekb.site import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from citekb.config import Config
     from citekb.diagnostics import Diagnostic
-    from citekb.model import Cluster
+    from citekb.model import Cluster, Entry
     from citekb.pages import Page
     from citekb.project import Project
     from citekb.style import References
@@ -168,7 +169,30 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         urls = {f.src_uri: f.url for f in files.documentation_pages()}
         bib_url = urls.get(page, "") if page else ""
         self.site.backlinks = backlinks(state.pages, urls, bib_url)
+        self.site.downloads = self._downloads(files, config, urls)
         return files
+
+    def _downloads(
+        self, files: Files, config: MkDocsConfig, urls: Mapping[str, str]
+    ) -> dict[str, list[tuple[str, str]]]:
+        """Generate each page's cited works as BibTeX, RIS and CSL-JSON files."""
+        from mkdocs.utils import get_relative_url
+
+        assert self.state is not None
+        out: dict[str, list[tuple[str, str]]] = {}
+        for page in self.state.pages:
+            url = urls.get(page.name)
+            entries = [self.state.entries[k] for k in _cited(page) if k in self.state.entries]
+            if url is None or not entries:
+                continue
+            stem = f"references/{page.name.removesuffix('.md').replace('/', '-')}"
+            links = []
+            for label, suffix, write in DOWNLOADS:
+                uri = f"{stem}{suffix}"
+                files.append(File.generated(config, uri, content=write(entries)))
+                links.append((label, get_relative_url(uri, url)))
+            out[page.path] = links
+        return out
 
     def _load(self, style: Path) -> _State:
         """Read and check the project, and format every cited work."""
@@ -198,7 +222,8 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
                 entry = project.library.get(item.key)
                 where = f"{entry.path}:{entry.line}" if entry else item.key
                 warnings.append(f"{where}: citeproc-py could not format {item.key}: {item.error}")
-        return _State(project.pages, diagnostics, refs, warnings)
+        entries = {k: e for k in dict.fromkeys(keys) if (e := project.library.get(k))}
+        return _State(project.pages, diagnostics, refs, warnings, entries=entries)
 
     def on_page_markdown(
         self, markdown: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
@@ -249,6 +274,19 @@ class _State:
     refs: References
     warnings: list[str] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)  # every cited work, for downloads
+
+
+def _cited(page: Page) -> list[str]:
+    return list(dict.fromkeys(c.key for c in page.citations))
+
+
+#: The per-page download files: label, file suffix, writer.
+DOWNLOADS: tuple[tuple[str, str, Callable[[Sequence[Entry]], str]], ...] = (
+    ("BibTeX", ".bib", to_bibtex),
+    ("RIS", ".ris", to_ris),
+    ("CSL-JSON", ".json", to_csl_json),
+)
 
 
 def _stat(path: Path) -> str:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 ASSETS = Path(__file__).parent / "assets"
 #: Bumped when the pickled project state changes shape.
-CACHE_VERSION = "citekb-state-1"
+CACHE_VERSION = "citekb-state-2"
 #: Where the assets land in the built site (``extra_css``/``extra_javascript`` entries).
 ASSET_URIS = ("assets/citekb/citekb.css", "assets/citekb/citekb.js")
 
