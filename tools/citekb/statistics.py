@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from citekb.diagnostics import Diagnostic, diagnostic
@@ -43,7 +42,6 @@ __all__ = [
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
     from citekb.evidence import Evidence, EvidenceRecord, Figure
@@ -252,21 +250,6 @@ def _mask_inline(match: re.Match[str]) -> str:
     return _blank(chunk)
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.admon import admon_plugin
-    from mdit_py_plugins.deflist import deflist_plugin
-    from mdit_py_plugins.footnote import footnote_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    # The block structure the citation scanner sees; inline parsing is not needed.
-    md = MarkdownIt("commonmark").enable("table")
-    for plugin in (front_matter_plugin, footnote_plugin, deflist_plugin, admon_plugin):
-        md.use(plugin)
-    return md.disable(["inline", "text_join", "footnote_tail"])
-
-
 @dataclass(frozen=True, slots=True)
 class Block:
     """A prose block: a paragraph (split into sentences) or a table row (one sentence)."""
@@ -293,7 +276,11 @@ def prose(text: str, tokens: Sequence[Token] | None = None) -> tuple[str, tuple[
     starts = _line_starts(text)
     segments: list[Block] = []
     in_head = False
-    for token in _parser().parse(text) if tokens is None else tokens:
+    if tokens is None:
+        from citekb.citations import block_tokens  # the scanner's parse: same blocks
+
+        tokens = block_tokens(text)
+    for token in tokens:
         if token.type in ("thead_open", "thead_close"):
             in_head = token.type == "thead_open"
         elif token.map and (
