@@ -22,11 +22,12 @@ build: system-deps $(STAMP)
 test: system-deps $(STAMP)
 	$(BIN)/python -m pytest
 
-## ruff and mypy.
+## ruff, mypy, and the bibliography in canonical form.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/citekb fmt --check
 
 check: $(STAMP)
 	$(BIN)/citekb check
