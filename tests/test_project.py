@@ -36,3 +36,25 @@ def test_parallel_and_serial_loads_agree(
     assert found == run_checks(serial)
     assert {d.code for d in found} == {"unknown-key"}
     assert len(found) == sum(1 for n in range(320) if n % 45 >= 40)
+
+
+def test_a_worker_that_fails_costs_time_not_results(
+    make_site: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    import citekb.project
+
+    pages = {f"docs/p{n:03}.md": f"# P{n}\n\nSee [@k{n % 40}].\n" for n in range(320)}
+    root = make_site({**pages, "references/refs.bib": BIB})
+    parent, real = os.getpid(), citekb.project.parse_pages
+
+    def failing_in_workers(*args: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("worker lost")
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(citekb.project, "parse_pages", failing_in_workers)
+    project = load_project(root)
+    assert len(project.pages) == 320
+    assert sum(len(p.citations) for p in project.pages) == 320

@@ -314,8 +314,7 @@ def run_checks(project: Project) -> list[Diagnostic]:
     """Every check over a loaded project, filtered by the project's policy."""
     from citekb.policy import apply_policy
 
-    found = list(project.diagnostics)
-    found += check_library(project.library)
+    found = list(project.diagnostics)  # includes check_library, run while loading
     citations = [c for page in project.pages for c in page.citations]
     found += check_citations(citations, project.library)
     found += check_links(project.pages, project.files)

@@ -6,7 +6,7 @@ import gc
 import glob
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ class Project:
     files: frozenset[str] = frozenset()  # every file under docs_dir, docs-relative
     texts: Mapping[str, str] = field(default_factory=dict)  # reported path → text
     evidence: Any = None
-    diagnostics: tuple[Diagnostic, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()  # from reading, parsing and the library's checks
     sources: tuple[str, ...] = ()  # every page, bib and evidence file read, as reported
 
     @property
@@ -147,6 +147,18 @@ def _parse_slice(
         return parse_pages(_ITEMS[lo:hi], xref_prefixes)
 
 
+def _collect(
+    lo: int, future: Future[tuple[list[Page], list[Diagnostic]]], xref: Sequence[str]
+) -> tuple[list[Page], list[Diagnostic]]:
+    """A chunk's result: parsed here if the worker has not started it, or if the worker died."""
+    if not future.cancel():
+        try:
+            return future.result()
+        except Exception:  # e.g. BrokenProcessPool: the work is simply redone here
+            pass
+    return _parse_slice(lo, lo + _CHUNK, xref)
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause the cycle collector while parsing builds many objects and no cycles.
@@ -191,6 +203,7 @@ def load_project(
 
 def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
     from citekb.bibtex import load_library
+    from citekb.checks import check_library
 
     root = root.resolve()
     config = config or load_config(root)
@@ -222,7 +235,13 @@ def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
     pool = _pool(len(items))
     starts = range(0, len(items), _CHUNK) if pool else range(0)
     xref = config.xref_prefixes
-    futures = [pool.submit(_parse_slice, lo, lo + _CHUNK, xref) for lo in starts] if pool else []
+    futures = []
+    if pool:
+        try:
+            futures = [pool.submit(_parse_slice, lo, lo + _CHUNK, xref) for lo in starts]
+        except Exception:  # no process could be started: parse everything here
+            pool.shutdown(cancel_futures=True)
+            pool = None
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
@@ -243,16 +262,15 @@ def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
             )
     library, trouble = load_library(raw)
     problems.extend(trouble)
+    # The library's own checks need no page: run them while the worker still parses pages.
+    problems.extend(check_library(library))
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")
 
     if pool:
-        parsed = [
-            _parse_slice(lo, lo + _CHUNK, xref) if future.cancel() else future.result()
-            for lo, future in zip(starts, futures, strict=True)
-        ]
-        pool.shutdown()
+        parsed = [_collect(lo, future, xref) for lo, future in zip(starts, futures, strict=True)]
+        pool.shutdown(cancel_futures=True)
     else:
         parsed = [parse_pages(items, config.xref_prefixes)]
     _ITEMS = ()
