@@ -183,3 +183,23 @@ def test_a_repeat_check_reuses_the_result_until_an_input_changes(
     assert code == 1 and "@house1989 is not in the library" in out
     code, out = run("check", "--root", str(root), "--no-cache")
     assert code == 1 and "@house1989 is not in the library" in out
+
+
+def test_missing_bibliography_and_unreadable_page_are_diagnostics(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    root = make_site(
+        {
+            "mkdocs.yml": "plugins:\n  - citekb:\n      bibliography: [refs/*.bib]\n",
+            "docs/index.md": "# Home\n",
+            "docs/latin1.md": "# Caf\xe9\n\nNo citation here.\n".encode("latin-1"),
+        }
+    )
+    code, out = run("check", "--root", str(root), "--no-color")
+    assert code == 1
+    assert out.splitlines()[:4] == [
+        "docs/latin1.md:1:6: error[unreadable-file] not UTF-8: byte 0xe9 at offset 5",
+        "  hint: save the file as UTF-8",
+        "mkdocs.yml:0:0: error[no-bibliography] bibliography pattern 'refs/*.bib' matches no file",
+        "  hint: fix the `bibliography` option of the citekb plugin",
+    ]
