@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner
 
+from citekb.atomic import write_atomic
 from citekb.bibtex import load_library
 from citekb.cli import main
-from citekb.cli_edit import add, export, fmt, new, write_atomic
+from citekb.cli_edit import add, export, fmt, new
 from citekb.pages import parse_front_matter
 
 if TYPE_CHECKING:

@@ -195,19 +195,12 @@ def test_missing_site_url_is_reported_per_handout_and_pdf_has_no_address(
 def test_a_failed_write_leaves_no_file_behind(
     bad_site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = handouts.render
+    import citekb.atomic
 
-    def broken(document_html: str, base: Path) -> Any:
-        document = real(document_html, base)
+    def full_disk(fd: int) -> None:  # the PDF bytes are written, then the disk gives out
+        raise OSError("disk full")
 
-        def write_pdf(target: Any, **options: Any) -> None:
-            target.write(b"%PDF-1.7 half")
-            raise OSError("disk full")
-
-        document.write_pdf = write_pdf
-        return document
-
-    monkeypatch.setattr(handouts, "render", broken)
+    monkeypatch.setattr(citekb.atomic.os, "fsync", full_disk)
     out = bad_site / "site" / "handouts"
     project = load_project(bad_site)
     good = [p for p in project.pages if p.name == "good.md"]

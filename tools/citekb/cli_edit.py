@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from citekb.atomic import write_atomic
 from citekb.cli_options import root_option
 from citekb.export import FORMATS
 
@@ -53,30 +51,6 @@ def _report(found: Sequence[Diagnostic], files: int = 0) -> None:
     from citekb.report import render_text
 
     click.echo(render_text(found, files=files), nl=False, err=True)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` via a temporary file in its folder; keep the file's mode."""
-    target = path.resolve()
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # os.replace is atomic within one file system: readers see the old or the new file.
-        tmp.replace(target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _read_utf8(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:

@@ -14,15 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import os
 import posixpath
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citekb.atomic import write_atomic
 from citekb.diagnostics import Diagnostic, diagnostic
 
 if TYPE_CHECKING:
@@ -204,20 +203,9 @@ def render(document_html: str, base: Path) -> Any:
     )
 
 
-def write_atomic(document: Any, target: Path) -> None:
-    """Write the PDF to a temporary file beside ``target``, then rename it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            document.write_pdf(handle, pdf_variant=PDF_VARIANT)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)  # mkstemp makes 0600; a served site needs readable files
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_pdf(document: Any, target: Path) -> None:
+    """Write the PDF atomically, so a failed handout leaves no half-written file."""
+    write_atomic(target, document.write_pdf(pdf_variant=PDF_VARIANT))
 
 
 def site_references(project: Project) -> References:
@@ -268,7 +256,7 @@ def write_handout(page: Page, refs: References, config: Config, out_dir: Path) -
                     "cut it to the key points and link to a full page for the rest",
                 )
             ]
-        write_atomic(document, target)
+        write_pdf(document, target)
     except Exception as exc:  # WeasyPrint, fonts or the disk: report it and go on
         return [
             diagnostic(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from citekb.atomic import write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -45,11 +45,7 @@ class FormatCache(dict[str, Any]):
         if keep is not None and len(data) == self.loaded == len(self):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-            Path(tmp).replace(self.path)
+            write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         except OSError:
             return  # read-only checkouts still build, just without a warm cache
         self.loaded = len(data)
@@ -125,10 +121,6 @@ def save_state(path: Path | None, key: str, state: Any) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump((key, state), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        Path(tmp).replace(path)
+        write_atomic(path, pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError):
         return
