@@ -172,3 +172,19 @@ def test_suggestions_scale_to_a_large_library_and_still_find_the_typo() -> None:
     assert suggest("holtlunstd2015") == ["holtlunstad2015"]
     assert suggest("author12345202")[0].startswith("author1234")
     assert suggest("zzzzzz") == []
+
+
+def test_ref_anchors_are_compared_as_the_renderer_spells_them() -> None:
+    from citekb.checks import check_links
+    from citekb.pages import parse_page
+
+    cited, _ = parse_page("docs/a.md", "a.md", "# A\n\nSee [@smith+jones2020].\n")
+    linking, _ = parse_page(
+        "docs/b.md",
+        "b.md",
+        "# B\n\n[ok](a.md#ref-smith-jones2020) [no](a.md#ref-smith+jones2020)\n",
+    )
+    found = check_links([cited, linking], {"a.md", "b.md"})
+    assert [(d.location, d.message) for d in found] == [
+        ("docs/b.md:3:37", "a.md has no heading with anchor #ref-smith+jones2020")
+    ]

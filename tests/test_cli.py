@@ -203,3 +203,25 @@ def test_missing_bibliography_and_unreadable_page_are_diagnostics(
         "mkdocs.yml:0:0: error[no-bibliography] bibliography pattern 'refs/*.bib' matches no file",
         "  hint: fix the `bibliography` option of the citekb plugin",
     ]
+
+
+def test_unbuildable_front_matter_is_a_diagnostic_not_a_traceback(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    root = make_site({"docs/index.md": "---\ntitle: Home\nreviewed: 2026-13-45\n---\n# Home\n"})
+    result = CliRunner().invoke(main, ["check", "--root", str(root), "--no-color"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    assert "docs/index.md:3:11: error[bad-frontmatter] front matter is not valid YAML" in (
+        result.output
+    )
+
+
+def test_a_config_error_names_the_file_once(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    root = make_site({"mkdocs.yml": "site_name: x\nplugins: 3\n", "docs/index.md": "# Home\n"})
+    code, out = run("check", "--root", str(root))
+    assert code == 2
+    assert "Error: mkdocs.yml: `plugins` must be a list" in out
+    assert "mkdocs.yml: mkdocs.yml" not in out

@@ -289,3 +289,65 @@ def test_commands_are_registered_on_the_main_group(name: str) -> None:
     result = CliRunner().invoke(main, [name, "--help"])
     assert result.exit_code == 0
     assert "Usage: main" in result.output or "Usage: citekb" in result.output
+
+
+# --- files that cannot be written -------------------------------------------------------------
+
+
+def _no_space(path: Path, data: object) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_export_to_a_path_under_a_file_is_a_write_failed_diagnostic(site: Path) -> None:
+    (site / "notes.txt").write_text("keep", encoding="utf-8")
+    result = run(export, ["-o", str(site / "notes.txt" / "refs.bib")], site)
+    assert result.exit_code == 1
+    assert f"{site}/notes.txt/refs.bib:0:0: error[write-failed] cannot write:" in result.stderr
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_fmt_reports_a_failed_write_and_goes_on(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("citekb.cli_edit.write_atomic", _no_space)
+    result = run(fmt, [], site)
+    assert result.exit_code == 1
+    assert (
+        "references/library.bib:0:0: error[write-failed] cannot write: No space left on device"
+        in result.stderr
+    )
+    assert (site / "references" / "library.bib").read_text(encoding="utf-8") == MESSY
+
+
+def test_add_reports_a_failed_write(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("citekb.cli_edit.write_atomic", _no_space)
+    result = run(add, [], site, input=NEW_ENTRY)
+    assert result.exit_code == 1
+    assert "references/library.bib:0:0: error[write-failed]" in result.stderr
+
+
+def test_new_page_in_a_folder_that_is_a_file_is_a_write_failed_diagnostic(site: Path) -> None:
+    result = run(new, ["page", "A b", "--folder", "index.md"], site)
+    assert result.exit_code == 1
+    assert "docs/index.md:0:0: error[write-failed] cannot write:" in result.stderr
+    assert (site / "docs" / "index.md").read_text(encoding="utf-8") == PAGE
+
+
+def test_add_reports_an_unreadable_bibliography_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.name == "library.bib":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = run(add, [], site, input=NEW_ENTRY)
+    assert result.exit_code == 1
+    assert (
+        "references/library.bib:0:0: error[unreadable-file] cannot read: Permission denied"
+        in result.stderr
+    )
+    assert "nothing was written" in result.stderr

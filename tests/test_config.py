@@ -76,3 +76,38 @@ def test_invalid_yaml_names_the_line() -> None:
         ConfigError, match=r"mkdocs\.yml:3:1: invalid YAML: .*cannot start any token"
     ):
         parse_config("site_name: x\nplugins:\n\t- citekb\n")
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        ("plugins: 3\n", "mkdocs.yml: `plugins` must be a list"),
+        ("plugins:\n  - citekb: 3\n", "mkdocs.yml: plugins.citekb must be a mapping of options"),
+    ],
+)
+def test_the_file_is_named_once(plugins: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(plugins)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "site_name: x\nplugins:\n  - citekb:\n      paper: 2026-13-45\n",
+            "mkdocs.yml:4:14: invalid YAML: cannot read a value: month must be in 1..12",
+        ),
+        (
+            "site_name: x\nnav: " + "[" * 3000 + "]" * 3000 + "\n",
+            "mkdocs.yml:2:6: invalid YAML: nesting is too deep",
+        ),
+    ],
+    ids=["bad-date", "deep-nesting"],
+)
+def test_yaml_that_raises_value_or_recursion_errors_is_a_config_error(
+    text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text)
+    assert str(info.value) == message

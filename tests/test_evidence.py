@@ -207,3 +207,11 @@ def test_study_designs_beyond_cohorts_have_their_own_labels() -> None:
     assert summarize(
         ["cross-sectional-study", "experimental-study", "cross-sectional-study", "narrative-review"]
     ) == ("1 narrative review, 1 experimental study, 2 cross-sectional studies")
+
+
+def test_deep_nesting_is_bad_evidence_not_a_recursion_error() -> None:
+    text = "k:\n  type: theory\n  note: " + "[" * 3000 + "]" * 3000 + "\n"
+    evidence, found = parse_evidence(text, "e.yaml")
+    assert evidence.records == {}
+    assert [(d.code, d.location) for d in found] == [("bad-evidence", "e.yaml:3:9")]
+    assert "nesting is too deep" in found[0].message

@@ -273,3 +273,71 @@ def test_site_page_links_to_its_handout_pdf(
     )
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert "Print this handout" not in home
+
+
+# --- the style and the evidence labels ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("style", "content", "reason"),
+    [
+        ("styles/none.csl", None, "cannot read CSL style"),
+        ("broken.csl", "<style>not a CSL style</style>", "not a usable CSL style"),
+    ],
+)
+def test_bad_style_is_a_diagnostic_and_exit_1_not_a_traceback(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+    style: str,
+    content: str | None,
+    reason: str,
+) -> None:
+    yml = (
+        "site_name: T\nsite_url: https://kb.example.org/\nplugins:\n  - citekb:\n"
+        f"      bibliography: [references/*.bib]\n      style: {style}\n"
+    )
+    files = {"mkdocs.yml": yml, "references/lib.bib": BIB, "docs/good.md": GOOD}
+    if content is not None:
+        files[style] = content
+    root = make_site(files)
+    result = write_handouts(load_project(root), root / "out")
+    assert [(d.code, d.path) for d in result.diagnostics] == [("handout-failed", "mkdocs.yml")]
+    assert reason in result.diagnostics[0].message
+    assert "`style`" in result.diagnostics[0].hint
+    assert result.written == ()
+    cli = CliRunner().invoke(main, ["handouts", "--root", str(root)])
+    assert cli.exit_code == 1, cli.output
+    assert "handout-failed" in cli.output and reason in cli.output
+    assert cli.exception is None or isinstance(cli.exception, SystemExit)
+    assert "Traceback" not in cli.output
+
+
+EVIDENCE = "smith2020:\n  type: meta-analysis\n  status: V-primary\n"
+
+
+def test_handout_shows_the_evidence_labels_the_site_shows(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    yml = (
+        "site_name: T\nsite_url: https://kb.example.org/\nplugins:\n  - citekb:\n"
+        "      bibliography: [references/*.bib]\n      evidence: references/evidence.yaml\n"
+    )
+    root = make_site(
+        {
+            "mkdocs.yml": yml,
+            "references/lib.bib": BIB,
+            "references/evidence.yaml": EVIDENCE,
+            "docs/good.md": GOOD,
+        }
+    )
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    page = (root / "site" / "good" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>Evidence on this page:</strong> 1 meta-analysis" in page
+    assert ">meta-analysis</span>" in page
+    result = write_handouts(load_project(root), root / "out")
+    assert result.diagnostics == ()
+    text = pdf_text(root / "out" / "good.pdf")
+    assert "Evidence on this page: 1 meta-analysis" in text
+    assert "[meta-analysis]" in text

@@ -161,3 +161,25 @@ def test_inline_assets_for_sites_without_the_plugin(bib: str) -> None:
     )
     assert out.count("<style>") == 1 and out.count("<script>") == 1
     assert "citekb-preview" in out
+
+
+def test_standalone_logs_missing_files_and_bib_problems(
+    bib: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    bad = tmp_path / "bad.bib"
+    bad.write_text("@book{broken, title = {No end}\n", encoding="utf-8")
+    missing = str(tmp_path / "missing.bib")
+    ext = CitekbExtension(bibliography=[bib, missing, str(bad)])
+    with caplog.at_level(logging.WARNING, logger="citekb"):
+        out = markdown.markdown("See [@bowlby1969].\n", extensions=[ext])
+    assert "Bowlby, 1969" in out  # the readable file still works
+    records = [r for r in caplog.records if r.name == "citekb"]
+    assert all(r.levelno == logging.WARNING for r in records)
+    messages = [r.getMessage() for r in records]
+    assert any(
+        m.startswith(f"{missing}:0:0: cannot read bibliography") and "[unreadable-file]" in m
+        for m in messages
+    ), messages
+    assert any(m.startswith(f"{bad}:1:") for m in messages), messages

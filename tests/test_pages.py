@@ -89,3 +89,38 @@ def test_broken_links_to_pages_files_and_anchors() -> None:
             "fix the relative path to the page or file",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("front", "where", "fragment"),
+    [
+        # PyYAML reads this as a date and raises ValueError, not YAMLError
+        ("title: T\nreviewed: 2026-13-45\n", (3, 11), "month must be in 1..12"),
+        # libyaml builds this without complaint; much deeper, it crashes the interpreter
+        ("title: T\nx: " + "[" * 2000 + "]" * 2000 + "\n", (3, 4), "nesting is too deep"),
+    ],
+    ids=["bad-date", "deep-nesting"],
+)
+def test_values_yaml_cannot_build_and_deep_nesting_are_bad_frontmatter(
+    front: str, where: tuple[int, int], fragment: str
+) -> None:
+    meta, found = parse_front_matter(f"---\n{front}---\n# Body\n", "docs/p.md")
+    assert meta == {}
+    assert [(d.code, (d.line, d.column)) for d in found] == [("bad-frontmatter", where)]
+    assert fragment in found[0].message
+
+
+def test_percent_encoded_and_non_ascii_links_resolve_and_are_reported_as_written() -> None:
+    text = "# A\n\n[a](café.md) [b](my%20page.md) [c](<my page.md#top>) [d](gone%20page.md)\n"
+    page, _ = parse_page("docs/a.md", "a.md", text)
+    assert [(link.target, link.column) for link in page.links] == [
+        ("café.md", 5),
+        ("my%20page.md", 18),
+        ("my page.md#top", 37),
+        ("gone%20page.md", 58),
+    ]
+    mine, _ = parse_page("docs/my page.md", "my page.md", "# Top\n")
+    found = check_links([page, mine], {"a.md", "café.md", "my page.md"})
+    assert [(d.location, d.message) for d in found] == [
+        ("docs/a.md:3:58", "link target 'gone%20page.md' does not exist")
+    ]

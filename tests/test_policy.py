@@ -48,3 +48,8 @@ def test_severity_override_and_sorting() -> None:
         "broken-link": Severity.ERROR,
         "unused-entry": Severity.ERROR,
     }
+
+
+def test_inline_ignores_count_lines_by_newline_only() -> None:
+    text = "a\x0cb \x85 \u2028 c\n[@x] <!-- citekb: ignore unknown-key -->\n"
+    assert inline_ignores(text) == {2: {"unknown-key"}}

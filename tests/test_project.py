@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from citekb.checks import run_checks
-from citekb.project import load_project
+from citekb.config import Config
+from citekb.project import bibliography_files, load_project, read_text, relative
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from pathlib import Path
-
-    import pytest
 
 BIB = "".join(
     f"@article{{k{i},\n  author = {{A{i}, B}},\n  title = {{T{i}}},\n  journal = {{J}},\n  year = {{2001}}\n}}\n"
@@ -58,3 +59,53 @@ def test_a_worker_that_fails_costs_time_not_results(
     project = load_project(root)
     assert len(project.pages) == 320
     assert sum(len(p.citations) for p in project.pages) == 320
+
+
+def test_bibliography_globs_work_under_a_root_with_glob_characters(tmp_path: Path) -> None:
+    root = tmp_path / "kb [draft]*?"
+    (root / "references").mkdir(parents=True)
+    (root / "references" / "a.bib").write_text("", encoding="utf-8")
+    elsewhere = tmp_path / "shared"
+    elsewhere.mkdir()
+    (elsewhere / "b.bib").write_text("", encoding="utf-8")
+    config = Config(bibliography=("references/*.bib", str(elsewhere / "*.bib")))
+    found, problems = bibliography_files(root, config)
+    assert found == [root / "references" / "a.bib", elsewhere / "b.bib"]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("cores", "parallel"), [(4, True), (1, False)])
+def test_without_sched_getaffinity_the_cpu_count_decides(
+    monkeypatch: pytest.MonkeyPatch, cores: int, parallel: bool
+) -> None:
+    import os
+
+    from citekb.project import _pool
+
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # as on macOS and Windows
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    monkeypatch.delenv("CITEKB_JOBS", raising=False)
+    pool = _pool(1000)
+    assert (pool is not None) is parallel
+    if pool is not None:
+        pool.shutdown()
+
+
+def test_read_text_normalises_newlines_unless_exact(tmp_path: Path) -> None:
+    path = tmp_path / "a.bib"
+    path.write_bytes(b"\xef\xbb\xbfa\r\nb\rc\n")
+    assert read_text(path, "a.bib") == ("a\nb\nc\n", [])
+    assert read_text(path, "a.bib", exact=True) == ("\ufeffa\r\nb\rc\n", [])
+    path.write_bytes(b"ok\n\xff")
+    text, found = read_text(path, "a.bib", exact=True, undecodable="bib-encoding")
+    assert text is None
+    assert [(d.code, d.location) for d in found] == [("bib-encoding", "a.bib:2:1")]
+
+
+def test_relative_names_paths_under_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert relative(Path("docs/a.md"), tmp_path) == "docs/a.md"
+    assert relative(tmp_path / "x" / ".." / "docs" / "a.md", tmp_path) == "docs/a.md"
+    assert relative(Path("/elsewhere/a.md"), tmp_path) == "/elsewhere/a.md"

@@ -122,3 +122,24 @@ def test_the_knowledge_base_handouts_meet_grade_8() -> None:
     handouts = [p for p in project.pages if p.meta.get("handout") is True]
     assert len(handouts) >= 3
     assert check_reading_level(project.pages, 8) == []
+
+
+def test_prose_uses_the_pages_own_citations_and_does_not_rescan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import citekb.citations
+
+    text = (
+        "---\ntitle: T\nhandout: true\n---\n\n# T\n\n"
+        "See [@box-one] and [see @fig-two, p. 3; @smith2020]. Also @jones2019 [p. 4] says so.\n"
+    )
+    # "box" is this site's cross-reference prefix, so @fig-two is a citation here
+    found = parse_page("docs/h.md", "h.md", text, xref_prefixes=("box",))[0]
+    assert [c.key for c in found.citations] == ["fig-two", "smith2020", "jones2019"]
+
+    def no_rescan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("citations scanned again")
+
+    monkeypatch.setattr(citekb.citations, "scan_clusters", no_rescan)
+    monkeypatch.setattr(citekb.citations, "scan", no_rescan)
+    assert prose(found) == "See [@box-one] and. Also says so."

@@ -179,7 +179,7 @@ def test_unknown_key_marker_and_warning(tmp_path: Path, caplog: pytest.LogCaptur
     assert '<mark class="citekb-unknown" data-key="missing2019"' in html
     assert ">@missing2019<" in html
     messages = [r.getMessage() for r in caplog.records if r.name == "mkdocs.plugins.citekb"]
-    assert any(m.startswith("docs/index.md:7: @missing2019") for m in messages), messages
+    assert any(m.startswith("docs/index.md:7:33: @missing2019") for m in messages), messages
 
 
 def test_strict_build_fails_on_unknown_key(tmp_path: Path) -> None:
@@ -244,7 +244,7 @@ def test_warm_state_still_reports_and_edits_invalidate_it(
     assert (root / ".citekb-cache" / "project.pickle").is_file()
     with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.citekb"):
         mkdocs_build(root)  # from the cache: the finding is still logged
-    assert "docs/index.md:7: @missing2019" in caplog.text
+    assert "docs/index.md:7:33: @missing2019" in caplog.text
     page = root / "docs" / "index.md"
     page.write_text(page.read_text().replace("@missing2019", "@known2020"))
     os.utime(page, ns=(1, 1))  # a different mtime even on coarse clocks
@@ -272,7 +272,37 @@ def test_serve_watches_references(tmp_path: Path) -> None:
 
     server = Server()
     plugin.on_serve(server, config=config, builder=None)
-    assert str(root / "references") in server.watched
+    assert server.watched == [
+        str(root / "references"),
+        str(root / "references" / "evidence.yaml"),
+        str(root / "references" / "library.bib"),
+    ]
+
+
+def test_serve_watches_bib_files_not_their_folders(tmp_path: Path) -> None:
+    """A root-level ``library.bib`` must not watch the root (site/, the cache); a ``**`` glob
+    must watch the files it matches."""
+    from mkdocs.config import load_config
+
+    root = copy_site("basic", tmp_path)
+    (root / "library.bib").write_text((root / "references" / "library.bib").read_text())
+    (root / "refs" / "deep").mkdir(parents=True)
+    (root / "refs" / "deep" / "more.bib").write_text("")
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(
+        config_file.read_text().replace(
+            "bibliography: [references/*.bib]", "bibliography: [library.bib, refs/**/*.bib]"
+        )
+    )
+    config = load_config(str(config_file))
+    plugin = config.plugins["citekb"]
+    plugin.on_config(config)
+    watched: list[str] = []
+    server = type("Server", (), {"watch": lambda self, path: watched.append(path)})()
+    plugin.on_serve(server, config=config, builder=None)
+    assert str(root) not in watched
+    assert str(root / "library.bib") in watched
+    assert str(root / "refs" / "deep" / "more.bib") in watched
 
 
 def test_style_option_takes_a_csl_path(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citekb import richtext as rt
+from citekb.citeforms import render_cluster
 from citekb.markdown_ext import reference_item
 from citekb.model import Citation, CitationMode, Cluster, Entry, Library
 from citekb.style import (
@@ -21,7 +22,6 @@ from citekb.style import (
     StyleError,
     citation_layout,
     references_for,
-    render_cluster,
     style_path,
 )
 
@@ -400,11 +400,17 @@ def test_parallel_formatting_matches_serial(
 
 
 def test_cache_key_changes_with_content_and_style(engine: Engine, tmp_path: Path) -> None:
-    item = {"id": "k", "type": "book", "title": "A"}
-    assert engine.cache_key(item) != engine.cache_key({**item, "title": "B"})
+    item = entry("k", "book", title="A")
+    assert engine.entry_cache_key(item) != engine.entry_cache_key(entry("k", "book", title="B"))
     other = tmp_path / "other.csl"
     other.write_bytes(engine.source.replace(b"APA Style 7th edition", b"Other"))
-    assert Engine(other).cache_key(item) != engine.cache_key(item)
+    assert Engine(other).entry_cache_key(item) != engine.entry_cache_key(item)
+
+
+def test_engine_has_no_dead_csl_json_entry_points(engine: Engine) -> None:
+    """Entries are formatted through ``format_entries`` only (one cache-key scheme)."""
+    assert not hasattr(engine, "format")
+    assert not hasattr(engine, "cache_key")
 
 
 def test_citeproc_failure_falls_back(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:

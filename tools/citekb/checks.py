@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from citekb.diagnostics import Diagnostic, diagnostic
 
@@ -267,8 +268,11 @@ def check_links(pages: Sequence[Page], files: Iterable[str]) -> list[Diagnostic]
                 continue
             path, _, anchor = target.partition("#")
             path = path.split("?", 1)[0]
+            anchor = unquote(anchor)
             if path:
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), path))
+                # `my%20page.md` names `my page.md`, as in a browser
+                wanted = unquote(path)
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), wanted))
                 if path.endswith("/") or (
                     resolved not in known and f"{resolved}/index.md" in known
                 ):
@@ -306,7 +310,9 @@ def check_links(pages: Sequence[Page], files: Iterable[str]) -> list[Diagnostic]
 def _has_anchor(page: Page, anchor: str) -> bool:
     # ``ref-<key>`` anchors are made by the renderer for every reference the page cites.
     if anchor.startswith("ref-"):
-        return any(c.key == anchor[4:] for c in page.citations)
+        from citekb.markdown_ext import ref_id  # the renderer's own spelling of the anchor
+
+        return any(ref_id(c.key) == anchor for c in page.citations)
     return anchor in page.anchors
 
 

@@ -12,23 +12,20 @@ from typing import TYPE_CHECKING
 import click
 
 from citekb.cli_options import root_option, site_dir_option
+from citekb.report import FORMATS
 
 if TYPE_CHECKING:
     from citekb.diagnostics import Diagnostic
     from citekb.project import Project
 
-FORMATS = ("text", "json", "github", "sarif")
-
 
 def _project(root: Path, only: set[str] | None = None) -> Project:
     """Load the project, turning configuration errors into exit code 2."""
-    from citekb.config import ConfigError
+    from citekb.cli_edit import usage_on_config_error
     from citekb.project import load_project
 
-    try:
+    with usage_on_config_error():
         return load_project(root, only=only)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,15 +61,13 @@ def _checked(root: Path, *, use_cache: bool) -> tuple[list[Diagnostic], int]:
     time of every input file and of citekb's own code, as ruff and mypy do.
     """
     from citekb.checks import run_checks
-    from citekb.config import ConfigError
+    from citekb.cli_edit import usage_on_config_error
     from citekb.project import load_config, load_project, paused_gc
     from citekb.site import fingerprint, load_state, save_state
 
     root = root.resolve()
-    try:
+    with usage_on_config_error():
         config = load_config(root)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
     state = root / config.cache_dir / "check.pickle" if use_cache and config.cache_dir else None
     key = fingerprint(root, config, extra="check") if state else ""
     cached = load_state(state, key)
@@ -95,8 +90,10 @@ def citations(paths: tuple[Path, ...], root: Path, fmt: str) -> None:
     """List every citation found in PATHS (default: all pages)."""
     import json
 
+    from citekb.project import relative
+
     base = root.resolve()
-    only = {_shown(p, base) for p in paths} if paths else None
+    only = {relative(p, base) for p in paths} if paths else None
     project = _project(root, only)
     rows = [
         {
@@ -120,14 +117,6 @@ def citations(paths: tuple[Path, ...], root: Path, fmt: str) -> None:
         click.echo(
             f"{row['path']}:{row['line']}:{row['column']}: @{row['key']} ({row['mode']}) {extra}".rstrip()
         )
-
-
-def _shown(path: Path, base: Path) -> str:
-    full = path if path.is_absolute() else Path.cwd() / path
-    try:
-        return full.resolve().relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 @main.command()
@@ -210,11 +199,12 @@ def _write_handouts(project: Project, site: Path) -> int:
     """Write the PDF handouts into ``site/handouts``; 1 when any error, else 0."""
     from citekb.diagnostics import Severity
     from citekb.handouts import HANDOUTS_DIR, write_handouts
+    from citekb.project import relative
     from citekb.report import render
 
     result = write_handouts(project, site / HANDOUTS_DIR)
     for path in result.written:
-        click.echo(f"wrote {_shown(path, project.root)}")
+        click.echo(f"wrote {relative(path, project.root)}")
     if result.diagnostics:
         report = render("text", list(result.diagnostics), files=project.checked)
         click.echo(report, nl=False, err=True)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import posixpath
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -19,7 +21,7 @@ from citekb.cli_options import root_option
 from citekb.export import FORMATS
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
     from citekb.config import Config
     from citekb.diagnostics import Diagnostic
@@ -27,24 +29,26 @@ if TYPE_CHECKING:
 _root = root_option
 
 
-def _config(root: Path) -> Config:
-    """The project's config; without a mkdocs.yml, the defaults (bibliography references/*.bib)."""
-    from citekb.config import Config, ConfigError
-    from citekb.project import load_config
+@contextmanager
+def usage_on_config_error() -> Iterator[None]:
+    """Turn a ``ConfigError`` into a click usage error: exit 2 with the message."""
+    from citekb.config import ConfigError
 
-    if not (root / "mkdocs.yml").is_file():
-        return Config()
     try:
-        return load_config(root)
+        yield
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
 
 
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _config(root: Path) -> Config:
+    """The project's config; without a mkdocs.yml, the defaults (bibliography references/*.bib)."""
+    from citekb.config import Config
+    from citekb.project import load_config
+
+    if not (root / "mkdocs.yml").is_file():
+        return Config()
+    with usage_on_config_error():
+        return load_config(root)
 
 
 def _report(found: Sequence[Diagnostic], files: int = 0) -> None:
@@ -53,31 +57,30 @@ def _report(found: Sequence[Diagnostic], files: int = 0) -> None:
     click.echo(render_text(found, files=files), nl=False, err=True)
 
 
-def _read_utf8(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+def _fail(found: Sequence[Diagnostic]) -> NoReturn:
+    _report(found)
+    sys.exit(1)
+
+
+def _os_error(code: str, shown: str, exc: OSError) -> Diagnostic:
+    """``unreadable-file`` or ``write-failed`` for an OS error on ``shown``."""
     from citekb.diagnostics import diagnostic
 
+    verb, hint = (
+        ("read", "check that the file exists and is readable")
+        if code == "unreadable-file"
+        else ("write", "check that the folder exists, is a folder and is writable")
+    )
+    return diagnostic(code, shown, 0, 0, f"cannot {verb}: {exc.strerror or exc}", hint)
+
+
+def _write(path: Path, text: str, shown: str) -> list[Diagnostic]:
+    """Write ``text`` atomically; a failure is a ``write-failed`` diagnostic."""
     try:
-        data = path.read_bytes()
+        write_atomic(path, text)
     except OSError as exc:
-        return None, [
-            diagnostic(
-                "unreadable-file", shown, 0, 0, f"cannot read: {exc.strerror}", "check the path"
-            )
-        ]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, [
-            diagnostic(
-                "bib-encoding",
-                shown,
-                line,
-                exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1,
-                f"not UTF-8 (byte 0x{data[exc.start]:02x}); citekb fmt only rewrites UTF-8 files",
-                "save the file as UTF-8",
-            )
-        ]
+        return [_os_error("write-failed", shown, exc)]
+    return []
 
 
 @click.command("fmt")
@@ -98,7 +101,7 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
     A file that cannot be parsed completely is reported and left untouched.
     """
     from citekb.bibfmt import DEFAULT_ORDER, format_bib
-    from citekb.project import bibliography_files
+    from citekb.project import bibliography_files, read_text, relative
 
     config = _config(root)
     order = (
@@ -113,8 +116,8 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
         found += missing
     changed = 0
     for path in paths:
-        shown = _shown(path, root) if not files else path.as_posix()
-        text, trouble = _read_utf8(path, shown)
+        shown = relative(path, root) if not files else path.as_posix()
+        text, trouble = read_text(path, shown, exact=True, undecodable="bib-encoding")
         found += trouble
         if text is None:
             continue
@@ -131,8 +134,9 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
                 f"b/{shown}",
             )
             click.echo("".join(diff), nl=False)
+        elif trouble := _write(path, new, shown):
+            found += trouble
         else:
-            write_atomic(path, new)
             click.echo(f"formatted {shown}", err=True)
     if found:
         _report(found, files=len(paths))
@@ -157,17 +161,14 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
 @_root
 def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, root: Path) -> None:
     """Write the library, or the works a page cites, as BibTeX, CSL-JSON or RIS."""
-    from citekb.config import ConfigError
     from citekb.export import export as render
-    from citekb.project import load_project
+    from citekb.project import load_project, relative
 
-    try:
+    with usage_on_config_error():
         project = load_project(root, _config(root))
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
     library = project.library
     if page is not None:
-        wanted = {_shown(page if page.is_absolute() else Path.cwd() / page, root), page.as_posix()}
+        wanted = {relative(page, root), page.as_posix()}
         pages = [p for p in project.pages if wanted & {p.path, p.name}]
         if not pages:
             raise click.BadParameter(
@@ -186,8 +187,9 @@ def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, r
     text = render(entries, fmt)
     if output is None:
         click.echo(text, nl=False)
+    elif trouble := _write(output, text, output.as_posix()):
+        _fail(trouble)
     else:
-        write_atomic(output, text)
         click.echo(f"wrote {len(entries)} entries to {output}", err=True)
 
 
@@ -213,12 +215,17 @@ def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root:
         raise click.BadParameter("must be a folder inside the docs folder", param_hint="--folder")
     path = root / shown
     text = page_text(title.strip(), reviewed=dt.date.today(), summary=summary, tags=tags)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # e.g. a file stands where a folder is needed
+        _fail([_os_error("write-failed", posixpath.dirname(shown), exc)])
     try:
         with open(path, "x", encoding="utf-8", newline="") as handle:
             handle.write(text)
     except FileExistsError:
         raise click.ClickException(f"{shown} already exists; choose another title") from None
+    except OSError as exc:
+        _fail([_os_error("write-failed", shown, exc)])
     click.echo(shown)
 
 
@@ -237,7 +244,7 @@ def add(target: Path | None, root: Path) -> None:
     and then nothing is written.
     """
     from citekb.bibtex import decode
-    from citekb.project import bibliography_files
+    from citekb.project import bibliography_files, read_text, relative
     from citekb.scaffold import STDIN, append_bib, check_additions
 
     text, found = decode(sys.stdin.buffer.read(), STDIN)
@@ -246,9 +253,16 @@ def add(target: Path | None, root: Path) -> None:
         if not bibs:
             raise click.UsageError("no bibliography file found; name one with --to")
         target = bibs[0]
-    library = [(_shown(p, root), p.read_bytes()) for p in bibs]
+    shown = relative(target, root)
+    sources = list(bibs)
     if target.exists() and target.resolve() not in {p.resolve() for p in bibs}:
-        library.append((_shown(target, root), target.read_bytes()))
+        sources.append(target)
+    library: list[tuple[str, bytes]] = []
+    for source in sources:
+        try:
+            library.append((relative(source, root), source.read_bytes()))
+        except OSError as exc:
+            found.append(_os_error("unreadable-file", relative(source, root), exc))
     entries, addition, trouble = check_additions(library, text)
     found += trouble
     if found:
@@ -257,13 +271,13 @@ def add(target: Path | None, root: Path) -> None:
         sys.exit(1)
     existing: str | None = ""
     if target.exists():
-        existing, found = _read_utf8(target, _shown(target, root))
+        existing, found = read_text(target, shown, exact=True, undecodable="bib-encoding")
     if existing is None:
-        _report(found)
-        sys.exit(1)
-    write_atomic(target, append_bib(existing, addition))
+        _fail(found)
+    if trouble := _write(target, append_bib(existing, addition), shown):
+        _fail(trouble)
     keys = ", ".join(e.key for e in entries)
-    click.echo(f"added {keys} to {_shown(target, root)}")
+    click.echo(f"added {keys} to {shown}")
 
 
 COMMANDS: tuple[click.Command, ...] = (fmt, export, new, add)

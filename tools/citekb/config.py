@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from citekb.citations import DEFAULT_XREF_PREFIXES
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
@@ -45,7 +47,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("ignore", "list[str]", (), "Diagnostic codes silenced everywhere."),
     Option("per_path_ignore", "dict[str,list]", {}, "Glob of paths → codes silenced there."),
     Option("severity", "dict[str,str]", {}, "Code → `error` or `warning`, overriding defaults."),
-    Option("xref_prefixes", "list[str]", ("fig", "tbl", "eq", "sec"), "Cross-reference prefixes."),
+    Option("xref_prefixes", "list[str]", DEFAULT_XREF_PREFIXES, "Cross-reference prefixes."),
     Option(
         "cache_dir",
         "str?",
@@ -76,7 +78,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_path_ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     severity: Mapping[str, str] = field(default_factory=dict)
-    xref_prefixes: tuple[str, ...] = ("fig", "tbl", "eq", "sec")
+    xref_prefixes: tuple[str, ...] = DEFAULT_XREF_PREFIXES
     cache_dir: str | None = ".citekb-cache"
     bibliography_page: str | None = "bibliography.md"
     paper: str = "letter"
@@ -106,7 +108,7 @@ _TolerantLoader.add_multi_constructor("!", _inert)
 
 
 def load_yaml(text: str, name: str = "mkdocs.yml") -> Any:
-    """Parse YAML that may carry MkDocs' custom tags; syntax errors become ``ConfigError``."""
+    """Parse YAML that may carry MkDocs' custom tags; any failure becomes ``ConfigError``."""
     try:
         return yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as exc:
@@ -114,22 +116,86 @@ def load_yaml(text: str, name: str = "mkdocs.yml") -> Any:
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+    except (ValueError, RecursionError) as exc:
+        line, column, problem = yaml_failure(text, exc)
+        raise ConfigError(f"{name}:{line}:{column}: invalid YAML: {problem}") from None
 
 
-def plugin_options(mkdocs: Mapping[str, Any], name: str = "mkdocs.yml") -> dict[str, Any]:
-    """The options under the ``citekb`` entry of ``plugins:`` (empty when it has none)."""
+def yaml_failure(text: str, exc: ValueError | RecursionError) -> tuple[int, int, str]:
+    """Where (1-based line and column in ``text``) and why PyYAML failed outside its own errors.
+
+    PyYAML raises ``ValueError`` for a value it matched but cannot build (``2026-13-45`` is
+    read as a date) and ``RecursionError`` for very deep nesting; neither carries a mark.
+    """
+    if isinstance(exc, RecursionError):
+        line, column = deep_nesting(text) or (1, 1)
+        return line, column, "nesting is too deep"
+    mark = _unbuildable_scalar(text)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return line, column, f"cannot read a value: {exc}"
+
+
+def _unbuildable_scalar(text: str) -> yaml.Mark | None:
+    """The mark of the first plain value the safe loader cannot build, if any."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return None
+    builder = yaml.SafeLoader("")
+    stack = [node] if node is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                builder.construct_object(node)
+            except ValueError:
+                return node.start_mark
+            except yaml.YAMLError:  # a custom tag: not a value problem
+                continue
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+    return None
+
+
+def deep_nesting(text: str, limit: int = 100) -> tuple[int, int] | None:
+    """Line and column of the bracket that opens a run nested ``limit`` deep, if any.
+
+    libyaml's loader crashes the interpreter on nesting some 50,000 deep, so callers that
+    use it check this first; no real file nests a hundred deep.
+    """
+    depth, start = 0, 0
+    for offset, char in enumerate(text):
+        if char in "[{":
+            if depth == 0:
+                start = offset
+            depth += 1
+            if depth >= limit:
+                line = text.count("\n", 0, start) + 1
+                return line, start - (text.rfind("\n", 0, start) + 1) + 1
+        elif char in "]}" and depth:
+            depth -= 1
+    return None
+
+
+def plugin_options(mkdocs: Mapping[str, Any]) -> dict[str, Any]:
+    """The options under the ``citekb`` entry of ``plugins:`` (empty when it has none).
+
+    Messages name no file: ``parse_config`` adds it.
+    """
     plugins = mkdocs.get("plugins") or []
     if isinstance(plugins, dict):
         plugins = [{k: v} for k, v in plugins.items()]
     if not isinstance(plugins, list):
-        raise ConfigError(f"{name}: `plugins` must be a list")
+        raise ConfigError("`plugins` must be a list")
     for item in plugins:
         if item == "citekb":
             return {}
         if isinstance(item, dict) and "citekb" in item:
             options = item["citekb"] or {}
             if not isinstance(options, dict):
-                raise ConfigError(f"{name}: plugins.citekb must be a mapping of options")
+                raise ConfigError("plugins.citekb must be a mapping of options")
             return options
     return {}
 
@@ -236,7 +302,7 @@ def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
         raise ConfigError(f"{name}: expected a mapping at the top level")
     try:
         return parse_options(
-            plugin_options(data, name),
+            plugin_options(data),
             docs_dir=_str(data.get("docs_dir"), "docs"),
             site_url=_str(data.get("site_url"), ""),
             site_name=_str(data.get("site_name"), ""),

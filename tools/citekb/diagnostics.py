@@ -49,6 +49,7 @@ CODES: dict[str, Code] = _codes(
     ("bad-frontmatter", E, "Front matter does not parse or breaks the page schema."),
     ("broken-link", E, "A relative link points to a missing page or heading."),
     ("unreadable-file", E, "A file could not be read."),
+    ("write-failed", E, "A command could not write a file."),
     # evidence and statistics
     ("bad-evidence", E, "The evidence YAML does not parse or breaks the evidence schema."),
     ("unsourced-statistic", E, "A prose sentence states a statistic and cites nothing."),

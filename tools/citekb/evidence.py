@@ -245,6 +245,17 @@ def parse_evidence(text: str, path: str) -> tuple[Evidence, list[Diagnostic]]:
         message = f"evidence YAML does not parse: {context + ', ' if context else ''}{problem}"
         hint = "Fix the YAML syntax here (indentation, a missing colon, an unclosed quote)."
         return Evidence(path=path), [diagnostic("bad-evidence", path, line, column, message, hint)]
+    except (ValueError, RecursionError) as exc:
+        from citekb.config import yaml_failure
+
+        line, column, problem = yaml_failure(text, exc)
+        message = f"evidence YAML does not parse: {problem}"
+        hint = (
+            "Nest lists and mappings less deeply."
+            if isinstance(exc, RecursionError)
+            else "Fix the value, or quote it to keep it as text."
+        )
+        return Evidence(path=path), [diagnostic("bad-evidence", path, line, column, message, hint)]
     if root is None:
         return Evidence(path=path), []
     if not isinstance(root, yaml.MappingNode):

@@ -209,16 +209,27 @@ def write_pdf(document: Any, target: Path) -> None:
 
 
 def site_references(project: Project) -> References:
-    """Every cited work of the site, formatted as the MkDocs plugin does (same year suffixes)."""
-    from citekb.site import FormatCache, cache_file
-    from citekb.style import Engine, references_for, style_path
+    """Every cited work of the site, formatted as the MkDocs plugin formats it (same year
+    suffixes, same evidence types). Raises :class:`~citekb.style.StyleError` for a bad style."""
+    from citekb import site
+    from citekb.style import Engine, style_path
 
     engine = Engine(style_path(project.config.style, project.root))
-    cache = FormatCache(cache_file(project.root, project.config.cache_dir, engine.id))
-    keys = [c.key for p in project.pages for c in p.citations]
-    refs = references_for(project.library, keys, engine, cache)
+    cache = site.FormatCache(site.cache_file(project.root, project.config.cache_dir, engine.id))
+    refs = site.site_references(project, engine, cache)
     cache.save()
     return refs
+
+
+def _style_failed(reason: str) -> Diagnostic:
+    return diagnostic(
+        "handout-failed",
+        "mkdocs.yml",
+        0,
+        0,
+        f"no handout written: {reason}",
+        "fix the `style` option of the citekb plugin: `apa` or the path to a .csl file",
+    )
 
 
 def _unknown_keys(page: Page, refs: References) -> list[Diagnostic]:
@@ -276,7 +287,12 @@ def write_handouts(project: Project, out_dir: Path, pages: Sequence[Page] | None
     chosen = [p for p in (project.pages if pages is None else pages) if is_handout(p)]
     if not chosen:
         return Result((), ())
-    refs = site_references(project)
+    from citekb.style import StyleError
+
+    try:
+        refs = site_references(project)
+    except StyleError as exc:
+        return Result((), (_style_failed(str(exc)),))
     written: list[Path] = []
     problems: list[Diagnostic] = []
     for page in chosen:

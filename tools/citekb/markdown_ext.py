@@ -14,6 +14,7 @@ year suffixes, anchors and the site-wide bibliography agree everywhere.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from citekb import richtext as rt
-from citekb.style import References, render_cluster
+from citekb.citeforms import render_cluster
+from citekb.style import References
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 #: A line holding only this comment is replaced by the site-wide bibliography.
 BIBLIOGRAPHY_MARKER = "<!-- citekb:bibliography -->"
+#: Standalone use logs its bibliography problems here (the MkDocs plugin logs its own).
+log = logging.getLogger("citekb")
 _UNSAFE_ID = re.compile(r"[^A-Za-z0-9_.:-]")
 
 
@@ -322,20 +326,14 @@ class CitekbExtension(Extension):
         from citekb.style import Engine, references_for, style_path
 
         if self._library is None:
-            self._library = _read_library(self.getConfig("bibliography"))
+            from citekb.site import read_library
+
+            self._library, problems = read_library(self.getConfig("bibliography"))
+            for d in problems:
+                log.warning("%s: %s [%s] (%s)", d.location, d.message, d.code, d.hint)
             self._engine = Engine(style_path(str(self.getConfig("style"))))
         keys = [c.key for cl in clusters for c in cl.citations]
         return references_for(self._library, keys, self._engine)
-
-
-def _read_library(paths: Sequence[str]) -> Any:
-    """Standalone use reads its own files (the plugin passes a loaded library instead)."""
-    from pathlib import Path
-
-    from citekb.bibtex import load_library
-
-    files = [(str(p), Path(p).read_bytes()) for p in paths if Path(p).is_file()]
-    return load_library(files)[0]
 
 
 def makeExtension(**kwargs: Any) -> CitekbExtension:

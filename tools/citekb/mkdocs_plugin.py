@@ -1,9 +1,10 @@
 """The ``citekb`` MkDocs plugin: a thin adapter around the core and the Markdown extension.
 
 Before any page renders it loads the project once (pages, library, evidence), logs every
-diagnostic as ``path:line: message`` under ``mkdocs.plugins.citekb`` (so ``--strict`` fails),
-formats the cited works and hands them to :class:`~citekb.markdown_ext.CitekbExtension`. It
-also generates the bibliography page, ships the CSS/JS, and watches ``references/`` in serve.
+diagnostic as ``path:line:column: message`` under ``mkdocs.plugins.citekb`` (so ``--strict``
+fails), formats the cited works and hands them to :class:`~citekb.markdown_ext.CitekbExtension`.
+It also generates the bibliography page, ships the CSS/JS, and in serve watches the bibliography
+and evidence files.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from citekb.site import (
     fingerprint,
     load_state,
     save_state,
+    site_references,
 )
 
 if TYPE_CHECKING:
@@ -42,18 +44,17 @@ if TYPE_CHECKING:
     from citekb.diagnostics import Diagnostic
     from citekb.model import Cluster, Entry
     from citekb.pages import Page
-    from citekb.project import Project
     from citekb.style import References
 
 log = logging.getLogger("mkdocs.plugins.citekb")
 
 
 def log_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
-    """``path:line: message [code]`` at warning or error level."""
+    """``path:line:column: message [code]`` at warning or error level."""
     for d in diagnostics:
         hint = f" ({d.hint})" if d.hint else ""
         level = logging.ERROR if d.severity.value == "error" else logging.WARNING
-        log.log(level, "%s:%d: %s [%s]%s", d.path, d.line, d.message, d.code, hint)
+        log.log(level, "%s: %s [%s]%s", d.location, d.message, d.code, hint)
 
 
 def section_of(page: Page, line: int) -> str:
@@ -198,7 +199,7 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         """Read and check the project, and format every cited work."""
         from citekb.checks import run_checks
         from citekb.project import load_project
-        from citekb.style import Engine, StyleError, references_for
+        from citekb.style import Engine, StyleError
 
         assert self.settings is not None
         project = load_project(self.root, self.settings)
@@ -210,12 +211,11 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         path = cache_file(self.root, self.settings.cache_dir, engine.id)
         if self.cache is None or self.cache.path != path:
             self.cache = FormatCache(path)
-        keys = [c.key for p in project.pages for c in p.citations]
-        evidence = _evidence_types(project, keys)
         try:
-            refs = references_for(project.library, keys, engine, self.cache, evidence)
+            refs = site_references(project, engine, self.cache)
         except StyleError as exc:  # the file read, but citeproc-py cannot use it
             raise PluginError(f"citekb: {exc}") from None
+        keys = [c.key for p in project.pages for c in p.citations]
         warnings = []
         for item in refs.entries.values():
             if item.error:
@@ -254,14 +254,8 @@ class CitekbPlugin(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         assert self.settings is not None
-        watched = {str(self.root / "references")}
-        for pattern in self.settings.bibliography:
-            watched.add(str((self.root / pattern).parent))
-        if self.settings.evidence:
-            watched.add(str((self.root / self.settings.evidence).parent))
-        for path in sorted(watched):
-            if Path(path).exists():
-                server.watch(path)
+        for path in watched_paths(self.root, self.settings):
+            server.watch(str(path))
         return server
 
 
@@ -297,14 +291,14 @@ def _stat(path: Path) -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _evidence_types(project: Project, keys: Sequence[str]) -> dict[str, str]:
-    """Key -> evidence type for cited keys that have a record (empty without evidence)."""
-    evidence = project.evidence
-    if evidence is None or not hasattr(evidence, "type_of"):
-        return {}
-    out: dict[str, str] = {}
-    for key in dict.fromkeys(keys):
-        kind = evidence.type_of(key)
-        if kind:
-            out[key] = str(kind)
-    return out
+def watched_paths(root: Path, config: Config) -> list[Path]:
+    """What ``mkdocs serve`` watches besides the docs: each bibliography file the globs match
+    (not their folders: a root-level ``library.bib`` must not watch ``site/`` or the cache),
+    the evidence file, and ``references/`` so that a new bib file is noticed."""
+    from citekb.project import bibliography_files
+
+    paths = list(bibliography_files(root, config)[0])
+    if config.evidence:
+        paths.append(root / config.evidence)
+    paths.append(root / "references")
+    return sorted({p for p in paths if p.exists()})

@@ -7,9 +7,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import yaml
 
+from citekb.citations import DEFAULT_XREF_PREFIXES
+from citekb.config import deep_nesting, yaml_failure
 from citekb.diagnostics import Diagnostic, diagnostic
 
 if TYPE_CHECKING:
@@ -91,6 +94,8 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
     if source is None:
         return {}, []
     try:
+        if deep_nesting(source):
+            raise RecursionError  # before libyaml, which would crash on it
         data = yaml.load(source, Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -104,6 +109,20 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
                 col,
                 f"front matter is not valid YAML: {problem}",
                 "fix the YAML between the two `---` lines",
+            )
+        ]
+    except (ValueError, RecursionError) as exc:
+        line, col, problem = yaml_failure(source, exc)
+        return {}, [
+            diagnostic(
+                "bad-frontmatter",
+                path,
+                first + line - 1,
+                col,
+                f"front matter is not valid YAML: {problem}",
+                "nest lists and mappings less deeply"
+                if isinstance(exc, RecursionError)
+                else "fix the value (dates are YYYY-MM-DD), or quote it to keep it as text",
             )
         ]
     if not isinstance(data, dict):
@@ -231,17 +250,23 @@ def _unique(anchor: str, used: set[str]) -> str:
     return f"{anchor}_{n}"
 
 
-def _locate(target: str, lines: Sequence[str], span: Sequence[int]) -> Link:
-    """Find ``target`` in the block's source lines to give a precise line and column."""
-    for number in range(span[0], min(span[1], len(lines))):
-        col = lines[number].find(target) if target else -1
-        if col >= 0:
-            return Link(target, number + 1, col + 1)
-    return Link(target, span[0] + 1, 1)
+def _locate(href: str, lines: Sequence[str], span: Sequence[int]) -> Link:
+    """Find the link in the block's source lines to give a precise line and column.
+
+    markdown-it percent-encodes hrefs (``café.md`` becomes ``caf%C3%A9.md``), so the target is
+    looked for as parsed and decoded, and kept as written.
+    """
+    decoded = unquote(href)
+    for target in dict.fromkeys((href, decoded)):
+        for number in range(span[0], min(span[1], len(lines))):
+            col = lines[number].find(target) if target else -1
+            if col >= 0:
+                return Link(target, number + 1, col + 1)
+    return Link(decoded, span[0] + 1, 1)
 
 
 def parse_page(
-    path: str, name: str, text: str, *, xref_prefixes: Sequence[str] = ("fig", "tbl", "eq", "sec")
+    path: str, name: str, text: str, *, xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES
 ) -> tuple[Page, list[Diagnostic]]:
     """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
     from citekb.citations import block_tokens, scan

@@ -26,7 +26,7 @@ def inline_ignores(text: str) -> dict[int, set[str]]:
     out: dict[int, set[str]] = {}
     if "citekb:" not in text:
         return out
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         match = _INLINE.search(line)
         if not match:
             continue

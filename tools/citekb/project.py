@@ -55,31 +55,30 @@ def load_config(root: Path) -> Config:
     return parse_config(text)
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path) -> str:
+    """``path`` (relative to the working folder) as a POSIX path under ``root``; else as given."""
+    full = path if path.is_absolute() else Path.cwd() / path
+    if ".." not in full.parts:
+        try:
+            return full.relative_to(root).as_posix()
+        except ValueError:
+            pass
     try:
-        return path.relative_to(root).as_posix()
+        return full.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read UTF-8 text, or explain why not."""
+def read_text(
+    path: Path, shown: str, *, exact: bool = False, undecodable: str = "unreadable-file"
+) -> tuple[str | None, list[Diagnostic]]:
+    """Read UTF-8 text, or explain why not (``undecodable`` is the code for non-UTF-8 bytes).
+
+    ``exact`` keeps a byte-order mark and the line endings, for a file that is written back;
+    otherwise line endings become ``\\n`` as with ``open()``.
+    """
     try:
-        return path.read_text(encoding="utf-8-sig"), []
-    except UnicodeDecodeError as exc:
         data = path.read_bytes()
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [
-            diagnostic(
-                "unreadable-file",
-                shown,
-                line,
-                column,
-                f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
-                "save the file as UTF-8",
-            )
-        ]
     except OSError as exc:
         return None, [
             diagnostic(
@@ -91,6 +90,22 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
                 "check that the file exists and is readable",
             )
         ]
+    try:
+        text = data.decode("utf-8" if exact else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            diagnostic(
+                undecodable,
+                shown,
+                line,
+                column,
+                f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+                "save the file as UTF-8",
+            )
+        ]
+    return (text if exact else text.replace("\r\n", "\n").replace("\r", "\n")), []
 
 
 def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Diagnostic]]:
@@ -98,7 +113,10 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     found: list[Path] = []
     problems: list[Diagnostic] = []
     for pattern in config.bibliography:
-        matches = sorted(glob.glob(str(root / pattern), recursive=True))  # noqa: PTH207 - may be absolute
+        # The root is escaped so that a folder named like `kb[1]` is not read as a pattern;
+        # an absolute pattern replaces it, as `/` does.
+        full = Path(glob.escape(str(root))) / pattern
+        matches = sorted(glob.glob(str(full), recursive=True))  # noqa: PTH207 - may be absolute
         if not matches:
             problems.append(
                 diagnostic(
@@ -175,13 +193,16 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _cores() -> int:
+    """The cores this process may use (``sched_getaffinity`` is Linux-only)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _pool(count: int) -> Executor | None:
     """Worker processes for a large site on a machine with cores to spare (fork only)."""
-    if (
-        count < _PARALLEL_FROM
-        or len(os.sched_getaffinity(0)) < 2
-        or os.environ.get("CITEKB_JOBS") == "1"
-    ):
+    if count < _PARALLEL_FROM or _cores() < 2 or os.environ.get("CITEKB_JOBS") == "1":
         return None
     try:
         context = multiprocessing.get_context("fork")
@@ -218,7 +239,7 @@ def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
             continue
         name = path.relative_to(docs).as_posix()
         files.add(name)
-        shown = _relative(path, root)
+        shown = relative(path, root)
         if path.suffix.lower() != ".md" or (only is not None and shown not in only):
             continue
         text, trouble = read_text(path, shown)
@@ -248,12 +269,12 @@ def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
     raw: list[tuple[str, bytes]] = []
     for bib in bibs:
         try:
-            raw.append((_relative(bib, root), bib.read_bytes()))
+            raw.append((relative(bib, root), bib.read_bytes()))
         except OSError as exc:
             problems.append(
                 diagnostic(
                     "unreadable-file",
-                    _relative(bib, root),
+                    relative(bib, root),
                     0,
                     0,
                     f"cannot read: {exc.strerror}",

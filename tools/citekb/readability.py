@@ -23,12 +23,14 @@ from typing import TYPE_CHECKING, Any
 from citekb.diagnostics import Diagnostic, diagnostic
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
+    from citekb.model import Citation
     from citekb.pages import Page
 
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 _END = re.compile(r"[.!?:;][\"'”’)]*$")
+_LOCATOR = re.compile(r"[ \t]*\[[^\[\]\n]*\]")  # the "[p. 3]" after an in-text citation
 _PROSE_BLOCKS = {"paragraph_open", "list_item_open", "blockquote_open"}
 
 
@@ -60,14 +62,13 @@ def prose(page: Page) -> str:
     """The page's running prose: paragraphs and list items, without headings, code or citations.
 
     Each block ends a sentence, so a bullet without a full stop is not glued to the next one.
+    Citations are the page's own (scanned once, with the configured cross-reference prefixes).
     """
-    from citekb.citations import scan_clusters
     from citekb.pages import markdown_parser
 
     text = page.text
-    clusters = scan_clusters(text, page.path)
-    for cluster in sorted(clusters, key=lambda c: c.start, reverse=True):
-        text = text[: cluster.start] + text[cluster.end :]
+    for start, end in reversed(citation_spans(text, page.citations)):
+        text = text[:start] + text[end:]
     blocks: list[str] = []
     inside = 0
     for token in markdown_parser().parse(text):
@@ -86,6 +87,38 @@ def prose(page: Page) -> str:
             if _WORD.search(words):
                 blocks.append(words if _END.search(words) else words + ".")
     return " ".join(blocks)
+
+
+def citation_spans(text: str, citations: Iterable[Citation]) -> list[tuple[int, int]]:
+    """The source spans of the citations, merged: a whole ``[see @a, p. 3; @b]`` group, or an
+    in-text ``@a`` with its ``[p. 3]``."""
+    spans: list[tuple[int, int]] = []
+    for citation in citations:
+        at = citation.offset
+        if text.startswith("@{", at):
+            end = text.find("}", at) + 1 or at + 1
+        else:
+            end = at + 1 + len(citation.key)
+        open_ = text.rfind("[", 0, at)
+        close = text.find("]", end)
+        if (
+            open_ >= 0
+            and close >= 0
+            and not any(c in text[open_ + 1 : at] for c in "[]")
+            and not any(c in text[end:close] for c in "[]")
+            and "\n\n" not in text[open_:close]
+        ):
+            spans.append((open_, close + 1))
+            continue
+        after = _LOCATOR.match(text, end) if citation.locator or citation.suffix else None
+        spans.append((at, after.end() if after else end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def check_reading_level(pages: Sequence[Page], maximum: float) -> list[Diagnostic]:

@@ -10,9 +10,13 @@ from typing import TYPE_CHECKING, Any
 from citekb.atomic import write_atomic
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 
     from citekb.config import Config
+    from citekb.diagnostics import Diagnostic
+    from citekb.model import Library
+    from citekb.project import Project
+    from citekb.style import Engine, References
 
 ASSETS = Path(__file__).parent / "assets"
 #: Bumped when the pickled project state changes shape.
@@ -124,3 +128,52 @@ def save_state(path: Path | None, key: str, state: Any) -> None:
         write_atomic(path, pickle.dumps((key, state), protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, pickle.PicklingError):
         return
+
+
+def evidence_types(evidence: Any, keys: Iterable[str]) -> dict[str, str]:
+    """Key -> evidence type for the keys that have a record (empty without evidence)."""
+    from citekb.evidence import Evidence
+
+    if not isinstance(evidence, Evidence):
+        return {}
+    return {k: kind for k in dict.fromkeys(keys) if (kind := evidence.type_of(k))}
+
+
+def site_references(
+    project: Project, engine: Engine, cache: MutableMapping[str, Any] | None = None
+) -> References:
+    """Every work the site cites, formatted once with its evidence type: the one reference
+    set the MkDocs plugin and the PDF handouts share (same year suffixes, same badges).
+
+    Raises :class:`~citekb.style.StyleError` when citeproc-py cannot use the style.
+    """
+    from citekb.style import references_for
+
+    keys = [c.key for p in project.pages for c in p.citations]
+    evidence = evidence_types(project.evidence, keys)
+    return references_for(project.library, keys, engine, cache, evidence)
+
+
+def read_library(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
+    """Load BibTeX files for standalone use; a missing or unreadable file is a diagnostic."""
+    from citekb.bibtex import load_library
+    from citekb.diagnostics import diagnostic
+
+    files: list[tuple[str, bytes]] = []
+    problems: list[Diagnostic] = []
+    for name in paths:
+        try:
+            files.append((str(name), Path(name).read_bytes()))
+        except OSError as exc:
+            problems.append(
+                diagnostic(
+                    "unreadable-file",
+                    str(name),
+                    0,
+                    0,
+                    f"cannot read bibliography: {exc.strerror}",
+                    "fix the `bibliography` option of the citekb extension",
+                )
+            )
+    library, found = load_library(files)
+    return library, problems + list(found)
