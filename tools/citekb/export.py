@@ -10,8 +10,6 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from citekb.bibfmt import DEFAULT_ORDER, LAST_FIELDS
-
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable
 
@@ -43,6 +41,8 @@ def _bibtex_value(value: str) -> str:
 
 def to_bibtex(entries: Iterable[Entry], *, drop: Collection[str] = PRIVATE_FIELDS) -> str:
     """Entries as canonical BibTeX, in the order given, fields in ``citekb fmt`` order."""
+    from citekb.bibfmt import DEFAULT_ORDER, LAST_FIELDS  # lazily: keeps `citekb --help` fast
+
     rank = {name: i for i, name in enumerate(DEFAULT_ORDER)}
     last = {name: len(rank) + 1 + i for i, name in enumerate(LAST_FIELDS)}
     blocks = []
