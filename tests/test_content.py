@@ -294,7 +294,7 @@ def test_pages_pass_the_statistics_check() -> None:
     """Every statistic on every page is cited in its sentence to a source that records it."""
     statistics = pytest.importorskip("citekb.statistics")
     from citekb.citations import scan
-    from citekb.evidence import parse_evidence
+    from citekb.evidence import check_evidence_coverage, parse_evidence
 
     evidence, problems = parse_evidence(EVIDENCE.read_text(encoding="utf-8"), str(EVIDENCE))
     assert problems == [], [f"{d.location} {d.code} {d.message}" for d in problems]
@@ -303,5 +303,5 @@ def test_pages_pass_the_statistics_check() -> None:
         text = path.read_text(encoding="utf-8")
         cites = list(scan(text, path.name))
         found += statistics.check_page_statistics(text, path.name, cites, evidence)
-        found += statistics.check_evidence_coverage(cites, evidence)
+        found += check_evidence_coverage(cites, evidence)
     assert found == [], "\n".join(f"{d.location} {d.code}: {d.message}" for d in found)

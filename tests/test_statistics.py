@@ -10,14 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekb.diagnostics import Severity
-from citekb.evidence import Evidence, Figure, parse_evidence
+from citekb.evidence import Evidence, Figure, check_evidence_coverage, parse_evidence
 from citekb.model import Citation, CitationMode
 from citekb.statistics import (
     _STATISTIC,
     Statistic,
     _statistic,
     _statistics_in,
-    check_evidence_coverage,
     check_page_statistics,
     figure_matches,
     find_statistics,

@@ -166,12 +166,6 @@ def summarize(types: Iterable[str]) -> str:
     return ", ".join(parts)
 
 
-def page_summary(keys: Iterable[str], evidence: Evidence) -> str:
-    """Summary of the distinct cited keys that have an evidence record."""
-    seen = dict.fromkeys(keys)
-    return summarize(t for t in (evidence.type_of(k) for k in seen) if t is not None)
-
-
 def check_evidence_coverage(citations: Iterable[Citation], evidence: Evidence) -> list[Diagnostic]:
     """``unverified-source`` for each citation of an unverified source, and
     ``missing-evidence`` once per key without a record (at its first citation)."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from citekb.diagnostics import Diagnostic, diagnostic
-from citekb.evidence import RATIO_MEASURES, check_evidence_coverage
+from citekb.evidence import RATIO_MEASURES
 
 __all__ = [
     "HEDGE_WIDENING",
@@ -31,7 +31,6 @@ __all__ = [
     "Block",
     "Sentence",
     "Statistic",
-    "check_evidence_coverage",
     "check_page_statistics",
     "figure_matches",
     "find_statistics",
