@@ -33,13 +33,13 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_defects_site_matches_the_golden_report() -> None:
-    code, out = run("check", "--root", str(DEFECTS), "--no-color")
+    code, out = run("check", "--root", str(DEFECTS), "--no-color", "--no-cache")
     assert code == 1
     assert out == (GOLDEN / "check_defects.txt").read_text(encoding="utf-8")
 
 
 def test_every_code_the_defects_site_shows_is_one_it_should() -> None:
-    _, out = run("check", "--root", str(DEFECTS), "--format", "json")
+    _, out = run("check", "--root", str(DEFECTS), "--format", "json", "--no-cache")
     data = json.loads(out)
     codes = {d["code"] for d in data["diagnostics"]}
     assert codes == {
@@ -167,7 +167,7 @@ def test_bad_bib_input_is_a_diagnostic_never_a_traceback(
 
 
 def test_the_real_knowledge_base_is_clean_under_strict() -> None:
-    code, out = run("check", "--root", str(HERE.parent), "--strict")
+    code, out = run("check", "--root", str(HERE.parent), "--strict", "--no-cache")
     assert (code, out.splitlines()[-1].split(" in ")[0]) == (0, "no problems found"), out
 
 
