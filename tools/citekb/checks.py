@@ -50,9 +50,14 @@ _URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+def strip_doi_prefix(value: str) -> str:
+    """``https://doi.org/10.1/X`` or ``doi:10.1/X`` -> ``10.1/X``."""
+    return _DOI_PREFIX.sub("", value.strip())
+
+
 def normalize_doi(value: str) -> str:
-    """Lower-case a DOI and drop a ``https://doi.org/`` or ``doi:`` prefix."""
-    return _DOI_PREFIX.sub("", value.strip()).lower()
+    """A DOI for comparison: prefix dropped, lower-cased (DOIs are case-insensitive)."""
+    return strip_doi_prefix(value).lower()
 
 
 def isbn_digits(value: str) -> str:

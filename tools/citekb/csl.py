@@ -6,6 +6,8 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from citekb.checks import strip_doi_prefix
+
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
 
@@ -78,7 +80,6 @@ _TEXT_FIELDS = {
     "version": "version",
 }
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -113,8 +114,8 @@ def literal_text(value: str) -> str:
 
 
 def normalize_doi(value: str) -> str:
-    """``https://doi.org/10.1/x`` or ``doi:10.1/x`` -> ``10.1/x``."""
-    return _DOI_PREFIX.sub("", literal_text(value))
+    """``https://doi.org/10.1/x`` or ``doi:10.1/x`` -> ``10.1/x``, LaTeX braces removed."""
+    return strip_doi_prefix(literal_text(value))
 
 
 def _split_top(value: str, sep: re.Pattern[str] | str) -> list[str]:
