@@ -26,7 +26,6 @@ def main() -> int:
 
     from citekb.handouts import (
         handout_slug,
-        is_handout,
         site_references,
         write_handout,
         write_handouts,
@@ -34,7 +33,7 @@ def main() -> int:
     from citekb.project import load_project
 
     project = load_project(args.root)
-    pages = [p for p in project.pages if is_handout(p)]
+    pages = [p for p in project.pages if p.is_handout]
     if not pages:
         print("no page has `handout: true`", file=sys.stderr)
         return 1

@@ -329,7 +329,7 @@ def run_checks(project: Project) -> list[Diagnostic]:
     citations = [c for page in project.pages for c in page.citations]
     found += check_citations(citations, project.library)
     found += check_links(project.pages, project.files)
-    if any(page.meta.get("handout") is True for page in project.pages):
+    if any(page.is_handout for page in project.pages):
         from citekb.readability import check_reading_level
 
         found += check_reading_level(project.pages, project.config.reading_level)

@@ -52,10 +52,6 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def is_handout(page: Page) -> bool:
-    return page.meta.get("handout") is True
-
-
 def handout_slug(name: str) -> str:
     """``handout-signs.md`` -> ``handout-signs``; folders join with ``-``."""
     return name.removesuffix(".md").replace("/", "-")
@@ -284,7 +280,7 @@ def write_handout(page: Page, refs: References, config: Config, out_dir: Path) -
 
 def write_handouts(project: Project, out_dir: Path, pages: Sequence[Page] | None = None) -> Result:
     """Write ``<out_dir>/<slug>.pdf`` for each handout page; a failure skips only that page."""
-    chosen = [p for p in (project.pages if pages is None else pages) if is_handout(p)]
+    chosen = [p for p in (project.pages if pages is None else pages) if p.is_handout]
     if not chosen:
         return Result((), ())
     from citekb.style import StyleError

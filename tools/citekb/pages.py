@@ -62,6 +62,11 @@ class Page:
     statistics: tuple[tuple[Statistic, tuple[str, ...]], ...] = ()  # with their sentence's keys
 
     @property
+    def is_handout(self) -> bool:
+        """Front matter says ``handout: true``: the page becomes a printable PDF."""
+        return self.meta.get("handout") is True
+
+    @property
     def title(self) -> str:
         """The front-matter title, else the first heading, else the file name."""
         title = self.meta.get("title")

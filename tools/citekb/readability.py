@@ -125,7 +125,7 @@ def check_reading_level(pages: Sequence[Page], maximum: float) -> list[Diagnosti
     """``reading-level`` for each ``handout: true`` page whose prose grade exceeds ``maximum``."""
     out: list[Diagnostic] = []
     for page in pages:
-        if page.meta.get("handout") is not True:
+        if not page.is_handout:
             continue
         score = grade(prose(page))
         if score > maximum:
