@@ -10,7 +10,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from citekb.config import Config, ConfigError, parse_config
 from citekb.diagnostics import Diagnostic, diagnostic
@@ -19,6 +19,7 @@ from citekb.model import Library
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
+    from citekb.evidence import Evidence
     from citekb.pages import Page
 
 
@@ -32,7 +33,7 @@ class Project:
     library: Library = field(default_factory=Library)
     files: frozenset[str] = frozenset()  # every file under docs_dir, docs-relative
     texts: Mapping[str, str] = field(default_factory=dict)  # reported path → text
-    evidence: Any = None
+    evidence: Evidence | None = None
     diagnostics: tuple[Diagnostic, ...] = ()  # from reading, parsing and the library's checks
     sources: tuple[str, ...] = ()  # every page, bib and evidence file read, as reported
 

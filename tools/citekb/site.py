@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from citekb.config import Config
     from citekb.diagnostics import Diagnostic
+    from citekb.evidence import Evidence
     from citekb.model import Library
     from citekb.project import Project
     from citekb.style import Engine, References
@@ -130,11 +131,9 @@ def save_state(path: Path | None, key: str, state: Any) -> None:
         return
 
 
-def evidence_types(evidence: Any, keys: Iterable[str]) -> dict[str, str]:
+def evidence_types(evidence: Evidence | None, keys: Iterable[str]) -> dict[str, str]:
     """Key -> evidence type for the keys that have a record (empty without evidence)."""
-    from citekb.evidence import Evidence
-
-    if not isinstance(evidence, Evidence):
+    if evidence is None:
         return {}
     return {k: kind for k in dict.fromkeys(keys) if (kind := evidence.type_of(k))}
 
