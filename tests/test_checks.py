@@ -75,6 +75,8 @@ def test_missing_fields_by_type(type_: str, fields: dict[str, str], missing: lis
         ("url", "javascript:alert(1)", "invalid-url"),
         ("url", "ftp://example.org/x", "invalid-url"),
         ("url", "www.example.org", "invalid-url"),
+        ("url", 'https://example.org/"onmouseover="x', "invalid-url"),
+        ("url", "https://example.org/a<b>", "invalid-url"),
         ("year", "1988", None),
         ("year", "in press", None),
         ("year", "15", "invalid-year"),

@@ -46,7 +46,8 @@ REQUIRED: dict[str, tuple[str | tuple[str, ...], ...]] = {
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _YEAR = re.compile(r"^\d{4}$")
-_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", re.I)
+# The characters the renderer refuses to put in a link (richtext._SAFE_HREF) are invalid here too.
+_URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+[^\s<>\"'`]*$", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
