@@ -96,6 +96,7 @@ def test_github_format(make_site: Callable[[Mapping[str, str | bytes]], Path]) -
         ("plugins:\n  - citekb:\n      bibliografy: [x]\n", "unknown option 'bibliografy'"),
         ("plugins:\n  - citekb:\n      ignore: 5\n", "ignore must be a list of strings"),
         ("plugins: [\n", "invalid YAML"),
+        ("docs_dir: pages\n", "docs_dir 'pages' is not a folder in"),
     ],
 )
 def test_configuration_errors_exit_2_without_a_traceback(
@@ -225,3 +226,13 @@ def test_a_config_error_names_the_file_once(
     assert code == 2
     assert "Error: mkdocs.yml: `plugins` must be a list" in out
     assert "mkdocs.yml: mkdocs.yml" not in out
+
+
+def test_export_needs_no_pages_but_check_does(tmp_path: Path) -> None:
+    (tmp_path / "references").mkdir()
+    (tmp_path / "references" / "a.bib").write_text("@misc{a, title = {T}}\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    code, out = run("export", "--format", "bibtex", "--root", str(tmp_path))
+    assert (code, out) == (0, "@misc{a,\n  title = {T}\n}\n")
+    code, out = run("check", "--root", str(tmp_path))
+    assert code == 2 and "docs_dir 'docs' is not a folder" in out

@@ -73,7 +73,7 @@ def _checked(root: Path, *, use_cache: bool) -> tuple[list[Diagnostic], int]:
     cached = load_state(state, key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    with paused_gc():
+    with paused_gc(), usage_on_config_error():
         project = load_project(root, config)
         result = (run_checks(project), project.checked)
     save_state(state, key, result)

@@ -165,7 +165,7 @@ def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, r
     from citekb.project import load_project, relative
 
     with usage_on_config_error():
-        project = load_project(root, _config(root))
+        project = load_project(root, _config(root), need_pages=page is not None)
     library = project.library
     if page is not None:
         wanted = {relative(page, root), page.as_posix()}

@@ -213,17 +213,22 @@ def _pool(count: int) -> Executor | None:
 
 
 def load_project(
-    root: Path, config: Config | None = None, *, only: set[str] | None = None
+    root: Path,
+    config: Config | None = None,
+    *,
+    only: set[str] | None = None,
+    need_pages: bool = True,
 ) -> Project:
     """Read pages, bibliography and evidence under ``root``; problems become diagnostics.
 
-    ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``).
+    ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``);
+    without ``need_pages`` a missing docs folder is no error (``citekb export`` of a library).
     """
     with paused_gc():
-        return _load(root, config, only)
+        return _load(root, config, only, need_pages)
 
 
-def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
+def _load(root: Path, config: Config | None, only: set[str] | None, need_pages: bool) -> Project:
     from citekb.bibtex import load_library
     from citekb.checks import check_library
 
@@ -233,6 +238,8 @@ def _load(root: Path, config: Config | None, only: set[str] | None) -> Project:
     texts: dict[str, str] = {}
 
     docs = root / config.docs_dir
+    if not docs.is_dir() and need_pages:  # as in MkDocs, a missing docs_dir is a config error
+        raise ConfigError(f"mkdocs.yml: docs_dir {config.docs_dir!r} is not a folder in {root}")
     files: set[str] = set()
     items: list[tuple[str, str, str]] = []
     for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
