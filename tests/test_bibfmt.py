@@ -232,3 +232,18 @@ def test_arbitrary_text_never_raises_and_is_either_refused_or_lossless(text: str
         assert all(d.code in {"bib-syntax", "missing-comma"} for d in diags)
     else:
         assert_lossless(text)
+
+
+def test_a_bibtexparser_crash_is_a_refusal_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import citekb.bibfmt
+
+    class Broken:
+        def __init__(self, text: str) -> None:
+            raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(citekb.bibfmt, "Splitter", Broken)
+    text = "@misc{a, title = {T}}\n"
+    out, found = citekb.bibfmt.format_bib(text, path="refs.bib")
+    assert out == text
+    assert [(d.code, d.path, d.line) for d in found] == [("bib-syntax", "refs.bib", 1)]
+    assert "bibtexparser could not read the file" in found[0].message

@@ -7,9 +7,7 @@ and return the text unchanged with a diagnostic, because a formatter must never 
 
 from __future__ import annotations
 
-import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,10 +21,11 @@ from bibtexparser.model import (
 )
 from bibtexparser.splitter import Splitter
 
+from citekb.bibtex import load_library, quiet_splitter
 from citekb.diagnostics import diagnostic
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from citekb.diagnostics import Diagnostic
 
@@ -98,18 +97,6 @@ class _Entry:
     type: str  # lower-case
     key: str
     fields: tuple[_Field, ...]
-
-
-@contextmanager
-def _quiet_bibtexparser() -> Iterator[None]:
-    # The splitter logs every failed block as a warning; failures are our diagnostics instead.
-    log = logging.getLogger("bibtexparser")
-    level = log.level
-    log.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
 
 
 def _is_mark(text: str, i: int) -> bool:
@@ -279,8 +266,13 @@ def _unwrap(block: Block) -> Block:
 
 def _blocks(text: str, path: str) -> list[tuple[Block, int]]:
     """Every block with its offset in ``text``; refuses if any text would be left over."""
-    with _quiet_bibtexparser():
-        blocks = Splitter(text).split().blocks
+    try:
+        with quiet_splitter():
+            blocks = Splitter(text).split().blocks
+    except Exception as err:  # a bibtexparser bug must not take citekb down
+        raise _syntax(
+            path, text, 0, f"bibtexparser could not read the file: {err}", _FIX_HINT
+        ) from None
     out: list[tuple[Block, int]] = []
     pos = 0
     for block in map(_unwrap, blocks):
@@ -329,8 +321,6 @@ def _analyse(text: str, path: str) -> list[tuple[Signature, str | _Entry]]:
 
 def _second_opinion(text: str, path: str) -> None:
     """Refuse too when the library loader sees a syntax problem: the two must agree."""
-    from citekb.bibtex import load_library
-
     for found in load_library([(path, text.encode("utf-8"))])[1]:
         if found.code in _SYNTAX_CODES:
             raise _Refusal(found)

@@ -277,7 +277,7 @@ def _evaluate(raw: str, macros: dict[str, str]) -> _Value:
 
 
 @contextmanager
-def _quiet_splitter() -> Iterator[None]:
+def quiet_splitter() -> Iterator[None]:
     """Silence bibtexparser's log lines for failed blocks: they become our diagnostics."""
     log = logging.getLogger("bibtexparser.splitter")
     before = log.disabled
@@ -315,7 +315,7 @@ class _Loader:
             text = text.replace("\\\n", "\\ \n")
         source = _Source(path, text)
         try:
-            with _quiet_splitter():
+            with quiet_splitter():
                 parsed = parse_string(text, parse_stack=[])
         except Exception as err:  # a bibtexparser bug must not take citekb down
             self._report(
