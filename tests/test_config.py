@@ -111,3 +111,15 @@ def test_yaml_that_raises_value_or_recursion_errors_is_a_config_error(
     with pytest.raises(ConfigError) as info:
         parse_config(text)
     assert str(info.value) == message
+
+
+def test_option_table_and_config_defaults_agree() -> None:
+    from citekb.config import OPTIONS
+
+    defaults = Config()
+    for option in OPTIONS:
+        value = getattr(defaults, option.name)
+        expected = option.default
+        if isinstance(expected, list):
+            expected = tuple(expected)
+        assert value == expected, option.name
