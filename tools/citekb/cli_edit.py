@@ -244,7 +244,7 @@ def add(target: Path | None, root: Path) -> None:
     and then nothing is written.
     """
     from citekb.bibtex import decode
-    from citekb.project import bibliography_files, read_text, relative
+    from citekb.project import bibliography_files, read_bytes, read_text, relative
     from citekb.scaffold import STDIN, append_bib, check_additions
 
     text, found = decode(sys.stdin.buffer.read(), STDIN)
@@ -257,12 +257,8 @@ def add(target: Path | None, root: Path) -> None:
     sources = list(bibs)
     if target.exists() and target.resolve() not in {p.resolve() for p in bibs}:
         sources.append(target)
-    library: list[tuple[str, bytes]] = []
-    for source in sources:
-        try:
-            library.append((relative(source, root), source.read_bytes()))
-        except OSError as exc:
-            found.append(_os_error("unreadable-file", relative(source, root), exc))
+    library, trouble = read_bytes(sources, root)
+    found += trouble
     entries, addition, trouble = check_additions(library, text)
     found += trouble
     if found:

@@ -136,6 +136,30 @@ def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Dia
     return found, problems
 
 
+def read_bytes(
+    paths: Sequence[Path], root: Path
+) -> tuple[list[tuple[str, bytes]], list[Diagnostic]]:
+    """``(reported path, bytes)`` of each file that can be read; ``unreadable-file`` for the rest."""
+    out: list[tuple[str, bytes]] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        shown = relative(path, root)
+        try:
+            out.append((shown, path.read_bytes()))
+        except OSError as exc:
+            problems.append(
+                diagnostic(
+                    "unreadable-file",
+                    shown,
+                    0,
+                    0,
+                    f"cannot read: {exc.strerror}",
+                    "check the file's permissions",
+                )
+            )
+    return out, problems
+
+
 _CHUNK = 50  # pages per task: small enough to share the work out evenly
 _PARALLEL_FROM = 300  # pages; below this, starting processes costs more than it saves
 
@@ -274,21 +298,8 @@ def _load(root: Path, config: Config | None, only: set[str] | None, need_pages: 
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
-    raw: list[tuple[str, bytes]] = []
-    for bib in bibs:
-        try:
-            raw.append((relative(bib, root), bib.read_bytes()))
-        except OSError as exc:
-            problems.append(
-                diagnostic(
-                    "unreadable-file",
-                    relative(bib, root),
-                    0,
-                    0,
-                    f"cannot read: {exc.strerror}",
-                    "check the file's permissions",
-                )
-            )
+    raw, trouble = read_bytes(bibs, root)
+    problems.extend(trouble)
     library, trouble = load_library(raw)
     problems.extend(trouble)
     # The library's own checks need no page: run them while the worker still parses pages.
