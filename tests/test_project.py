@@ -44,21 +44,48 @@ def test_a_worker_that_fails_costs_time_not_results(
 ) -> None:
     import os
 
-    import citekb.project
+    import citekb.worker
 
     pages = {f"docs/p{n:03}.md": f"# P{n}\n\nSee [@k{n % 40}].\n" for n in range(320)}
     root = make_site({**pages, "references/refs.bib": BIB})
-    parent, real = os.getpid(), citekb.project.parse_pages
+    parent, real = os.getpid(), citekb.worker.parse_pages
 
     def failing_in_workers(*args: object) -> object:
         if os.getpid() != parent:
             raise RuntimeError("worker lost")
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(citekb.project, "parse_pages", failing_in_workers)
+    monkeypatch.setattr(citekb.worker, "parse_pages", failing_in_workers)
     project = load_project(root)
     assert len(project.pages) == 320
     assert sum(len(p.citations) for p in project.pages) == 320
+
+
+def test_a_large_bib_is_split_between_two_processes_with_the_same_result(
+    make_site: Callable[[Mapping[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import citekb.bibsplit
+    import citekb.bibtex
+
+    bib = "@string{j = {Journal}}\n" + BIB.replace("{J}", "j") + "@misc{late, title = {T}}\n"
+    root = make_site({"docs/index.md": "See [@k1] and [@late].\n", "references/refs.bib": bib})
+    monkeypatch.setattr(citekb.bibsplit, "SPLIT_FROM", 100)
+    here: list[int] = []  # lengths of the texts this process splits
+    real = citekb.bibtex.split_blocks
+    monkeypatch.setattr(
+        citekb.bibtex,
+        "split_blocks",
+        lambda text, first=0: here.append(len(text)) or real(text, first),
+    )
+    shared = load_project(root)
+    assert here and max(here) < len(bib) * 0.6  # only the head was split in this process
+    monkeypatch.setenv("CITEKB_JOBS", "1")
+    serial = load_project(root)
+    assert max(here) == len(bib)
+    assert shared.library == serial.library
+    assert shared.diagnostics == serial.diagnostics
+    assert [e.key for e in shared.library][-1] == "late"
+    assert shared.library.entries[3].fields["journal"] == "Journal"
 
 
 def test_bibliography_globs_work_under_a_root_with_glob_characters(tmp_path: Path) -> None:
@@ -80,15 +107,15 @@ def test_without_sched_getaffinity_the_cpu_count_decides(
 ) -> None:
     import os
 
-    from citekb.project import _pool
+    from citekb.worker import sharing
 
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # as on macOS and Windows
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.delenv("CITEKB_JOBS", raising=False)
-    pool = _pool(1000)
-    assert (pool is not None) is parallel
-    if pool is not None:
-        pool.shutdown()
+    items = [(f"p{n}.md", f"p{n}.md", "# P\n") for n in range(1000)]
+    with sharing(items, [], ()) as share:
+        assert share.shared is parallel
+        assert len(share.pages()[0]) == 1000
 
 
 def test_read_text_normalises_newlines_unless_exact(tmp_path: Path) -> None:

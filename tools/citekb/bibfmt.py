@@ -21,7 +21,8 @@ from bibtexparser.model import (
 )
 from bibtexparser.splitter import Splitter
 
-from citekb.bibtex import load_library, quiet_splitter
+from citekb.bibsplit import quiet_splitter
+from citekb.bibtex import load_library
 from citekb.diagnostics import diagnostic
 
 if TYPE_CHECKING:

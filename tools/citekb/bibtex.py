@@ -15,24 +15,20 @@ fields have no entry in ``field_lines`` (they are not written in the child).
 from __future__ import annotations
 
 import codecs
-import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bibtexparser import model as bp
-from bibtexparser.entrypoint import parse_string
-
+from citekb.bibsplit import Block, ends_open, split_blocks, split_point
 from citekb.diagnostics import diagnostic
 from citekb.model import Entry, Library
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Sequence
 
     from citekb.diagnostics import Diagnostic
 
-__all__ = ["MONTHS", "decode", "load_library"]
+__all__ = ["MONTHS", "bib_text", "decode", "load_library"]
 
 #: The month macros every BibTeX style defines; an ``@string`` of the same name overrides one.
 MONTHS: dict[str, str] = {
@@ -123,17 +119,33 @@ def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
     return text, diagnostics
 
 
-def load_library(files: Sequence[tuple[str, bytes]]) -> tuple[Library, list[Diagnostic]]:
+def bib_text(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
+    """The text the splitter reads: decoded, and with line numbers kept right."""
+    text, diagnostics = decode(data, path)
+    # bibtexparser does not count a newline after a backslash (e.g. LaTeX `\\` at the end
+    # of a line), which shifts every later line number; a space keeps the count right.
+    if "\\\n" in text:
+        text = text.replace("\\\n", "\\ \n")
+    return text, diagnostics
+
+
+def load_library(
+    files: Sequence[tuple[str, bytes]],
+    *,
+    tail: Callable[[str], list[Block] | None] | None = None,
+) -> tuple[Library, list[Diagnostic]]:
     """Load ``(path, raw bytes)`` pairs, in order, into one library.
 
     Macros defined in one file are visible in later files. Duplicate keys are all kept,
     in source order, without a diagnostic (checks report them). Never raises on bad input.
+    ``tail(path)`` may give ``bibsplit.split_tail`` of a large file, split by another process
+    while this one splits the head; ``None`` means the tail is split here.
     """
     loader = _Loader()
     for path, data in files:
-        text, found = decode(data, path)
+        text, found = bib_text(data, path)
         loader.diagnostics.extend(found)
-        loader.load(text, path)
+        loader.load(text, path, tail)
     entries = loader.finish()
     order = {path: index for index, (path, _) in enumerate(files)}
     loader.diagnostics.sort(key=lambda d: (order.get(d.path, 0), d.line, d.column))
@@ -153,22 +165,22 @@ class _Source:
     text: str
     _starts: list[int] | None = None
 
-    def block_column(self, block: bp.Block) -> int:
+    def block_column(self, block: Block) -> int:
         """1-based column of the block's ``@``."""
         if self._starts is None:
             self._starts = [0, *(m.end() for m in re.finditer("\n", self.text))]
-        line = block.start_line or 0
+        line = block.line
         if line >= len(self._starts):
             return 1
         end = self._starts[line + 1] if line + 1 < len(self._starts) else len(self.text)
-        first = (block.raw or "").split("\n", 1)[0]
+        first = block.raw.split("\n", 1)[0]
         found = self.text.find(first, self._starts[line], end) if first else -1
         return found - self._starts[line] + 1 if found >= 0 else 1
 
-    def locate(self, block: bp.Block, offset: int) -> tuple[int, int]:
+    def locate(self, block: Block, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset`` within the block's raw text."""
-        raw = block.raw or ""
-        line = (block.start_line or 0) + 1 + raw.count("\n", 0, offset)
+        raw = block.raw
+        line = block.line + 1 + raw.count("\n", 0, offset)
         newline = raw.rfind("\n", 0, offset)
         if newline >= 0:
             return line, offset - newline
@@ -187,7 +199,7 @@ class _Record:
     line: int
     # Where the crossref value starts, for a bad-crossref diagnostic; only entries with a
     # crossref keep their block, so that the others' raw text can be freed early.
-    crossref_at: tuple[_Source, bp.Entry, int] | None = None
+    crossref_at: tuple[_Source, Block, int] | None = None
 
 
 @dataclass(slots=True)
@@ -216,15 +228,23 @@ def _closing(raw: str, start: int) -> int:
     return -1
 
 
-def _evaluate(raw: str, macros: dict[str, str]) -> _Value:
-    """Evaluate ``token (# token)*`` where a token is ``{…}``, ``"…"``, a number or a macro."""
-    # Fast paths for the common shapes, which need no scan.
+def _plain(raw: str) -> str | None:
+    """The value of the common shapes, which need no scan: ``{…}`` or ``"…"`` with no
+    delimiter inside, or a number; ``None`` for anything else."""
     if (len(raw) >= 2 and raw[0] == raw[-1] == '"') or (raw[:1] == "{" and raw[-1:] == "}"):
         inner = raw[1:-1]
         if "{" not in inner and "}" not in inner and '"' not in inner and inner[-1:] != "\\":
-            return _Value(_BREAK.sub(" ", inner) if "\n" in inner else inner)
+            return _BREAK.sub(" ", inner) if "\n" in inner else inner
     elif raw.isdigit():
-        return _Value(raw)
+        return raw
+    return None
+
+
+def _evaluate(raw: str, macros: dict[str, str]) -> _Value:
+    """Evaluate ``token (# token)*`` where a token is ``{…}``, ``"…"``, a number or a macro."""
+    plain = _plain(raw)
+    if plain is not None:
+        return _Value(plain)
     value = _Value("")
     parts: list[str] = []
     pos, end = 0, len(raw)
@@ -276,27 +296,15 @@ def _evaluate(raw: str, macros: dict[str, str]) -> _Value:
     return value
 
 
-@contextmanager
-def quiet_splitter() -> Iterator[None]:
-    """Silence bibtexparser's log lines for failed blocks: they become our diagnostics."""
-    log = logging.getLogger("bibtexparser.splitter")
-    before = log.disabled
-    log.disabled = True
-    try:
-        yield
-    finally:
-        log.disabled = before
-
-
-def _value_starts(raw: str, fields: list[bp.Field]) -> list[int]:
+def _value_starts(raw: str, fields: Sequence[tuple[str, str, int]]) -> list[int]:
     """Offset in the entry's raw text where each field's (stripped) value starts."""
     starts: list[int] = []
     pos = 0
-    for item in fields:
+    for _, value, _ in fields:
         equals = raw.find("=", pos)
         start = _SPACE.match(raw, equals + 1).end()  # type: ignore[union-attr]
         starts.append(start)
-        pos = start + len(item.value)
+        pos = start + len(value)
     return starts
 
 
@@ -308,15 +316,23 @@ class _Loader:
         self.records: list[_Record] = []
         self.diagnostics: list[Diagnostic] = []
 
-    def load(self, text: str, path: str) -> None:
-        # bibtexparser does not count a newline after a backslash (e.g. LaTeX `\\` at the end
-        # of a line), which shifts every later line number; a space keeps the count right.
-        if "\\\n" in text:
-            text = text.replace("\\\n", "\\ \n")
+    def load(self, text: str, path: str, tail: Callable[[str], list[Block] | None] | None) -> None:
+        """Split ``text`` (from ``bib_text``) and evaluate its blocks in order."""
         source = _Source(path, text)
         try:
-            with quiet_splitter():
-                parsed = parse_string(text, parse_stack=[])
+            at = split_point(text) if tail else 0
+            if not at or tail is None:
+                blocks = split_blocks(text)
+            else:
+                blocks, rest = split_blocks(text[:at]), tail(path)
+                if ends_open(blocks):  # the cut fell inside a block: read the file whole
+                    blocks = split_blocks(text)
+                else:
+                    blocks += (
+                        rest
+                        if rest is not None
+                        else split_blocks(text[at:], text.count("\n", 0, at))
+                    )
         except Exception as err:  # a bibtexparser bug must not take citekb down
             self._report(
                 "bib-syntax",
@@ -327,16 +343,12 @@ class _Loader:
                 "simplify the file around the last entry that loads, and report the bug",
             )
             return
-        for found in parsed.blocks:
-            # Duplicate keys are checks' business; a repeated field is reported below.
-            block: bp.Block | None = found
-            if isinstance(found, bp.DuplicateBlockKeyBlock | bp.DuplicateFieldKeyBlock):
-                block = found.ignore_error_block
-            if isinstance(block, bp.Entry):
+        for block in blocks:
+            if block.kind == "entry":
                 self._entry(block, source)
-            elif isinstance(block, bp.String):
+            elif block.kind == "string":
                 self._string(block, source)
-            elif isinstance(block, bp.ParsingFailedBlock):
+            else:
                 self._failed(block, source)
 
     def _report(
@@ -345,13 +357,13 @@ class _Loader:
         self.diagnostics.append(diagnostic(code, source.path, line, column, message, hint))
 
     def _report_at(
-        self, code: str, source: _Source, block: bp.Block, offset: int, message: str, hint: str
+        self, code: str, source: _Source, block: Block, offset: int, message: str, hint: str
     ) -> None:
         line, column = source.locate(block, offset)
         self._report(code, source, line, column, message, hint)
 
     def _problems(
-        self, value: _Value, source: _Source, block: bp.Block, start: int, what: str
+        self, value: _Value, source: _Source, block: Block, start: int, what: str
     ) -> None:
         for code, offset, detail in value.problems:
             if code == "undefined-macro":
@@ -362,49 +374,52 @@ class _Loader:
                 hint = 'write the value as {...}, "...", a number or a macro, joined with #'
             self._report_at(code, source, block, start + offset, message, hint)
 
-    def _string(self, block: bp.String, source: _Source) -> None:
-        raw = block.raw or ""
+    def _string(self, block: Block, source: _Source) -> None:
+        raw = block.raw
         start = _SPACE.match(raw, raw.find("=") + 1).end()  # type: ignore[union-attr]
         value = _evaluate(block.value, self.macros)
         self._problems(value, source, block, start, f"@string `{block.key}`")
         self.macros[block.key.lower()] = value.text
 
-    def _failed(self, block: bp.ParsingFailedBlock, source: _Source) -> None:
-        raw = block.raw or ""
-        reason = getattr(block.error, "abort_reason", None) or str(block.error)
+    def _failed(self, block: Block, source: _Source) -> None:
+        raw, reason = block.raw, block.value
         head = raw.split(",", 1)[0].split("\n", 1)[0][:60]
         hint = "check the braces, quotes and commas of this block"
         if "end of file" in reason:
             hint = 'close the block: a `{` or `"` is never closed'
         elif "comma after entry key" in reason:
             hint = "add a comma after the entry key"
-        line = (block.start_line or 0) + 1
+        line = block.line + 1
         message = f"cannot parse `{head}`: {reason.strip()}"
         self._report("bib-syntax", source, line, source.block_column(block), message, hint)
 
-    def _entry(self, block: bp.Entry, source: _Source) -> None:
+    def _entry(self, block: Block, source: _Source) -> None:
         key = block.key
         if not key:
             self._report(
                 "bib-syntax",
                 source,
-                (block.start_line or 0) + 1,
+                block.line + 1,
                 source.block_column(block),
-                f"a `@{block.entry_type}` entry has no key; it is skipped",
+                f"a `@{block.type}` entry has no key; it is skipped",
                 "write a key after the opening brace, e.g. @article{smith2020, ...",
             )
             return
         fields: dict[str, str] = {}
         lines: dict[str, int] = {}
-        line = (block.start_line or 0) + 1
-        record = _Record(key, block.entry_type, fields, lines, source.path, line)
+        line = block.line + 1
+        record = _Record(key, block.type, fields, lines, source.path, line)
         starts: list[int] | None = None  # offsets, only computed for a diagnostic
-        for index, item in enumerate(block.fields):
-            name, raw, line, base = item.key.lower(), item.value, item.start_line + 1, 0
+        for index, (written, raw, at) in enumerate(block.fields):
+            name, line, base = written.lower(), at + 1, 0
+            plain = _plain(raw)
+            if plain is not None and name not in fields and name != "crossref":
+                fields[name], lines[name] = plain, line
+                continue
             while True:
                 value = _evaluate(raw, self.macros)
                 if value.problems or value.next_field or name in fields or name == "crossref":
-                    starts = starts or _value_starts(block.raw or "", block.fields)
+                    starts = starts or _value_starts(block.raw, block.fields)
                     start = starts[index] + base
                     self._problems(value, source, block, start, f"field `{name}` of `{key}`")
                     if name in fields:
@@ -445,6 +460,8 @@ class _Loader:
             by_key.setdefault(record.key, record)
         done: set[int] = set()
         for record in self.records:
+            if "crossref" not in record.fields:
+                continue  # nothing to inherit
             chain = [record]
             seen = {id(record)}
             current = record

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from citekb.diagnostics import Diagnostic, diagnostic
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from citekb.model import Citation, Entry, Library
     from citekb.pages import Page
@@ -90,13 +90,24 @@ def _at(entry: Entry, name: str | None = None) -> tuple[str, int, int]:
     return entry.path, line, 1
 
 
+#: REQUIRED with every requirement as a tuple of alternatives.
+_NEEDS = {
+    kind: tuple((n,) if isinstance(n, str) else n for n in need) for kind, need in REQUIRED.items()
+}
+
+
+def _given(fields: Mapping[str, str], name: str) -> str:
+    """The field's value, or "" when it is missing or empty (braces and spaces only)."""
+    value = fields.get(name, "")
+    return value if value.strip(" {}") else ""
+
+
 def check_entry(entry: Entry) -> list[Diagnostic]:
     """Required fields and field formats of one entry."""
     out: list[Diagnostic] = []
-    fields = {k: v for k, v in entry.fields.items() if v.strip(" {}")}
-    for need in REQUIRED.get(entry.type, ("title",)):
-        options = (need,) if isinstance(need, str) else need
-        if not any(o in fields for o in options):
+    fields = entry.fields
+    for options in _NEEDS.get(entry.type, (("title",),)):
+        if not any(_given(fields, o) for o in options):
             names = " or ".join(f"`{o}`" for o in options)
             out.append(
                 diagnostic(
@@ -106,7 +117,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                     f"add {names}, or use an entry type that fits the source",
                 )
             )
-    if (doi := fields.get("doi")) and not _DOI.match(normalize_doi(doi)):
+    if (doi := _given(fields, "doi")) and not _DOI.match(normalize_doi(doi)):
         out.append(
             diagnostic(
                 "invalid-doi",
@@ -115,7 +126,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                 "a DOI looks like 10.1371/journal.pmed.1000316; drop any other text",
             )
         )
-    if isbn := fields.get("isbn"):
+    if isbn := _given(fields, "isbn"):
         for part in re.split(r"[,;]|\s{2,}|\s(?=\d{3}-)", isbn):
             if part.strip() and not isbn_valid(isbn_digits(part)):
                 out.append(
@@ -126,7 +137,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                         "copy the ISBN-10 or ISBN-13 again from the book's copyright page",
                     )
                 )
-    if (url := fields.get("url")) and not _URL.match(url.strip()):
+    if (url := _given(fields, "url")) and not _URL.match(url.strip()):
         out.append(
             diagnostic(
                 "invalid-url",
@@ -135,7 +146,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                 "use an absolute https:// address; other schemes are never linked",
             )
         )
-    if (year := fields.get("year")) is not None:
+    if year := _given(fields, "year"):
         bare = year.strip().strip("{}")
         if not _YEAR.match(bare) and bare.lower() not in {"in press", "forthcoming", "n.d."}:
             out.append(
@@ -153,7 +164,7 @@ def check_library(library: Library) -> list[Diagnostic]:
     """Duplicates across the whole library, then each entry's own fields."""
     out: list[Diagnostic] = []
     first: dict[str, Entry] = {}
-    works: dict[str, Entry] = {}
+    works: dict[tuple[str, str], Entry] = {}
     for entry in library:
         if (seen := first.get(entry.key)) is not None:
             out.append(
@@ -170,7 +181,7 @@ def check_library(library: Library) -> list[Diagnostic]:
         first[entry.key] = entry
         out.extend(check_entry(entry))
         for kind, ident in _identifiers(entry):
-            other = works.setdefault(f"{kind}:{ident}", entry)
+            other = works.setdefault((kind, ident), entry)
             if other is not entry:
                 out.append(
                     diagnostic(
@@ -186,10 +197,11 @@ def check_library(library: Library) -> list[Diagnostic]:
 def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
     if doi := entry.fields.get("doi"):
         yield "doi", normalize_doi(doi)
-    for part in re.split(r"[,;]", entry.fields.get("isbn", "")):
-        digits = isbn_digits(part)
-        if isbn_valid(digits):
-            yield "isbn", isbn13(digits)
+    if isbn := entry.fields.get("isbn"):
+        for part in re.split(r"[,;]", isbn):
+            digits = isbn_digits(part)
+            if isbn_valid(digits):
+                yield "isbn", isbn13(digits)
 
 
 def _grams(word: str) -> set[str]:

@@ -62,8 +62,9 @@ def _checked(root: Path, *, use_cache: bool) -> tuple[list[Diagnostic], int]:
     """
     from citekb.checks import run_checks
     from citekb.cli_edit import usage_on_config_error
-    from citekb.project import load_config, load_project, paused_gc
+    from citekb.project import load_config, load_project
     from citekb.site import fingerprint, load_state, save_state
+    from citekb.worker import paused_gc
 
     root = root.resolve()
     with usage_on_config_error():

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import glob
-import multiprocessing
-import os
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,9 +10,10 @@ from typing import TYPE_CHECKING
 from citekb.config import Config, ConfigError, parse_config
 from citekb.diagnostics import Diagnostic, diagnostic
 from citekb.model import Library
+from citekb.worker import paused_gc, sharing
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     from citekb.evidence import Evidence
     from citekb.pages import Page
@@ -160,82 +156,6 @@ def read_bytes(
     return out, problems
 
 
-_CHUNK = 50  # pages per task: small enough to share the work out evenly
-_PARALLEL_FROM = 300  # pages; below this, starting processes costs more than it saves
-
-
-def parse_pages(
-    items: Sequence[tuple[str, str, str]], xref_prefixes: Sequence[str]
-) -> tuple[list[Page], list[Diagnostic]]:
-    """Parse ``(path, docs-relative name, text)`` triples (pure; runs in worker processes)."""
-    from citekb.pages import parse_page
-
-    pages: list[Page] = []
-    problems: list[Diagnostic] = []
-    for shown, name, text in items:
-        page, trouble = parse_page(shown, name, text, xref_prefixes=xref_prefixes)
-        pages.append(page)
-        problems.extend(trouble)
-    return pages, problems
-
-
-#: The pages being loaded, read by forked workers from inherited memory instead of a pickle.
-_ITEMS: Sequence[tuple[str, str, str]] = ()
-
-
-def _parse_slice(
-    lo: int, hi: int, xref_prefixes: Sequence[str]
-) -> tuple[list[Page], list[Diagnostic]]:
-    with paused_gc():
-        return parse_pages(_ITEMS[lo:hi], xref_prefixes)
-
-
-def _collect(
-    lo: int, future: Future[tuple[list[Page], list[Diagnostic]]], xref: Sequence[str]
-) -> tuple[list[Page], list[Diagnostic]]:
-    """A chunk's result: parsed here if the worker has not started it, or if the worker died."""
-    if not future.cancel():
-        try:
-            return future.result()
-        except Exception:  # e.g. BrokenProcessPool: the work is simply redone here
-            pass
-    return _parse_slice(lo, lo + _CHUNK, xref)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while parsing builds many objects and no cycles.
-
-    Each collection walks every live object, so on a 20,000-entry library the collector
-    alone costs a third of the load; nothing is lost, it runs again afterwards.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def _cores() -> int:
-    """The cores this process may use (``sched_getaffinity`` is Linux-only)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def _pool(count: int) -> Executor | None:
-    """Worker processes for a large site on a machine with cores to spare (fork only)."""
-    if count < _PARALLEL_FROM or _cores() < 2 or os.environ.get("CITEKB_JOBS") == "1":
-        return None
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        return None
-    return ProcessPoolExecutor(max_workers=1, mp_context=context)
-
-
 def load_project(
     root: Path,
     config: Config | None = None,
@@ -281,41 +201,22 @@ def _load(root: Path, config: Config | None, only: set[str] | None, need_pages: 
         texts[shown] = text
         items.append((shown, name, text))
 
-    # A worker process parses pages while this one loads the bibliography; afterwards this
-    # process takes over the chunks the worker has not started, so both cores stay busy.
-    global _ITEMS
-    _ITEMS = items
-    pool = _pool(len(items))
-    starts = range(0, len(items), _CHUNK) if pool else range(0)
-    xref = config.xref_prefixes
-    futures = []
-    if pool:
-        try:
-            futures = [pool.submit(_parse_slice, lo, lo + _CHUNK, xref) for lo in starts]
-        except Exception:  # no process could be started: parse everything here
-            pool.shutdown(cancel_futures=True)
-            pool = None
-
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
     raw, trouble = read_bytes(bibs, root)
     problems.extend(trouble)
-    library, trouble = load_library(raw)
+
+    with sharing(items, raw, config.xref_prefixes) as share:
+        library, trouble = load_library(raw, tail=share.tail if share.shared else None)
+        problems.extend(trouble)
+        # The library's own checks need no page: run them while the helper still parses pages.
+        problems.extend(check_library(library))
+        pages, trouble = share.pages()
     problems.extend(trouble)
-    # The library's own checks need no page: run them while the worker still parses pages.
-    problems.extend(check_library(library))
+    pages.sort(key=lambda p: p.path)
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")
-
-    if pool:
-        parsed = [_collect(lo, future, xref) for lo, future in zip(starts, futures, strict=True)]
-        pool.shutdown(cancel_futures=True)
-    else:
-        parsed = [parse_pages(items, config.xref_prefixes)]
-    _ITEMS = ()
-    pages = sorted((p for chunk, _ in parsed for p in chunk), key=lambda p: p.path)
-    problems.extend(d for _, trouble in parsed for d in trouble)
 
     sources = [page.path for page in pages] + [shown for shown, _ in raw]
     evidence = None
