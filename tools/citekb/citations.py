@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import cache, lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from operator import add, attrgetter
 from typing import TYPE_CHECKING, Any
 
 from markdown_it import MarkdownIt
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
     from markdown_it.token import Token
 
-__all__ = ["DEFAULT_XREF_PREFIXES", "scan", "scan_clusters"]
+__all__ = ["DEFAULT_XREF_PREFIXES", "block_tokens", "line_starts", "scan", "scan_clusters"]
 
 #: Key prefixes of cross-references (``@fig-x``, ``@tbl:x``), which are not citations.
 DEFAULT_XREF_PREFIXES: tuple[str, ...] = ("fig", "tbl", "eq", "sec")
@@ -66,19 +67,19 @@ _INLINE_MASK = re.compile(
 # allowed only between word characters ("://" is allowed too, for URL-like keys).
 _KEY = re.compile(r"\w(?:\w|[:.\#$%&\-+?<>~/](?=\w)|[:/](?=/))*+")
 _BRACED_KEY = re.compile(r"\{((?:[^\s{}]|\{(?:[^\s{}]|\{[^\s{}]*\})*\})*)\}")
-# Where citations or bracket groups may start, and the brackets/semicolons inside a group.
-_CANDIDATE = re.compile(r"\[|-?@")
+# Where citations or bracket groups may start, and the brackets/semicolons inside a group;
+# written as literal alternatives (not "-?@"), which the regex engine skips to quickly.
+_CANDIDATE = re.compile(r"\[|-@|@")
 _SIMPLE_GROUP = re.compile(
     r"\[[^\[\]@;\-]*(-?@)(\w(?:\w|[:.\#$%&\-+?<>~/](?=\w)|[:/](?=/))*+)[^\[\]@;]*\]"
 )
-_STRUCTURE = re.compile(r"[\[\];]|-?@")
+_STRUCTURE = re.compile(r"\[|\]|;|@|-@")
 _MAX_NESTING = 20
 # An "@label" or a citation key that ends right before an "@" (see _after_word).
 _LABEL_BEFORE = re.compile(r"@[\w\-]+\Z|(?<![\w.])@[\w:.#$%&\-+?<>~/]*\w\Z")
 _BRACKETS = re.compile(r"[\[\]]")
 # pandoc's spnl: optional spaces, at most one line break, optional spaces.
 _SPNL_BRACKET = re.compile(r"[ \t]*(?:(?:\r\n?|\n)[ \t]*)?\[")
-_MASK_TRIGGERS = ("\\", "`", "<", "$", "](", "://", "www.")
 # "me_@example.org": pandoc would cite "example.org", but it is an e-mail address.
 _EMAIL_AT = re.compile(r"[\w.%+\-]@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -154,15 +155,32 @@ def _scan_cached(text: str, path: str, xref_prefixes: tuple[str, ...]) -> tuple[
 def _scan(
     text: str, path: str, xref_prefixes: tuple[str, ...], tokens: Sequence[Token]
 ) -> tuple[Cluster, ...]:
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-    xref = (
-        re.compile(rf"(?:{'|'.join(map(re.escape, xref_prefixes))})[-:]") if xref_prefixes else None
-    )
+    starts = line_starts(text)
+    xref = _xref_pattern(xref_prefixes)
     out: list[Cluster] = []
     for base, plain in _segments(text, starts, tokens):
         out.extend(_Scanner(plain, base, starts, path, xref).run())
-    out.sort(key=lambda c: c.start)  # stable: a cluster stays before those nested in it
+    out.sort(key=_START)  # stable: a cluster stays before those nested in it
     return tuple(out)
+
+
+_START = attrgetter("start")
+_OFFSET = attrgetter("offset")
+
+
+@cache
+def _xref_pattern(xref_prefixes: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not xref_prefixes:
+        return None
+    return re.compile(rf"(?:{'|'.join(map(re.escape, xref_prefixes))})[-:]")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offset of each line, with line breaks as markdown-it counts them (CR, LF or CRLF)."""
+    if "\r" in text:
+        return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+    lines = text.split("\n")
+    return list(map(add, accumulate(map(len, lines), initial=0), range(len(lines))))
 
 
 def scan(
@@ -174,7 +192,7 @@ def scan(
 ) -> list[Citation]:
     """Every citation in a Markdown page, ordered by the position of its ``@``."""
     clusters = scan_clusters(text, path, xref_prefixes=xref_prefixes, tokens=tokens)
-    return sorted((c for cl in clusters for c in cl.citations), key=lambda c: c.offset)
+    return sorted((c for cl in clusters for c in cl.citations), key=_OFFSET)
 
 
 def _segments(text: str, starts: list[int], tokens: Sequence[Token]) -> Iterator[tuple[int, str]]:
@@ -185,43 +203,43 @@ def _segments(text: str, starts: list[int], tokens: Sequence[Token]) -> Iterator
     nlines = len(starts)
     in_table = False
     for tok in tokens:
-        if tok.type == "table_open":
-            in_table = True
-        elif tok.type == "table_close":
-            in_table = False
-        if tok.type != "inline" or tok.map is None or "@" not in tok.content:
+        kind = tok.type
+        if kind != "inline":
+            if kind == "table_open":
+                in_table = True
+            elif kind == "table_close":
+                in_table = False
+            continue
+        if tok.map is None or "@" not in tok.content:
             continue
         pieces: list[tuple[int, int]] = []
-        cursor: dict[int, int] = {}
-        for i, content in enumerate(tok.content.split("\n")):
-            n = tok.map[0] + i
+        for n, content in enumerate(tok.content.split("\n"), tok.map[0]):
             want = content.strip()
             if n >= nlines or not want:
                 continue
             lo = starts[n]
-            hi = starts[n + 1] if n + 1 < nlines else len(text)
-            line = text[lo:hi].rstrip("\r\n")
+            line = text[lo : starts[n + 1] if n + 1 < nlines else len(text)].rstrip("\r\n")
             stripped = line.rstrip()
             if not in_table and stripped.endswith(want):
                 col = len(stripped) - len(want)
             else:
-                col = line.find(want, cursor.get(n, 0))
+                col = line.find(want)
                 if col < 0 and in_table:  # markdown-it unescapes "\|" in table cells
                     want = want.replace("|", "\\|")
-                    col = line.find(want, cursor.get(n, 0))
+                    col = line.find(want)
             if col < 0:  # content rewritten by markdown-it (tabs, NUL): keep the whole line
                 pieces.append((lo, lo + len(line)))
-                continue
-            pieces.append((lo + col, lo + col + len(want)))
-            cursor[n] = col + len(want)
+            else:
+                pieces.append((lo + col, lo + col + len(want)))
         if not pieces:
             continue
-        parts = []
-        for k, (a, b) in enumerate(pieces):
-            if k:
-                parts.append(_NON_BREAK.sub(" ", text[pieces[k - 1][1] : a]))
-            parts.append(text[a:b])
-        plain = "".join(parts)
+        if len(pieces) == 1:
+            plain = text[pieces[0][0] : pieces[0][1]]
+        else:
+            parts = [text[pieces[0][0] : pieces[0][1]]]
+            for (_, end), (a, b) in pairwise(pieces):
+                parts += [_NON_BREAK.sub(" ", text[end:a]), text[a:b]]
+            plain = "".join(parts)
         if in_table:  # a cell ends at an unescaped pipe, as in GFM and pandoc's pipe tables
             plain = _TABLE_PIPE.split(plain, 1)[0]
         yield pieces[0][0], plain
@@ -229,7 +247,15 @@ def _segments(text: str, starts: list[int], tokens: Sequence[Token]) -> Iterator
 
 def _mask(plain: str) -> str:
     """Replace code, raw HTML, autolinks, math, link targets, URLs and escapes with NUL."""
-    if not any(t in plain for t in _MASK_TRIGGERS):
+    if not (
+        "\\" in plain
+        or "`" in plain
+        or "<" in plain
+        or "$" in plain
+        or "](" in plain
+        or "://" in plain
+        or "www." in plain
+    ):
         return plain
     out: list[str] = []
     last = 0
@@ -279,25 +305,23 @@ class _Scanner:
         """Clusters between ``lo`` and ``hi``, as pandoc's inline parser would find them."""
         hi = self.n if hi is None else hi
         out: list[Cluster] = []
-        if self.depth > _MAX_NESTING or _CANDIDATE.search(self.masked, lo, hi) is None:
+        m = _CANDIDATE.search(self.masked, lo, hi) if self.depth <= _MAX_NESTING else None
+        if m is None:
             return out
         self.depth += 1
-        pos = lo
-        while pos < hi:
-            m = _CANDIDATE.search(self.masked, pos, hi)
-            if m is None:
-                break
+        while m is not None:
             i = m.start()
             if self.masked.startswith("[^", i):  # a footnote reference: no citation inside
                 close = self._close(i, hi)
                 pos = i + 2 if close is None else close + 1
-                continue
-            found = self._bracket(i, hi) if m.group() == "[" else self._in_text(i, hi)
-            if found is None:
-                pos = i + 1
-                continue
-            out.extend(found[0])
-            pos = self.free = found[1]
+            else:
+                found = self._bracket(i, hi) if m.group() == "[" else self._in_text(i, hi)
+                if found is None:
+                    pos = i + 1
+                else:
+                    out.extend(found[0])
+                    pos = self.free = found[1]
+            m = _CANDIDATE.search(self.masked, pos, hi) if pos < hi else None
         self.depth -= 1
         return out
 
@@ -355,16 +379,22 @@ class _Scanner:
         if (i and s[i - 1] == "^") or s[i + 1 : i + 2] == "^":
             return None
         m = _SIMPLE_GROUP.match(s, i, hi)
-        if (
-            m is not None
-            and (m.start(1) == i + 1 or s[m.start(1) - 1].isspace())
-            and self.plain[m.end() : m.end() + 1] not in ("(", "[", "{")
-        ):  # the common "[see @key, p. 3]": one key, nothing nested, nothing to look past
-            mode = CitationMode.SUPPRESS_AUTHOR if m.group(1)[0] == "-" else CitationMode.NORMAL
-            prefix, suffix = self._text(i + 1, m.start(1)), self._text(m.end(2), m.end() - 1)
-            key = self.plain[m.start(2) : m.end(2)]
-            cite = self._cite(key, mode, m.end(1) - 1, prefix=prefix, suffix=suffix)
-            return self._cluster([cite], i, m.end(), [])
+        if m is not None:
+            (mark, at), (key_start, key_end), end = m.span(1), m.span(2), m.end()
+            after = self.plain[end : end + 1]
+            if (mark == i + 1 or s[mark - 1].isspace()) and after not in ("(", "[", "{"):
+                # the common "[see @key, p. 3]": one key, nothing nested, nothing to look past
+                mode = CitationMode.NORMAL if at - mark == 1 else CitationMode.SUPPRESS_AUTHOR
+                cite = self._cite(
+                    self.plain[key_start:key_end],
+                    mode,
+                    at - 1,
+                    prefix=self._text(i + 1, mark) if mark > i + 1 else "",
+                    suffix=self._text(key_end, end - 1),
+                )
+                if cite is None:
+                    return [], end
+                return [Cluster((cite,), self.base + i, self.base + end)], end
         close = self._close(i, hi)
         if close is None:
             return None
@@ -461,6 +491,7 @@ class _Scanner:
         return ([Cluster(kept, self.base + a, self.base + b)] if kept else []) + nested, b
 
 
+@lru_cache(maxsize=4096)  # suffixes repeat: ", p. 3"
 def _split_locator(suffix: str) -> tuple[str, str]:
     """Split ``", pp. 33-35 and passim"`` into ``("pp. 33-35", "and passim")``."""
     body = suffix.lstrip(", ") if suffix.startswith(",") else suffix

@@ -6,10 +6,12 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from citekb.citations import DEFAULT_XREF_PREFIXES
 from citekb.config import deep_nesting, yaml_failure
@@ -27,9 +29,21 @@ if TYPE_CHECKING:
 _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S
 )
+# Text in which markdown-it's inline rules find nothing: words of letters and digits, with
+# spaces and punctuation that is neither markup nor an entity or escape between them.
+_PLAIN_TEXT = re.compile(r"[^\W_]+(?:[ ,.'\"()?/;]+[^\W_]+)*[.?]?")
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w.:-]+)[^}]*\}\s*$")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
-_HTML_ID = re.compile(r"""\bid\s*=\s*["']([^"']+)["']""")
+# A "key: plain text" line: ASCII, no character that YAML reads as syntax in a block mapping
+# (":", "#", quotes or brackets at the start), no spaces to trim but the trailing ones.
+_PLAIN_CHARS = r"A-Za-z0-9_.,;'()!?/&+\-"
+_PLAIN_FIELD = re.compile(
+    rf"([A-Za-z][\w-]{{0,99}}): +([A-Za-z](?:[{_PLAIN_CHARS} ]*[{_PLAIN_CHARS}])?) *", re.A
+)
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+# "\bid", written so that the engine can skip to each literal "id" quickly.
+_HTML_ID = re.compile(r"""id(?<!\wid)\s*=\s*["']([^"']+)["']""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +95,16 @@ class Page:
 def slugify(text: str, separator: str = "-") -> str:
     """Python-Markdown's ``toc`` slug: ASCII, lower-case, punctuation dropped."""
     value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(rf"[{separator}\s]+", separator, value)
+    value = _SLUG_DROP.sub("", value).strip().lower()
+    return _slug_runs(separator).sub(separator, value)
+
+
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+
+
+@cache
+def _slug_runs(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"[{separator}\s]+")
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -99,9 +121,11 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
     if source is None:
         return {}, []
     try:
-        if deep_nesting(source):
-            raise RecursionError  # before libyaml, which would crash on it
-        data = yaml.load(source, Loader=_SAFE_LOADER) or {}
+        data = _plain_fields(source)
+        if data is None:
+            if deep_nesting(source):
+                raise RecursionError  # before libyaml, which would crash on it
+            data = yaml.load(source, Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (first + mark.line, mark.column + 1) if mark else (1, 1)
@@ -142,6 +166,38 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
             )
         ]
     return data, _schema_problems(data, source, first, path)
+
+
+@cache
+def _resolver() -> Any:
+    return _SAFE_LOADER("")
+
+
+def _plain_fields(source: str) -> dict[str, Any] | None:
+    """``key: plain text`` lines as the YAML loader reads them, without YAML; else None.
+
+    Keys and values are plain scalars, so the loader's own resolver tells whether each is a
+    string (``on`` and ``null`` are not); a loader whose path resolvers or constructors were
+    changed is left to read everything itself.
+    """
+    loader = _resolver()
+    if (
+        loader.yaml_path_resolvers
+        or loader.yaml_constructors.get(_STR_TAG) is not SafeConstructor.construct_yaml_str
+        or loader.yaml_constructors.get(_MAP_TAG) is not SafeConstructor.construct_yaml_map
+    ):
+        return None
+    data: dict[str, Any] = {}
+    for line in source.split("\n"):
+        match = _PLAIN_FIELD.fullmatch(line)
+        if match is None:
+            return None
+        key, value = match.groups()
+        for scalar in (key, value):
+            if loader.resolve(yaml.ScalarNode, scalar, (True, False)) != _STR_TAG:
+                return None
+        data[key] = value
+    return data
 
 
 def _field_line(source: str, first: int, key: str) -> int:
@@ -220,7 +276,7 @@ def outline(
         env = {}
         tokens = block_tokens(text, env)
     env = env or {}
-    lines = text.split("\n")
+    lines: list[str] = []
     headings: list[Heading] = []
     links: list[Link] = []
     used: set[str] = set()
@@ -229,11 +285,15 @@ def outline(
             continue
         heading = i > 0 and tokens[i - 1].type == "heading_open"
         content = token.content
-        if not heading and not ("](" in content or ("]" in content and env.get("references"))):
+        if heading and _PLAIN_TEXT.fullmatch(content):
+            children: Sequence[Token] = ()
+            raw = content  # what markdown-it reads: one text token, as written
+        elif not heading and not ("](" in content or ("]" in content and env.get("references"))):
             continue
-        children = markdown_parser().parseInline(content, dict(env))[0].children or []
-        if heading:
+        else:
+            children = markdown_parser().parseInline(content, dict(env))[0].children or []
             raw = "".join(c.content for c in children if c.type in {"text", "code_inline"})
+        if heading:
             custom = _ATTR_ID.search(content)
             anchor = custom.group(1) if custom else _unique(slugify(_ATTR_ID.sub("", raw)), used)
             used.add(anchor)
@@ -242,6 +302,7 @@ def outline(
         for child in children:
             if child.type in {"link_open", "image"}:
                 target = str(child.attrGet("href") or child.attrGet("src") or "")
+                lines = lines or text.split("\n")
                 links.append(_locate(target, lines, token.map))
     return tuple(headings), tuple(links)
 

@@ -22,6 +22,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from citekb.citations import block_tokens, line_starts
 from citekb.diagnostics import Diagnostic, diagnostic
 from citekb.evidence import RATIO_MEASURES
 
@@ -109,6 +110,14 @@ _TRIGGER = re.compile(
     r"|(?<=[Rr])(?:isk|atio|elative)|(?<=[Hh])azard|(?<=[Cc])onfidence))"
 )
 _WORD_START = re.compile(r"(?<![A-Za-z])[A-Za-z]")
+# Every statistic holds a digit or, after a word boundary, a number word, "twice" or
+# "thrice". The stems below begin each of those words; ``_may_state`` looks for them first.
+_FIRST_WORDS = {w.split("-")[0] for w in WORD_NUMBERS} | {"twice", "thrice"}
+_NUMBER_STEMS = tuple(  # "four" covers "fourteen"
+    sorted(w for w in _FIRST_WORDS if not any(o != w and w.startswith(o) for o in _FIRST_WORDS))
+)
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile(rf"(?i:\b(?:{'|'.join(_NUMBER_STEMS)}))")
 _HEDGE = re.compile(
     r"(?i:\b(?:about|around|approximately|approx\.|roughly|nearly|almost|some|circa|ca\.|over"
     r"|up\s+to|more\s+than|less\s+than|fewer\s+than|under|at\s+least|at\s+most|an\s+estimated"
@@ -223,6 +232,10 @@ _INLINE_MASK = re.compile(
     r")"
 )
 _CONTAINER = re.compile(r"(?m:^(?:[ \t]*(?:>|[-*+:](?=[ \t])|\d{1,9}[.)](?=[ \t]|$)))+)")
+# How every _CONTAINER match begins, at the start of the text or after a line feed; the
+# second has a literal first character, which the regex engine skips to quickly.
+_CONTAINER_FIRST = re.compile(r"[ \t]*[>*+:\d-]")
+_CONTAINER_NEXT = re.compile(r"\n[ \t]*[>*+:\d-]")
 # A sentence ends at . ! ? (with closing quotes or brackets) before an upper-case start.
 _BOUNDARY = re.compile(r"(?P<dots>[.!?…]+)[\"'”’»)\]*_]*(?P<gap>\s+)(?=[\"'“‘«(\[*_]*[^\W_a-z])")
 _ABBREVIATION = re.compile(
@@ -233,6 +246,8 @@ _ABBREVIATION = re.compile(
 
 def _blank(chunk: str) -> str:
     """Spaces in place of every character but line breaks, so offsets and lines survive."""
+    if "\n" not in chunk:
+        return " " * len(chunk)
     return "\n".join(" " * len(line) for line in chunk.split("\n"))
 
 
@@ -258,46 +273,51 @@ class Block:
     split: bool
 
 
-_NEWLINE = re.compile(r"\r\n?|\n")
-
-
-def _line_starts(text: str) -> list[int]:
-    """Line offsets, with line breaks as markdown-it counts them."""
-    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
-
-
 def prose(text: str, tokens: Sequence[Token] | None = None) -> tuple[str, tuple[Block, ...]]:
     """The page with everything but prose blanked (same length), and its prose blocks.
 
     ``tokens`` may be a block-level parse of ``text`` made with the same plugins (the citation
     scanner's), to save parsing the page twice.
     """
-    starts = _line_starts(text)
-    segments: list[Block] = []
+    masked, spans = _prose(text, tokens)
+    return masked, tuple(Block(*span) for span in spans)
+
+
+def _prose(
+    text: str, tokens: Sequence[Token] | None = None
+) -> tuple[str, list[tuple[int, int, bool]]]:
+    """``prose`` with each block as (start, end, split): most pages need no Block records."""
+    starts = line_starts(text)
+    spans: list[tuple[int, int, bool]] = []
     in_head = False
     if tokens is None:
-        from citekb.citations import block_tokens  # the scanner's parse: same blocks
-
-        tokens = block_tokens(text)
+        tokens = block_tokens(text)  # the scanner's parse: same blocks
     for token in tokens:
-        if token.type in ("thead_open", "thead_close"):
-            in_head = token.type == "thead_open"
-        elif token.map and (
-            token.type == "paragraph_open" or (token.type == "tr_open" and not in_head)
-        ):
-            first, last = token.map
-            end = starts[last] if last < len(starts) else len(text)
-            segments.append(Block(starts[first], end, token.type == "paragraph_open"))
+        kind = token.type
+        if kind == "paragraph_open" or (kind == "tr_open" and not in_head):
+            if token.map:
+                first, last = token.map
+                end = starts[last] if last < len(starts) else len(text)
+                spans.append((starts[first], end, kind == "paragraph_open"))
+        elif kind == "thead_open" or kind == "thead_close":
+            in_head = kind == "thead_open"
+    blank = _blank(text)  # sliced below: blanking is character by character
     pieces: list[str] = []
     done = 0
-    for segment in segments:
-        if segment.start < done:  # nested maps cannot overlap, but never trust that
+    for start, end, _ in spans:
+        if start < done:  # nested maps cannot overlap, but never trust that
             continue
-        pieces += [_blank(text[done : segment.start]), text[segment.start : segment.end]]
-        done = segment.end
-    pieces.append(_blank(text[done:]))
-    masked = _INLINE_MASK.sub(_mask_inline, _CONTAINER.sub(_blank_match, "".join(pieces)))
-    return masked, tuple(s for s in segments)
+        pieces += [blank[done:start], text[start:end]]
+        done = end
+    pieces.append(blank[done:])
+    return _INLINE_MASK.sub(_mask_inline, _blank_containers("".join(pieces))), spans
+
+
+def _blank_containers(text: str) -> str:
+    """``_CONTAINER.sub(_blank_match, text)``, skipped when no line can start a marker."""
+    if _CONTAINER_FIRST.match(text) is None and _CONTAINER_NEXT.search(text) is None:
+        return text
+    return _CONTAINER.sub(_blank_match, text)
 
 
 def _sentences_in(masked: str, segment: Block) -> list[Sentence]:
@@ -352,9 +372,31 @@ def _statistics_in(masked: str, text: str, segment: Block) -> list[Statistic]:
     return found
 
 
+def _may_state(masked: str) -> bool:
+    """False only when no statistic can start anywhere in ``masked`` (a cheap pre-check).
+
+    In ASCII text ``\\d`` is 0-9, ``\\w`` is ``isalnum()`` or ``_``, and a case-insensitive
+    match is a match in ``lower()``; other text (where "ſ" matches "s") uses the regexes.
+    """
+    if not masked.isascii():
+        return (_DIGIT.search(masked) or _NUMBER_WORD.search(masked)) is not None
+    if any(digit in masked for digit in "0123456789"):
+        return True
+    low = masked.lower()
+    for stem in _NUMBER_STEMS:
+        at = low.find(stem)
+        while at >= 0:
+            if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):
+                return True
+            at = low.find(stem, at + 1)
+    return False
+
+
 def find_statistics(text: str) -> list[Statistic]:
     """Statistics stated in a page's prose, in order."""
     masked, segments = prose(text)
+    if not _may_state(masked):
+        return []
     return [s for segment in segments for s in _statistics_in(masked, text, segment)]
 
 
@@ -458,7 +500,10 @@ def cited_statistics(
 
     This half of the check needs no evidence, so it runs once, where the page is parsed.
     """
-    masked, segments = prose(text, tokens)
+    masked, spans = _prose(text, tokens)
+    if not _may_state(masked):
+        return ()
+    segments = [Block(*span) for span in spans]
     cites = sorted(citations, key=lambda c: c.offset)
     offsets = [c.offset for c in cites]
     out: list[tuple[Statistic, tuple[str, ...]]] = []

@@ -132,17 +132,30 @@ class Share:
         return None if future is None else _unspool(future)
 
     def pages(self) -> Parsed:
-        """Every page parsed, in the order given, with the problems found."""
+        """Every page parsed, in the order given, with the problems found.
+
+        The helper works through the chunks from the front; this process takes those it has
+        not started from the back (the next one queued for the helper cannot be taken back,
+        so taking from the front would only follow the helper), then collects the rest.
+        """
         if self._chunks is None:
             return parse_pages(self._items, self._xref)
+        done: list[Parsed | None] = [None] * len(self._chunks)
+        for index in reversed(range(len(self._chunks))):
+            if not self._chunks[index].cancel():
+                break
+            done[index] = self._parse(index)
         pages: list[Page] = []
         problems: list[Diagnostic] = []
         for index, future in enumerate(self._chunks):
-            lo = index * CHUNK
-            done = _unspool(future) or parse_pages(self._items[lo : lo + CHUNK], self._xref)
-            pages.extend(done[0])
-            problems.extend(done[1])
+            result = done[index] or _unspool(future) or self._parse(index)
+            pages.extend(result[0])
+            problems.extend(result[1])
         return pages, problems
+
+    def _parse(self, index: int) -> Parsed:
+        lo = index * CHUNK
+        return parse_pages(self._items[lo : lo + CHUNK], self._xref)
 
 
 def _cores() -> int:
