@@ -292,7 +292,7 @@ def test_handout_is_short_and_plain(name: str, offline_textstat: object) -> None
 
 def test_pages_pass_the_statistics_check() -> None:
     """Every statistic on every page is cited in its sentence to a source that records it."""
-    statistics = pytest.importorskip("citekb.statistics")
+    statcheck = pytest.importorskip("citekb.statcheck")
     from citekb.citations import scan
     from citekb.evidence import check_evidence_coverage, parse_evidence
 
@@ -302,6 +302,6 @@ def test_pages_pass_the_statistics_check() -> None:
     for path in sorted(DOCS.glob("*.md")):
         text = path.read_text(encoding="utf-8")
         cites = list(scan(text, path.name))
-        found += statistics.check_page_statistics(text, path.name, cites, evidence)
+        found += statcheck.check_page_statistics(text, path.name, cites, evidence)
         found += check_evidence_coverage(cites, evidence)
     assert found == [], "\n".join(f"{d.location} {d.code}: {d.message}" for d in found)

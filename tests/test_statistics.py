@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 from citekb.diagnostics import Severity
 from citekb.evidence import Evidence, Figure, check_evidence_coverage, parse_evidence
 from citekb.model import Citation, CitationMode
+from citekb.statcheck import check_page_statistics, figure_matches
 from citekb.statistics import (
     _STATISTIC,
     Statistic,
     _statistic,
     _statistics_in,
-    check_page_statistics,
-    figure_matches,
     find_statistics,
     prose,
     split_sentences,

@@ -356,7 +356,7 @@ def check_evidence(project: Project) -> list[Diagnostic]:
     Without an evidence file, a statistic still needs a citation (``unsourced-statistic``).
     """
     from citekb.evidence import Evidence, check_evidence_coverage
-    from citekb.statistics import check_page_statistics
+    from citekb.statcheck import check_page_statistics
 
     evidence = project.evidence if project.evidence is not None else Evidence({}, "")
     found: list[Diagnostic] = []
