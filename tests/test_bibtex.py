@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekb.bibtex import MONTHS, decode, load_library
+from citekb.bibsplit import decode
+from citekb.bibtex import MONTHS, load_library
 from citekb.diagnostics import CODES, Severity
 from citekb.model import Entry, Library
 

@@ -1,9 +1,11 @@
-"""bibtexparser's block split, reduced to what the loader reads, and shareable by two processes.
+"""From a bib file's bytes to bibtexparser's blocks, reduced to what the loader reads.
+
+Decoding: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is located.
 
 bibtexparser v2's splitter is pure Python and most of a large library's load time. A large file
 can be split in two at a line that starts a block, because the splitter starts a new block at
 such a line whatever state it is in; the tail is then split by another process (see
-``project.py``) while this one splits the head, with the same blocks as one split of the whole.
+``worker.py``) while this one splits the head, with the same blocks as one split of the whole.
 The one case where the halves differ, a block still open where the head ends, is detected and
 the file split again as a whole. Blocks are reduced to :class:`Block` tuples, which are cheap to
 pass between processes.
@@ -11,6 +13,7 @@ pass between processes.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from contextlib import contextmanager
@@ -19,12 +22,18 @@ from typing import TYPE_CHECKING, NamedTuple
 from bibtexparser import model as bp
 from bibtexparser.splitter import Splitter
 
+from citekb.diagnostics import diagnostic
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from citekb.diagnostics import Diagnostic
 
 __all__ = [
     "SPLIT_FROM",
     "Block",
+    "bib_text",
+    "decode",
     "ends_open",
     "quiet_splitter",
     "split_blocks",
@@ -36,8 +45,83 @@ __all__ = [
 #: less than it costs to start and to hand the blocks back.
 SPLIT_FROM = 1_000_000
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16-LE"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16-BE"),
+)
 # A block start as bibtexparser's splitter sees one, at the very start of a line.
 _BLOCK_START = re.compile(r"\n(@\w*[ \t]*[{(])")
+
+
+def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
+    """Decode a bib file: UTF-8 (BOM optional) or UTF-16 with a BOM; newlines become ``\\n``.
+
+    Bytes that do not decode, and NUL characters, become U+FFFD and the rest of the file is
+    kept, so that one stray Latin-1 byte does not hide every entry; a single ``bib-encoding``
+    diagnostic locates the first such byte (line:column, and the byte offset in the message).
+    """
+    encoding, name, skip = "utf-8", "UTF-8", 0
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            encoding, name, skip = codec, label, len(bom)
+            break
+    body = memoryview(data)[skip:]
+    bad = -1  # offset in ``body`` of the first undecodable byte
+    try:
+        text = str(body, encoding)
+    except UnicodeDecodeError as err:
+        text = str(body, encoding, "replace")
+        bad = err.start
+    nul = text.find("\x00")
+    nul_offset = len(text[:nul].encode(encoding)) if nul >= 0 else -1
+    diagnostics: list[Diagnostic] = []
+    if nul >= 0 and (bad < 0 or nul_offset < bad):
+        line, column = _line_column(text[:nul])
+        diagnostics.append(
+            diagnostic(
+                "bib-encoding",
+                path,
+                line,
+                column,
+                f"{path} contains a NUL character at byte offset {skip + nul_offset}: "
+                "is it a binary file, or UTF-16 without a byte-order mark?",
+                "save the file as UTF-8, and check that the path names a BibTeX file",
+            )
+        )
+    elif bad >= 0:
+        line, column = _line_column(str(body[:bad], encoding, "replace"))
+        diagnostics.append(
+            diagnostic(
+                "bib-encoding",
+                path,
+                line,
+                column,
+                f"{path} is not valid {name}: byte 0x{body[bad]:02X} at byte offset "
+                f"{skip + bad} cannot be decoded; undecodable bytes were replaced by U+FFFD",
+                "save the file as UTF-8 (or UTF-16 with a byte-order mark)",
+            )
+        )
+    if nul >= 0:
+        text = text.replace("\x00", "\ufffd")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, diagnostics
+
+
+def bib_text(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
+    """The text the splitter reads: decoded, and with line numbers kept right."""
+    text, diagnostics = decode(data, path)
+    # bibtexparser does not count a newline after a backslash (e.g. LaTeX `\\` at the end
+    # of a line), which shifts every later line number; a space keeps the count right.
+    if "\\\n" in text:
+        text = text.replace("\\\n", "\\ \n")
+    return text, diagnostics
+
+
+def _line_column(prefix: str) -> tuple[int, int]:
+    """1-based line and column just after ``prefix``."""
+    return prefix.count("\n") + 1, len(prefix) - prefix.rfind("\n")
 
 
 class Block(NamedTuple):

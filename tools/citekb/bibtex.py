@@ -14,12 +14,11 @@ fields have no entry in ``field_lines`` (they are not written in the child).
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from citekb.bibsplit import Block, ends_open, split_blocks, split_point
+from citekb.bibsplit import Block, bib_text, ends_open, split_blocks, split_point
 from citekb.diagnostics import diagnostic
 from citekb.model import Entry, Library
 
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
     from citekb.diagnostics import Diagnostic
 
-__all__ = ["MONTHS", "bib_text", "decode", "load_library"]
+__all__ = ["MONTHS", "load_library"]
 
 #: The month macros every BibTeX style defines; an ``@string`` of the same name overrides one.
 MONTHS: dict[str, str] = {
@@ -46,11 +45,6 @@ MONTHS: dict[str, str] = {
     "dec": "December",
 }
 
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16-LE"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16-BE"),
-)
 #: Types whose parent's ``title`` is the child's ``booktitle``.
 _CONTAINED = frozenset({"incollection", "inproceedings", "inbook"})
 _NOT_INHERITED = frozenset({"crossref", "ids"})
@@ -62,71 +56,6 @@ _WORD = re.compile(r'[^\s#{}",=]+')
 _NEXT_FIELD = re.compile(r'([^\s#{}",=]+)\s*=\s*')
 _SPACE = re.compile(r"\s*")
 _BREAK = re.compile(r"\s*\n\s*")
-
-
-def decode(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
-    """Decode a bib file: UTF-8 (BOM optional) or UTF-16 with a BOM; newlines become ``\\n``.
-
-    Bytes that do not decode, and NUL characters, become U+FFFD and the rest of the file is
-    kept, so that one stray Latin-1 byte does not hide every entry; a single ``bib-encoding``
-    diagnostic locates the first such byte (line:column, and the byte offset in the message).
-    """
-    encoding, name, skip = "utf-8", "UTF-8", 0
-    for bom, codec, label in _BOMS:
-        if data.startswith(bom):
-            encoding, name, skip = codec, label, len(bom)
-            break
-    body = memoryview(data)[skip:]
-    bad = -1  # offset in ``body`` of the first undecodable byte
-    try:
-        text = str(body, encoding)
-    except UnicodeDecodeError as err:
-        text = str(body, encoding, "replace")
-        bad = err.start
-    nul = text.find("\x00")
-    nul_offset = len(text[:nul].encode(encoding)) if nul >= 0 else -1
-    diagnostics: list[Diagnostic] = []
-    if nul >= 0 and (bad < 0 or nul_offset < bad):
-        line, column = _line_column(text[:nul])
-        diagnostics.append(
-            diagnostic(
-                "bib-encoding",
-                path,
-                line,
-                column,
-                f"{path} contains a NUL character at byte offset {skip + nul_offset}: "
-                "is it a binary file, or UTF-16 without a byte-order mark?",
-                "save the file as UTF-8, and check that the path names a BibTeX file",
-            )
-        )
-    elif bad >= 0:
-        line, column = _line_column(str(body[:bad], encoding, "replace"))
-        diagnostics.append(
-            diagnostic(
-                "bib-encoding",
-                path,
-                line,
-                column,
-                f"{path} is not valid {name}: byte 0x{body[bad]:02X} at byte offset "
-                f"{skip + bad} cannot be decoded; undecodable bytes were replaced by U+FFFD",
-                "save the file as UTF-8 (or UTF-16 with a byte-order mark)",
-            )
-        )
-    if nul >= 0:
-        text = text.replace("\x00", "\ufffd")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, diagnostics
-
-
-def bib_text(data: bytes, path: str) -> tuple[str, list[Diagnostic]]:
-    """The text the splitter reads: decoded, and with line numbers kept right."""
-    text, diagnostics = decode(data, path)
-    # bibtexparser does not count a newline after a backslash (e.g. LaTeX `\\` at the end
-    # of a line), which shifts every later line number; a space keeps the count right.
-    if "\\\n" in text:
-        text = text.replace("\\\n", "\\ \n")
-    return text, diagnostics
 
 
 def load_library(
@@ -150,11 +79,6 @@ def load_library(
     order = {path: index for index, (path, _) in enumerate(files)}
     loader.diagnostics.sort(key=lambda d: (order.get(d.path, 0), d.line, d.column))
     return Library(entries), loader.diagnostics
-
-
-def _line_column(prefix: str) -> tuple[int, int]:
-    """1-based line and column just after ``prefix``."""
-    return prefix.count("\n") + 1, len(prefix) - prefix.rfind("\n")
 
 
 @dataclass(slots=True)
@@ -317,32 +241,36 @@ class _Loader:
         self.diagnostics: list[Diagnostic] = []
 
     def load(self, text: str, path: str, tail: Callable[[str], list[Block] | None] | None) -> None:
-        """Split ``text`` (from ``bib_text``) and evaluate its blocks in order."""
+        """Split ``text`` (from ``bib_text``) and evaluate its blocks in order.
+
+        With ``tail``, the head is split and evaluated here while another process splits
+        the tail; a cut that falls inside a block makes the file be split whole.
+        """
         source = _Source(path, text)
+        before = len(self.records), len(self.diagnostics), dict(self.macros)
         try:
             at = split_point(text) if tail else 0
-            if not at or tail is None:
-                blocks = split_blocks(text)
-            else:
-                blocks, rest = split_blocks(text[:at]), tail(path)
-                if ends_open(blocks):  # the cut fell inside a block: read the file whole
-                    blocks = split_blocks(text)
-                else:
-                    blocks += (
-                        rest
-                        if rest is not None
-                        else split_blocks(text[at:], text.count("\n", 0, at))
-                    )
+            head = split_blocks(text[:at] if at else text)
+            if at and ends_open(head):
+                head, at = split_blocks(text), 0
         except Exception as err:  # a bibtexparser bug must not take citekb down
-            self._report(
-                "bib-syntax",
-                source,
-                0,
-                0,
-                f"bibtexparser could not read {path}: {err}",
-                "simplify the file around the last entry that loads, and report the bug",
-            )
+            self._unreadable(source, err)
             return
+        self._blocks(head, source)
+        if not at or tail is None:
+            return
+        rest = tail(path)
+        if rest is None:
+            try:
+                rest = split_blocks(text[at:], text.count("\n", 0, at))
+            except Exception as err:  # as for the whole file: nothing of it is loaded
+                del self.records[before[0] :], self.diagnostics[before[1] :]
+                self.macros = before[2]
+                self._unreadable(source, err)
+                return
+        self._blocks(rest, source)
+
+    def _blocks(self, blocks: Sequence[Block], source: _Source) -> None:
         for block in blocks:
             if block.kind == "entry":
                 self._entry(block, source)
@@ -350,6 +278,16 @@ class _Loader:
                 self._string(block, source)
             else:
                 self._failed(block, source)
+
+    def _unreadable(self, source: _Source, err: Exception) -> None:
+        self._report(
+            "bib-syntax",
+            source,
+            0,
+            0,
+            f"bibtexparser could not read {source.path}: {err}",
+            "simplify the file around the last entry that loads, and report the bug",
+        )
 
     def _report(
         self, code: str, source: _Source, line: int, column: int, message: str, hint: str

@@ -243,7 +243,7 @@ def add(target: Path | None, root: Path) -> None:
     Key clashes, duplicate DOIs or ISBNs, missing fields and syntax errors are reported,
     and then nothing is written.
     """
-    from citekb.bibtex import decode
+    from citekb.bibsplit import decode
     from citekb.project import bibliography_files, read_bytes, read_text, relative
     from citekb.scaffold import STDIN, append_bib, check_additions
 

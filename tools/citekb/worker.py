@@ -98,8 +98,7 @@ def _parse_chunk(lo: int, xref_prefixes: Sequence[str], folder: str) -> str:
 
 
 def _split_tail(index: int, folder: str) -> str:
-    from citekb.bibsplit import split_tail
-    from citekb.bibtex import bib_text
+    from citekb.bibsplit import bib_text, split_tail
 
     shown, data = _BIBS[index]
     with paused_gc():
