@@ -24,7 +24,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from citekb.model import Citation, CitationMode, Cluster
+from citekb.model import DEFAULT_XREF_PREFIXES, Citation, CitationMode, Cluster
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -32,9 +32,6 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 __all__ = ["DEFAULT_XREF_PREFIXES", "block_tokens", "line_starts", "scan", "scan_clusters"]
-
-#: Key prefixes of cross-references (``@fig-x``, ``@tbl:x``), which are not citations.
-DEFAULT_XREF_PREFIXES: tuple[str, ...] = ("fig", "tbl", "eq", "sec")
 
 # Inline masks fill with NUL: not a word character, so it neither starts nor continues a key
 # and never counts as "right after a word"; it stays inside a bracket group like any inline.

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from citekb.citations import DEFAULT_XREF_PREFIXES
+from citekb.model import DEFAULT_XREF_PREFIXES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

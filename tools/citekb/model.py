@@ -11,6 +11,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
 
+#: Key prefixes of cross-references (``@fig-x``, ``@tbl:x``), which are not citations.
+DEFAULT_XREF_PREFIXES: tuple[str, ...] = ("fig", "tbl", "eq", "sec")
+
+
 class CitationMode(StrEnum):
     """How a citation shows its author, as in pandoc."""
 
