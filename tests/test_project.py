@@ -27,7 +27,7 @@ def test_parallel_and_serial_loads_agree(
         f"docs/p{n:03}.md": f"---\ntitle: P{n}\n---\n\n# P{n}\n\nSee [@k{n % 45}] and @k{n % 40} [p. {n}].\n"
         for n in range(320)
     }
-    root = make_site({**pages, "references/refs.bib": BIB})
+    root = make_site({**pages, "docs/p150b.md": b"caf\xe9\n", "references/refs.bib": BIB})
     parallel = load_project(root)
     found = run_checks(parallel)
     monkeypatch.setenv("CITEKB_JOBS", "1")
@@ -35,8 +35,9 @@ def test_parallel_and_serial_loads_agree(
     assert [p.path for p in parallel.pages] == sorted(pages)
     assert parallel.pages == serial.pages
     assert found == run_checks(serial)
-    assert {d.code for d in found} == {"unknown-key"}
-    assert len(found) == sum(1 for n in range(320) if n % 45 >= 40)
+    assert [d.location for d in found if d.code == "unreadable-file"] == ["docs/p150b.md:1:4"]
+    assert {d.code for d in found} == {"unknown-key", "unreadable-file"}
+    assert len(found) == 1 + sum(1 for n in range(320) if n % 45 >= 40)
 
 
 def test_a_worker_that_fails_costs_time_not_results(
@@ -103,7 +104,7 @@ def test_bibliography_globs_work_under_a_root_with_glob_characters(tmp_path: Pat
 
 @pytest.mark.parametrize(("cores", "parallel"), [(4, True), (1, False)])
 def test_without_sched_getaffinity_the_cpu_count_decides(
-    monkeypatch: pytest.MonkeyPatch, cores: int, parallel: bool
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cores: int, parallel: bool
 ) -> None:
     import os
 
@@ -112,7 +113,9 @@ def test_without_sched_getaffinity_the_cpu_count_decides(
     monkeypatch.delattr(os, "sched_getaffinity", raising=False)  # as on macOS and Windows
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.delenv("CITEKB_JOBS", raising=False)
-    items = [(f"p{n}.md", f"p{n}.md", "# P\n") for n in range(1000)]
+    page = tmp_path / "p.md"
+    page.write_text("# P\n", encoding="utf-8")
+    items = [(f"p{n}.md", f"p{n}.md", page) for n in range(1000)]
     with sharing(items, [], ()) as share:
         assert share.shared is parallel
         assert len(share.pages()[0]) == 1000

@@ -185,21 +185,15 @@ def _load(root: Path, config: Config | None, only: set[str] | None, need_pages: 
     if not docs.is_dir() and need_pages:  # as in MkDocs, a missing docs_dir is a config error
         raise ConfigError(f"mkdocs.yml: docs_dir {config.docs_dir!r} is not a folder in {root}")
     files: set[str] = set()
-    items: list[tuple[str, str, str]] = []
+    items: list[tuple[str, str, Path]] = []
     for path in sorted(docs.rglob("*")) if docs.is_dir() else ():
         if not path.is_file():
             continue
         name = path.relative_to(docs).as_posix()
         files.add(name)
         shown = relative(path, root)
-        if path.suffix.lower() != ".md" or (only is not None and shown not in only):
-            continue
-        text, trouble = read_text(path, shown)
-        problems.extend(trouble)
-        if text is None:
-            continue
-        texts[shown] = text
-        items.append((shown, name, text))
+        if path.suffix.lower() == ".md" and (only is None or shown in only):
+            items.append((shown, name, path))
 
     bibs, trouble = bibliography_files(root, config)
     problems.extend(trouble)
@@ -214,6 +208,7 @@ def _load(root: Path, config: Config | None, only: set[str] | None, need_pages: 
         pages, trouble = share.pages()
     problems.extend(trouble)
     pages.sort(key=lambda p: p.path)
+    texts.update((page.path, page.text) for page in pages)
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")

@@ -1,6 +1,7 @@
 """A forked helper process that shares the loading of a large knowledge base (an I/O edge).
 
-The helper splits the second half of each large bib file (``bibsplit``) and then parses pages,
+The helper splits the second half of each large bib file (``bibsplit``) and then reads and
+parses pages,
 while the main process splits the first half and loads the library; afterwards the main
 process takes over the page chunks the helper has not started, so both cores stay busy.
 
@@ -39,17 +40,25 @@ CHUNK = 50  # pages per task: small enough to share the work out evenly
 PAGES_FROM = 300  # pages; below this, starting a process costs more than it saves
 
 #: What the helper works on, inherited at the fork instead of pickled.
-_ITEMS: Sequence[tuple[str, str, str]] = ()
+_ITEMS: Sequence[tuple[str, str, Path]] = ()
 _BIBS: Sequence[tuple[str, bytes]] = ()
 
 
-def parse_pages(items: Sequence[tuple[str, str, str]], xref_prefixes: Sequence[str]) -> Parsed:
-    """Parse ``(path, docs-relative name, text)`` triples (pure)."""
+def parse_pages(items: Sequence[tuple[str, str, Path]], xref_prefixes: Sequence[str]) -> Parsed:
+    """Read and parse ``(path as reported, docs-relative name, file)`` triples.
+
+    Each process reads the pages it parses: on a cold disk cache the reads then overlap.
+    """
     from citekb.pages import parse_page
+    from citekb.project import read_text
 
     pages: list[Page] = []
     problems: list[Diagnostic] = []
-    for shown, name, text in items:
+    for shown, name, path in items:
+        text, trouble = read_text(path, shown)
+        problems.extend(trouble)
+        if text is None:
+            continue
         page, trouble = parse_page(shown, name, text, xref_prefixes=xref_prefixes)
         pages.append(page)
         problems.extend(trouble)
@@ -110,7 +119,7 @@ class Share:
 
     def __init__(
         self,
-        items: Sequence[tuple[str, str, str]],
+        items: Sequence[tuple[str, str, Path]],
         xref_prefixes: Sequence[str],
         tails: dict[str, Future[str]] | None = None,
         chunks: list[Future[str]] | None = None,
@@ -166,7 +175,7 @@ def _cores() -> int:
 
 @contextmanager
 def sharing(
-    items: Sequence[tuple[str, str, str]],
+    items: Sequence[tuple[str, str, Path]],
     bibs: Sequence[tuple[str, bytes]],
     xref_prefixes: Sequence[str],
 ) -> Iterator[Share]:
