@@ -1,11 +1,11 @@
 """A forked helper process that shares the loading of a large knowledge base (an I/O edge).
 
 The helper splits the second half of each large bib file (``bibsplit``) and then reads and
-parses pages,
-while the main process splits the first half and loads the library; afterwards the main
-process takes over the page chunks the helper has not started, so both cores stay busy.
+parses pages, chunk by chunk from the front, while the main process splits the first half and
+loads the library; then the main process takes the chunks the helper has not started from the
+back, so both cores stay busy to the end.
 
-The helper reads its input from memory inherited at the fork, and hands its results back as
+The helper finds its work in memory inherited at the fork, and hands its results back as
 pickle files in a private folder, not through the executor's pipe: a large result through the
 pipe is read by a thread of the main process, which must win the GIL from the busy main thread
 for every 64 KiB and so stalls both processes. Any failure of the helper only means that the
