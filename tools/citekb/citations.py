@@ -317,7 +317,8 @@ class _Scanner:
                     pos = i + 1
                 else:
                     out.extend(found[0])
-                    pos = self.free = found[1]
+                    self.free = found[1]
+                    pos = max(found[1], i + 1)  # never scan the same place twice
             m = _CANDIDATE.search(self.masked, pos, hi) if pos < hi else None
         self.depth -= 1
         return out
