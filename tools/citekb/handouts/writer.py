@@ -343,22 +343,13 @@ def write_handouts(
         refs = refs if refs is not None else site_references(project)
     except StyleError as exc:
         return Result((), (_style_failed(str(exc)),))
-    from citekb.checks.presentation import placeholder_site_url
+    from citekb.checks.policy import apply_policy
+    from citekb.checks.presentation import check_site_url
 
     written: list[Path] = []
-    problems: list[Diagnostic] = placeholder_site_url(project.config.site_url)
+    site_url = check_site_url(chosen, project.config.site_url)
+    problems: list[Diagnostic] = apply_policy(site_url, project.config, project.texts)
     for page in chosen:
-        if not project.config.site_url:
-            problems.append(
-                diagnostic(
-                    Code.MISSING_SITE_URL,
-                    page.path,
-                    1,
-                    1,
-                    "site_url is not set, so this handout has no web address or QR code",
-                    "add `site_url: https://your.site/` to mkdocs.yml",
-                )
-            )
         docs = project.root / project.config.docs_dir
         found = write_handout(
             page, refs, project.config, out_dir, project.evidence, markdown, docs=docs
