@@ -234,10 +234,12 @@ for _command in _EDIT_COMMANDS:
     main.add_command(_command)
 
 from citekb.cli.audit import audit as _audit  # noqa: E402 - registered after main exists
+from citekb.cli.init import init as _init  # noqa: E402
 from citekb.cli.status import status as _status  # noqa: E402
 
 main.add_command(_status)
 main.add_command(_audit)
+main.add_command(_init)
 
 
 def _engine(requested: str | None, root: Path, config: Config) -> str:

@@ -84,8 +84,15 @@ def default_paper(country: str) -> str:
 
 
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
-    return json.dumps(text, ensure_ascii=True)
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it); any character
+    that is not printable (YAML refuses some raw, reads others as line breaks) is escaped."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(c if c.isprintable() else _escape(c) for c in quoted)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def crisis_yaml(country: str) -> str:
