@@ -149,3 +149,27 @@ def test_any_answer_stays_a_value_in_mkdocs_yml(name: str, url: str) -> None:
     site_url = "https://" + url if url else ""
     config = parse_config(mkdocs_yml(Answers(name=name, site_url=site_url)))
     assert (config.site_name, config.site_url, config.health) == (name, site_url, False)
+
+
+@pytest.mark.parametrize(
+    ("theme", "material", "google"),
+    [
+        ("", False, False),
+        ("theme: material\n", True, True),
+        ("theme:\n  name: material\n  font: false\n", True, False),
+    ],
+)
+def test_theme_defaults_as_documented(
+    tmp_path: Path, theme: str, material: bool, google: bool
+) -> None:
+    root = tmp_path / "kb"
+    assert run("init", str(root), "--yes")[0] == 0
+    yml = root / "mkdocs.yml"
+    text = yml.read_text(encoding="utf-8")
+    text = re.sub(r"theme:\n(?:  .*\n)+", theme, text)
+    yml.write_text(text, encoding="utf-8")
+    code, out = run("build", "--root", str(root))
+    assert code == 0, out
+    index = (root / "site" / "index.html").read_text(encoding="utf-8")
+    assert ('class="md-header' in index) is material
+    assert ("fonts.googleapis.com" in index) is google
