@@ -244,14 +244,12 @@ main.add_command(_init)
 
 def _engine(requested: str | None, root: Path, config: Config) -> str:
     """The site engine to run; a missing one is a usage error (exit 2) naming its package."""
-    from citekb.site.engines import EngineError, check_ready, choose
+    from citekb.site.engines import EngineError, choose
 
     try:
-        engine = choose(requested, config.engine)
-        check_ready(root, config, engine)
+        return choose(requested, config.engine)
     except EngineError as exc:
         raise click.UsageError(str(exc)) from None
-    return engine
 
 
 _engine_option = click.option(
