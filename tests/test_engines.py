@@ -319,7 +319,7 @@ def test_zensical_builds_a_knowledge_base_set_up_for_mkdocs_with_no_edits(tmp_pa
     after = sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if not p.relative_to(root).parts[0] in {"site", ".cache", ".citekb-cache"}
+        if p.relative_to(root).parts[0] not in {"site", ".cache", ".citekb-cache"}
     )
     assert after == before  # the added config and bibliography page are gone
     index = facts(root / "site" / "index.html")

@@ -46,7 +46,7 @@ def test_the_manual_builds_from_its_own_config(tmp_path: Path) -> None:
     for page in PAGES:
         html = (out / page / "index.html").read_text(encoding="utf-8")
         assert "<h1" in html, page
-        assert "fonts.googleapis.com" not in html, page
+        assert "//fonts.googleapis.com" not in html, page
     home = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="diagnostics/"' in home
 

@@ -37,7 +37,10 @@ DOWNLOADS: tuple[tuple[str, str, str], ...] = (
     ("RIS", ".ris", "ris"),
     ("CSL-JSON", ".json", "csl-json"),
 )
-_HINT = "list `citekb.site.project_ext` under markdown_extensions in mkdocs.yml"
+_HINT = (
+    "build with `citekb build`, which adds citekb's Markdown extension for engines without"
+    " plugins, or list `citekb.site.project_ext` under markdown_extensions in mkdocs.yml"
+)
 # the extension's own markup: a page's list (and downloads after it), the bibliography's list
 _PAGE_LIST = re.compile(
     r'<ul class="citekb-references">.*?</ul>(?:<p class="citekb-downloads">.*?</p>)?', re.S
