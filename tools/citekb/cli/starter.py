@@ -179,6 +179,7 @@ BIBLIOGRAPHY_MD = """\
 GITIGNORE = """\
 /site/
 .citekb-cache/
+.citekb-engine.yml
 .cache/
 __pycache__/
 .venv/
