@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -576,3 +577,16 @@ def test_a_real_site_url_gets_no_placeholder_warning(
     )
     root = make_site({"mkdocs.yml": yml, "references/lib.bib": BIB, "docs/good.md": GOOD})
     assert write_handouts(load_project(root), root / "out").diagnostics == ()
+
+
+def test_a_pages_own_notice_stays_unless_the_band_prints_a_disclaimer(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    note = "*This sheet is information, not medical advice.*\n"
+    root = make_site({"references/lib.bib": BIB, "docs/good.md": GOOD + "\n" + note})
+    project = load_project(root)
+    page = next(p for p in project.pages if p.name == "good.md")
+    refs = handouts.site_references(project)
+    assert "not medical advice" in handouts.body_html(page, refs, project.config)
+    health = replace(project.config, health=True)
+    assert "not medical advice" not in handouts.body_html(page, refs, health)

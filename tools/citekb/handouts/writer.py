@@ -44,7 +44,8 @@ _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
 )
 _FIRST_H1 = re.compile(r"\A\s*<h1[^>]*>.*?</h1>\s*", re.S)
-# A page's own one-line "not medical advice" note: the printed notice box replaces it.
+# A page's own one-line "not medical advice" note: the printed notice band replaces it (when
+# the configuration prints a disclaimer there).
 _OWN_NOTICE = re.compile(r"<p><em>[^<]*\bmedical advice\b[^<]*</em></p>\s*", re.I)
 
 
@@ -143,7 +144,9 @@ def body_html(
         extensions=[*extensions, CitekbExtension(site)], extension_configs=configs
     )
     source = _FRONT_MATTER.sub("", page.text, count=1).lstrip("\n")  # no MkDocs (Zensical)
-    out = _OWN_NOTICE.sub("", _FIRST_H1.sub("", md.convert(source), count=1))
+    out = _FIRST_H1.sub("", md.convert(source), count=1)
+    if config.handout_disclaimer:
+        out = _OWN_NOTICE.sub("", out)
 
     def absolute(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), match[1]))
