@@ -3,6 +3,7 @@ documented; ``citekb build`` reports them with the handouts and still builds."""
 
 from __future__ import annotations
 
+import shutil
 from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
@@ -69,3 +70,20 @@ def test_the_ignore_option_silences_it_in_check_and_on_handouts(make_site: MakeS
     assert code == 0, out
     code, out = run("handouts", "--root", str(root))
     assert code == 0 and "placeholder" not in out
+
+
+def test_build_reports_it_with_the_handouts_and_still_builds(make_site: MakeSite) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    yml = _yml("https://kb.example.org/") + "strict: true\n"
+    root = make_site({"mkdocs.yml": yml, "references/a.bib": BIB, "docs/sheet.md": HANDOUT})
+    for _ in range(2):  # the second build reuses the cached check
+        code, out = run("build", "--root", str(root))
+        assert code == 0, out
+        assert out.count("warning[placeholder-site-url]") == 1
+        assert (root / "site" / "handouts" / "sheet.pdf").is_file()
+    # a plain strict MkDocs build runs the plugin's own check: not stopped by it either
+    shutil.rmtree(root / ".citekb-cache")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "plain")))
+    assert (root / "plain" / "sheet" / "index.html").is_file()
