@@ -130,10 +130,15 @@ def test_init_overwrites_nothing(tmp_path: Path) -> None:
     assert written(tmp_path) == {"docs/index.md": "mine\n"}
 
 
-def test_a_bad_site_url_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_bad_site_url_is_a_usage_error_or_asked_again(tmp_path: Path) -> None:
     code, out = run("init", str(tmp_path), "--yes", "--site-url", "kb.test")
     assert code == 2 and "https://" in out
     assert written(tmp_path) == {}
+    code, out = run("init", str(tmp_path), stdin="KB\nkb.test\nhttps://kb.test/\n\n\n")
+    assert code == 0, out
+    assert "'kb.test' is not a web address" in out
+    config = parse_config((tmp_path / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config.site_url == "https://kb.test/"
 
 
 def test_new_page_without_mkdocs_yml_says_to_run_init(tmp_path: Path) -> None:

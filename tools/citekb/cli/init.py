@@ -8,19 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from citekb.cli.starter import Answers, country_name, default_paper, starter_files
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def _ask(yes: bool, given: str | None, text: str, default: str) -> str:
-    """The option's value, else the default under ``--yes``, else the person's answer."""
+
+def _ask(
+    yes: bool,
+    given: str | None,
+    text: str,
+    default: str,
+    check: Callable[[str], str] = str.strip,
+) -> str:
+    """The option's value, else the default under ``--yes``, else the person's answer (asked
+    again while ``check`` refuses it)."""
     if given is not None:
-        return given
+        return check(given)
     if yes:
         return default
-    return str(click.prompt(text, default=default, show_default=True)).strip()
+    return str(click.prompt(text, default=default, show_default=True, value_proc=check))
+
+
+def _site_url(value: str) -> str:
+    """An http(s) address, or "" for none; anything else is refused."""
+    value = value.strip()
+    if value and not value.startswith(("https://", "http://")):
+        raise click.BadParameter(
+            f"{value!r} is not a web address: it must start with https:// (or leave it empty)",
+            param_hint="site_url",
+        )
+    return value
 
 
 def _answers(
@@ -32,9 +54,7 @@ def _answers(
     paper: str | None,
 ) -> Answers:
     name = " ".join(_ask(yes, name, "Site name", Answers.name).split()) or Answers.name
-    site_url = _ask(yes, site_url, "Site address (site_url; Enter: set it later)", "")
-    if site_url and not site_url.startswith(("https://", "http://")):
-        raise click.BadParameter("must start with https:// (or http://)", param_hint="site_url")
+    site_url = _ask(yes, site_url, "Site address (site_url; Enter: set it later)", "", _site_url)
     if health is None:
         health = False if yes else click.confirm("Is this health content?", default=False)
     if health:
