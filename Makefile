@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint check check-bare serve system-deps engines
+.PHONY: build test lint check check-bare serve system-deps engines manual
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/citekb fmt --check
+
+## citekb's manual, a site of its own, into site-manual/.
+manual: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build -f mkdocs.manual.yml
 
 check: $(STAMP)
 	$(BIN)/citekb check

@@ -3,7 +3,7 @@
 All cases go to one ``pandoc lua`` process, which parses each with ``pandoc.read(src, "markdown")``
 and returns its JSON AST; the test walks the AST for ``Cite`` elements in document order.
 
-Documented divergences (``DIVERGENT``, and docs/reference/pandoc.md): citekb skips
+Documented divergences (``DIVERGENT``, and manual/pandoc.md): citekb skips
 cross-references (``@fig-x``), ``@`` inside bare URLs and e-mail addresses, front matter, and
 does not know that emphasis can hide a ``]``.
 Cases avoid pure block-structure differences between pandoc and CommonMark (a list or heading

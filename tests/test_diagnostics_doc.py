@@ -7,7 +7,7 @@ from pathlib import Path
 
 from citekb.core.diagnostics import CODES
 
-DOC = Path(__file__).parents[1] / "docs" / "reference" / "diagnostics.md"
+DOC = Path(__file__).parents[1] / "manual" / "diagnostics.md"
 
 
 def rows() -> dict[str, list[str]]:

@@ -14,7 +14,7 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_every_option_is_documented() -> None:
-    text = (ROOT / "docs" / "reference" / "configuration.md").read_text(encoding="utf-8")
+    text = (ROOT / "manual" / "configuration.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.M))
     assert documented == {o.name for o in OPTIONS}
 

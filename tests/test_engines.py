@@ -171,6 +171,19 @@ def facts(html_file: Path) -> Facts:
     return parser
 
 
+_FURNITURE = (
+    r'<p class="citekb-page-meta citekb-review">.*?</p>',
+    r'<details class="citekb-cite-page">.*?</details>',
+    r'<script type="application/ld\+json">.*?</script>',
+)
+
+
+def furniture(html_file: Path) -> list[list[str]]:
+    """The page's review line, "Cite this page" block and JSON-LD, as built."""
+    html = html_file.read_text(encoding="utf-8")
+    return [re.findall(pattern, html, re.S) for pattern in _FURNITURE]
+
+
 def pages(site_dir: Path) -> list[str]:
     """Every docs page's built file, site-relative (404 and search pages aside)."""
     found = []
@@ -208,6 +221,7 @@ def test_same_pages_citations_references_and_backlinks(kb: Path, engine: str) ->
         assert got.backlinks == want.backlinks, page
         assert got.downloads == want.downloads, page
         assert got.print_links == want.print_links, page
+        assert furniture(other / page) == furniture(reference / page), page
         compared += bool(want.cites or want.backlinks)
     assert compared >= 10  # the comparison saw the cited pages and the bibliography
     for path in (reference / "references").iterdir():
@@ -245,7 +259,8 @@ def test_zensical_with_inline_assets_keeps_them_out_of_the_navigation(tmp_path: 
     for name in ("docs", "references"):
         shutil.copytree(REPO / name, root / name)
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("      project: .\n", "      project: .\n      inline_assets: true\n", 1)
+    listed = "  - citekb.site.project_ext:\n      project: .\n      inline_assets: true\n"
+    text = text.replace("markdown_extensions:\n", f"markdown_extensions:\n{listed}", 1)
     assert "inline_assets: true" in text
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     result = run_build(python, root, "zensical")
@@ -284,20 +299,40 @@ def run_build(python: Path, root: Path, engine: str) -> subprocess.CompletedProc
     )
 
 
-def test_zensical_without_the_extension_is_reported(tmp_path: Path) -> None:
-    """What a new user gets by dropping the plugin's site into Zensical: a clear error."""
+def test_zensical_builds_a_knowledge_base_set_up_for_mkdocs_with_no_edits(tmp_path: Path) -> None:
+    """What `citekb init` writes lists citekb only as a plugin and has no bibliography page
+    once that is deleted: citekb adds its extension and the page for the run, then removes
+    them, and the pages get the furniture MkDocs gives them."""
+    from click.testing import CliRunner
+
+    from citekb.cli.main import main
+
     python = need("zensical")
     root = tmp_path / "kb"
-    for name in ("docs", "references"):
-        shutil.copytree(REPO / name, root / name)
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    (root / "mkdocs.yml").write_text(
-        re.sub(r"  - citekb\.site\.project_ext:\n      project: \.\n", "", text), encoding="utf-8"
-    )
+    assert CliRunner().invoke(main, ["init", str(root), "--yes", "--health"]).exit_code == 0
+    (root / "docs" / "bibliography.md").unlink()
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    assert "citekb.site.project_ext" not in (root / "mkdocs.yml").read_text(encoding="utf-8")
     result = run_build(python, root, "zensical")
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "docs/bibliography.md:1:1: error[site-not-rendered]" in result.stderr
-    assert re.search(r"docs/health-effects\.md:\d+:\d+: error\[site-not-rendered\]", result.stderr)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "site-not-rendered" not in result.stderr
+    after = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.relative_to(root).parts[0] not in {"site", ".cache", ".citekb-cache"}
+    )
+    assert after == before  # the added config and bibliography page are gone
+    index = facts(root / "site" / "index.html")
+    assert index.cites and index.refs
+    review, cite, ld = furniture(root / "site" / "index.html")
+    assert len(review) == 1 and "Last reviewed" in review[0]
+    assert len(cite) == 1 and "Cite this page" in cite[0]
+    assert len(ld) == 1 and '"@type":"MedicalWebPage"' in ld[0]
+    bib = facts(root / "site" / "bibliography" / "index.html")
+    assert [i for i, _ in bib.refs] == ["ref-holtlunstad2015"] and bib.backlinks
+    mkdocs = CliRunner().invoke(main, ["build", "--root", str(root), "--site-dir", str(root / "m")])
+    assert mkdocs.exit_code == 0, mkdocs.output
+    assert furniture(root / "m" / "index.html") == [review, cite, ld]
 
 
 @pytest.mark.parametrize("engine", OTHERS)
@@ -385,16 +420,29 @@ def test_engine_choice_order_and_messages(monkeypatch: pytest.MonkeyPatch) -> No
         engines.choose(None)
 
 
-def test_zensical_needs_the_bibliography_page_to_exist(tmp_path: Path) -> None:
-    from citekb.core.config import Config
-    from citekb.site.engines import EngineError, check_ready
+def test_the_run_config_inherits_mkdocs_yml_and_adds_only_the_extension(tmp_path: Path) -> None:
+    from citekb.core.config import Config, load_yaml
+    from citekb.site.engine_config import RUN_CONFIG, engine_run, run_config_text
 
-    check_ready(tmp_path, Config(), "mkdocs")  # the plugin generates it
-    with pytest.raises(EngineError, match=r"create docs/bibliography\.md holding"):
-        check_ready(tmp_path, Config(), "zensical")
+    listed = load_yaml("markdown_extensions:\n  - citekb.site.project_ext:\n      project: .\n")
+    assert run_config_text(listed) is None
+    added = load_yaml(run_config_text(load_yaml("markdown_extensions: [toc]\n")) or "")
+    assert added == {
+        "INHERIT": "mkdocs.yml",
+        "markdown_extensions": [{"citekb.site.project_ext": {"project": "."}}],
+    }
+    bare = load_yaml(run_config_text({"site_name": "x"}) or "")
+    assert bare["markdown_extensions"][:3] == ["toc", "tables", "fenced_code"]
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs/bibliography.md").write_text("# Bibliography\n", encoding="utf-8")
-    check_ready(tmp_path, Config(), "zensical")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    with engine_run(tmp_path, Config()) as config_file:
+        assert config_file == tmp_path / RUN_CONFIG and config_file.is_file()
+        page = (tmp_path / "docs" / "bibliography.md").read_text(encoding="utf-8")
+        assert "<!-- citekb:bibliography -->" in page
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["docs", "mkdocs.yml"]
+    with pytest.raises(RuntimeError), engine_run(tmp_path, Config()):
+        raise RuntimeError  # a failed run leaves nothing behind either
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["docs", "mkdocs.yml"]
 
 
 # --- the Zensical build in a browser -----------------------------------------------------

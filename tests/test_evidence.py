@@ -188,7 +188,7 @@ def test_figures_describe_themselves_for_hints() -> None:
 
 
 def test_codes_are_registered_and_documented() -> None:
-    doc = (ROOT / "docs" / "reference" / "diagnostics.md").read_text(encoding="utf-8")
+    doc = (ROOT / "manual" / "diagnostics.md").read_text(encoding="utf-8")
     for code, severity in [
         ("bad-evidence", Severity.ERROR),
         ("unsourced-statistic", Severity.ERROR),

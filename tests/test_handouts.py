@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,10 +64,9 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path, handout
 
 def test_every_handout_page_is_written_without_findings(kb: Any) -> None:
     _, out, result = kb
-    # the only finding: this project's site_url is still the placeholder citekb.example.org
-    assert [(d.code, d.location) for d in result.diagnostics] == [
-        ("placeholder-site-url", "mkdocs.yml:0:0")
-    ]
+    # this project's site_url is still the placeholder citekb.example.org, a finding its
+    # mkdocs.yml silences (`ignore`) until the site has its real address
+    assert [(d.code, d.location) for d in result.diagnostics] == []
     assert sorted(p.name for p in result.written) == [f"{s}.pdf" for s in SLUGS]
     assert sorted(p.name for p in out.iterdir()) == [f"{s}.pdf" for s in SLUGS]  # no temp files
 
@@ -487,13 +487,39 @@ def test_the_connection_handout_draws_the_forest_plot_as_vector_text(kb: Any) ->
     assert len(reader.pages[0].images) == 0  # plot (and QR code) drawn as vectors, not pictures
 
 
-def test_the_old_crisis_line_option_still_prints_on_page_1(bad_site: Path) -> None:
+def test_health_content_prints_the_default_disclaimer_and_crisis_line(bad_site: Path) -> None:
+    yml = bad_site / "mkdocs.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + "      health: true\n", encoding="utf-8")
     out = bad_site / "site" / "handouts"
     project = load_project(bad_site)
     write_handouts(project, out, [p for p in project.pages if p.name == "good.md"])
-    first = PdfReader(out / "good.pdf").pages[0].extract_text()
+    reader = PdfReader(out / "good.pdf")
+    first = reader.pages[0].extract_text()
     assert squash(CRISIS_LINE) in squash(first)
     assert squash(DISCLAIMER) in squash(first)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 by default
+
+
+def test_other_knowledge_bases_get_no_health_furniture(bad_site: Path) -> None:
+    out = bad_site / "site" / "handouts"
+    project = load_project(bad_site)
+    assert not project.config.health
+    page = next(p for p in project.pages if p.name == "good.md")
+    write_handouts(project, out, [page])
+    text = squash(pdf_text(out / "good.pdf"))
+    assert "medicaladvice" not in text.lower()
+    assert "988" not in text and "crisis" not in text.lower()
+    assert "Friendshelp" in text  # the page itself is there
+    refs = handouts.site_references(project)
+    assert 'class="band"' not in handouts.handout_html(page, refs, project.config)
+    letter = bad_site / "mkdocs.yml"
+    letter.write_text(
+        letter.read_text(encoding="utf-8") + "      paper: letter\n", encoding="utf-8"
+    )
+    write_handouts(load_project(bad_site), out, [page])
+    box = PdfReader(out / "good.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
 ONE_PAGE = "---\ntitle: One sheet\nhandout: true\npages: 1\n---\n\n# One sheet\n\n"
@@ -551,3 +577,16 @@ def test_a_real_site_url_gets_no_placeholder_warning(
     )
     root = make_site({"mkdocs.yml": yml, "references/lib.bib": BIB, "docs/good.md": GOOD})
     assert write_handouts(load_project(root), root / "out").diagnostics == ()
+
+
+def test_a_pages_own_notice_stays_unless_the_band_prints_a_disclaimer(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    note = "*This sheet is information, not medical advice.*\n"
+    root = make_site({"references/lib.bib": BIB, "docs/good.md": GOOD + "\n" + note})
+    project = load_project(root)
+    page = next(p for p in project.pages if p.name == "good.md")
+    refs = handouts.site_references(project)
+    assert "not medical advice" in handouts.body_html(page, refs, project.config)
+    health = replace(project.config, health=True)
+    assert "not medical advice" not in handouts.body_html(page, refs, health)

@@ -100,7 +100,7 @@ def test_workflow_runs_check_tests_build_and_deploys_pages_from_main() -> None:
 
 
 def test_ci_docs_page_shows_only_real_commands_and_every_integration() -> None:
-    page = (ROOT / "docs" / "reference" / "ci.md").read_text(encoding="utf-8")
+    page = (ROOT / "manual" / "ci.md").read_text(encoding="utf-8")
     blocks = "\n".join(re.findall(r"```\w*\n(.*?)```", page, re.S))
     commands = set(_check_script(blocks))
     assert {"check", "fmt"} <= commands
@@ -115,7 +115,7 @@ def test_ci_docs_page_shows_only_real_commands_and_every_integration() -> None:
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_documented_shell_completion_works(shell: str) -> None:
-    page = (ROOT / "docs" / "reference" / "ci.md").read_text(encoding="utf-8")
+    page = (ROOT / "manual" / "ci.md").read_text(encoding="utf-8")
     assert f"_CITEKB_COMPLETE={shell}_source citekb" in page
     result = CliRunner().invoke(
         main, [], prog_name="citekb", env={"_CITEKB_COMPLETE": f"{shell}_source"}

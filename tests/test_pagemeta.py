@@ -130,7 +130,7 @@ def test_cited_work_prefers_the_doi_then_the_url() -> None:
 
 def test_json_ld_fields() -> None:
     entry = Entry("a", "misc", {"title": "A", "url": "https://example.org/a"}, "a.bib", 1)
-    data = json_ld(facts(summary="One line.", review=REVIEWED), [entry])
+    data = json_ld(facts(summary="One line.", review=REVIEWED, health=True), [entry])
     assert data == {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -142,6 +142,8 @@ def test_json_ld_fields() -> None:
         "publisher": {"@type": "Organization", "name": "Connection KB"},
         "citation": [{"@type": "CreativeWork", "name": "A", "url": "https://example.org/a"}],
     }
+    general = json_ld(facts(summary="One line.", review=REVIEWED), [entry])
+    assert general == {**data, "@type": "WebPage"}
     board = json_ld(facts(review=Review(None, None, ("Clinical Advisory Board",))), [])
     assert board["reviewedBy"] == [{"@type": "Organization", "name": "Clinical Advisory Board"}]
     assert "lastReviewed" not in board and "citation" not in board

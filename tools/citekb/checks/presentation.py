@@ -1,5 +1,5 @@
 """Checks of what readers see: forest blocks that cannot be drawn, pages that share a title,
-and a placeholder ``site_url`` printed on handouts."""
+and a missing or placeholder ``site_url`` printed on handouts."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ _TITLE_LINE = re.compile(r"^title:", re.M)
 
 
 def check_presentation(project: Project) -> list[Diagnostic]:
-    """Forest blocks, duplicate titles (both pure over the loaded project)."""
+    """Forest blocks, duplicate titles, the handouts' web address (pure over the project)."""
     from citekb.pages.forest import check_forests
 
     found: list[Diagnostic] = []
@@ -29,7 +29,34 @@ def check_presentation(project: Project) -> list[Diagnostic]:
         if "forest" in page.text:
             found += check_forests(page.text, page.path, project.evidence)
     found += check_duplicate_titles(project.pages)
+    found += check_site_url(project.pages, project.config.site_url)
     return found
+
+
+#: The codes about the web address printed on handouts: ``citekb build`` reports them with
+#: the handouts it writes, and they do not stop the site's build.
+SITE_URL_CODES = frozenset({Code.MISSING_SITE_URL, Code.PLACEHOLDER_SITE_URL})
+
+
+def check_site_url(pages: Sequence[Page], site_url: str) -> list[Diagnostic]:
+    """``missing-site-url`` on each handout page when ``site_url`` is not set, and
+    ``placeholder-site-url`` once when it is on an example domain; nothing without handouts."""
+    handouts = [page for page in pages if page.is_handout]
+    if not handouts:
+        return []
+    if site_url.strip():
+        return placeholder_site_url(site_url)
+    return [
+        diagnostic(
+            Code.MISSING_SITE_URL,
+            page.path,
+            1,
+            1,
+            "site_url is not set, so this handout has no web address or QR code",
+            "add `site_url: https://your.site/` to mkdocs.yml",
+        )
+        for page in handouts
+    ]
 
 
 def title_line(page: Page) -> int:

@@ -213,6 +213,11 @@ def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root:
 
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
+    if not (root / "mkdocs.yml").is_file():
+        raise click.UsageError(
+            f"no mkdocs.yml in {root.resolve()}: start a knowledge base there with `citekb init`,"
+            " or pass --root with the folder that has one"
+        )
     shown = page_path(_config(root).docs_dir, title.strip(), folder)
     if shown is None:
         raise click.BadParameter("must be a folder inside the docs folder", param_hint="--folder")

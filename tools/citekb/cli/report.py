@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 FORMATS = ("text", "json", "github", "sarif")
-DOCS_URL = "https://citekb.example.org/reference/diagnostics/"
+DOCS_URL = "https://citekb.example.org/manual/diagnostics/"
 
 _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m"}
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"

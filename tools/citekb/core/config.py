@@ -43,7 +43,9 @@ class Option:
     choices: tuple[str, ...] = ()
 
 
-#: Handout defaults (``crisis_line``, ``disclaimer``): 988 in the US, local numbers elsewhere.
+#: Handout defaults for health content (``health: true``) when ``crisis_line`` and
+#: ``disclaimer`` are not set: 988 in the US, local numbers elsewhere. Other knowledge bases
+#: print neither unless the options are set.
 CRISIS_LINE = (
     "In a crisis in the US, call or text 988. Elsewhere, call your local emergency number."
 )
@@ -81,8 +83,21 @@ OPTIONS: tuple[Option, ...] = (
         "bibliography.md",
         "Page (docs-relative) listing every cited work; generated when missing; null: none.",
     ),
-    Option("paper", "str", "letter", "Handout paper size: `letter` or `a4`.", ("letter", "a4")),
-    Option("crisis_line", "str", CRISIS_LINE, "Crisis-line text printed on every handout."),
+    Option(
+        "health",
+        "bool",
+        False,
+        "Health content: schema.org `MedicalWebPage` (else `WebPage`), and the default"
+        " disclaimer and crisis line on handouts.",
+    ),
+    Option("paper", "str", "a4", "Handout paper size: `a4` or `letter`.", ("a4", "letter")),
+    Option(
+        "crisis_line",
+        "str?",
+        None,
+        "Crisis-line text printed on every handout; null: 988 in the US and the local"
+        " emergency number elsewhere when `health` is true, none otherwise.",
+    ),
     Option(
         "crisis_lines",
         "crisis",
@@ -90,7 +105,13 @@ OPTIONS: tuple[Option, ...] = (
         "Crisis lines by country (`{country, text}` each), printed on page 1 of every handout"
         " instead of `crisis_line`.",
     ),
-    Option("disclaimer", "str", DISCLAIMER, "The short note printed on every handout."),
+    Option(
+        "disclaimer",
+        "str?",
+        None,
+        'The short note printed on every handout; null: "not medical advice" when `health`'
+        " is true, none otherwise.",
+    ),
     Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
     Option("field_order", "list[str]", (), "`citekb fmt` field order (default: author, title…)."),
     Option("review_months", "int", 36, "Months from `reviewed` to the next review due."),
@@ -124,10 +145,11 @@ class Config:
     xref_prefixes: tuple[str, ...] = DEFAULT_XREF_PREFIXES
     cache_dir: str | None = ".citekb-cache"
     bibliography_page: str | None = "bibliography.md"
-    paper: str = "letter"
-    crisis_line: str = CRISIS_LINE
+    health: bool = False
+    paper: str = "a4"
+    crisis_line: str | None = None  # None: CRISIS_LINE for health content, else none
     crisis_lines: tuple[tuple[str, str], ...] = ()  # (country, text); empty: crisis_line
-    disclaimer: str = DISCLAIMER
+    disclaimer: str | None = None  # None: DISCLAIMER for health content, else none
     reading_level: float = 8
     field_order: tuple[str, ...] = ()  # empty: bibfmt.DEFAULT_ORDER
     review_months: int = 36
@@ -140,6 +162,20 @@ class Config:
     site_url: str = ""
     nav: tuple[tuple[str, int, int], ...] = ()  # pages named in ``nav:``, line and column
     site_author: str = ""
+
+    @property
+    def handout_disclaimer(self) -> str:
+        """The note printed on every handout ("" for none)."""
+        if self.disclaimer is not None:
+            return self.disclaimer
+        return DISCLAIMER if self.health else ""
+
+    @property
+    def handout_crisis_line(self) -> str:
+        """The single crisis line printed when ``crisis_lines`` is empty ("" for none)."""
+        if self.crisis_line is not None:
+            return self.crisis_line
+        return CRISIS_LINE if self.health else ""
 
 
 class _TolerantLoader(yaml.SafeLoader):

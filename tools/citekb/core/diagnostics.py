@@ -12,7 +12,7 @@ class Severity(StrEnum):
 
 
 class Code(StrEnum):
-    """Every diagnostic code, in documentation order (``docs/reference/diagnostics.md``)."""
+    """Every diagnostic code, in documentation order (``manual/diagnostics.md``)."""
 
     # citations
     UNKNOWN_KEY = "unknown-key"

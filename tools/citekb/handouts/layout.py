@@ -46,7 +46,8 @@ def crisis_html(config: Config) -> str:
     """The crisis lines from the configuration (by country), else the single ``crisis_line``."""
     esc = html.escape
     if not config.crisis_lines:
-        return f'<p class="crisis"><strong>{esc(config.crisis_line)}</strong></p>'
+        line = config.handout_crisis_line
+        return f'<p class="crisis"><strong>{esc(line)}</strong></p>' if line else ""
     items = "".join(
         f"<li><strong>{esc(country)}:</strong> {esc(text)}</li>"
         for country, text in config.crisis_lines
@@ -57,12 +58,13 @@ def crisis_html(config: Config) -> str:
 
 
 def notice_html(config: Config) -> str:
-    """The band printed at the foot of every page: disclaimer and crisis lines."""
-    return (
-        '<footer class="band" role="note" aria-label="Important">'
-        f'<p class="disclaimer">{html.escape(config.disclaimer)}</p>'
-        f"{crisis_html(config)}</footer>"
-    )
+    """The band printed at the foot of every page: disclaimer and crisis lines ("" when the
+    configuration has neither, as for a knowledge base that is not health content)."""
+    note, crisis = config.handout_disclaimer, crisis_html(config)
+    if not note and not crisis:
+        return ""
+    disclaimer = f'<p class="disclaimer">{html.escape(note)}</p>' if note else ""
+    return f'<footer class="band" role="note" aria-label="Important">{disclaimer}{crisis}</footer>'
 
 
 def page_limit(page: Page) -> int:

@@ -44,7 +44,8 @@ _FRONT_MATTER = re.compile(
     r"\A(?:\ufeff)?---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M
 )
 _FIRST_H1 = re.compile(r"\A\s*<h1[^>]*>.*?</h1>\s*", re.S)
-# A page's own one-line "not medical advice" note: the printed notice box replaces it.
+# A page's own one-line "not medical advice" note: the printed notice band replaces it (when
+# the configuration prints a disclaimer there).
 _OWN_NOTICE = re.compile(r"<p><em>[^<]*\bmedical advice\b[^<]*</em></p>\s*", re.I)
 
 
@@ -143,7 +144,9 @@ def body_html(
         extensions=[*extensions, CitekbExtension(site)], extension_configs=configs
     )
     source = _FRONT_MATTER.sub("", page.text, count=1).lstrip("\n")  # no MkDocs (Zensical)
-    out = _OWN_NOTICE.sub("", _FIRST_H1.sub("", md.convert(source), count=1))
+    out = _FIRST_H1.sub("", md.convert(source), count=1)
+    if config.handout_disclaimer:
+        out = _OWN_NOTICE.sub("", out)
 
     def absolute(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), match[1]))
@@ -343,22 +346,13 @@ def write_handouts(
         refs = refs if refs is not None else site_references(project)
     except StyleError as exc:
         return Result((), (_style_failed(str(exc)),))
-    from citekb.checks.presentation import placeholder_site_url
+    from citekb.checks.policy import apply_policy
+    from citekb.checks.presentation import check_site_url
 
     written: list[Path] = []
-    problems: list[Diagnostic] = placeholder_site_url(project.config.site_url)
+    site_url = check_site_url(chosen, project.config.site_url)
+    problems: list[Diagnostic] = apply_policy(site_url, project.config, project.texts)
     for page in chosen:
-        if not project.config.site_url:
-            problems.append(
-                diagnostic(
-                    Code.MISSING_SITE_URL,
-                    page.path,
-                    1,
-                    1,
-                    "site_url is not set, so this handout has no web address or QR code",
-                    "add `site_url: https://your.site/` to mkdocs.yml",
-                )
-            )
         docs = project.root / project.config.docs_dir
         found = write_handout(
             page, refs, project.config, out_dir, project.evidence, markdown, docs=docs

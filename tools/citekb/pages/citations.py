@@ -6,7 +6,7 @@ that follow pandoc's ``citations`` grammar, so every citation keeps its exact li
 
 Unlike pandoc, it skips cross-references (``@fig-x``), ``@`` in bare URLs and e-mail addresses;
 it follows CommonMark's blocks where pandoc's differ (see ``pandoc.py`` for the exceptions); and
-emphasis never hides a ``]`` from it. The differences: ``docs/reference/pandoc.md``.
+emphasis never hides a ``]`` from it. The differences: ``manual/pandoc.md``.
 """
 
 from __future__ import annotations

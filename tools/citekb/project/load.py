@@ -49,7 +49,8 @@ def load_config(root: Path) -> Config:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(
-            f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base"
+            f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base,"
+            " or start one with `citekb init`"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None

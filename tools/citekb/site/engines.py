@@ -1,8 +1,9 @@
 """The site engines ``citekb build`` and ``serve`` can run: MkDocs, ProperDocs, Zensical.
 
 MkDocs and ProperDocs (a maintained MkDocs 1.x fork that loads MkDocs plugins) run citekb's
-plugin, which runs the post-build pass itself. Zensical runs no MkDocs plugins, only the
-Markdown extension, so citekb runs the pass after it. Each engine runs in a child process of
+plugin, which runs the post-build pass itself. Zensical runs no MkDocs plugins, only Markdown
+extensions: citekb adds its own for the run (:mod:`citekb.site.engine_config`) and runs the
+pass after it. Each engine runs in a child process of
 the same Python, from the project root, reading its ``mkdocs.yml``.
 """
 
@@ -66,31 +67,17 @@ def choose(requested: str | None, configured: str | None = None) -> str:
     )
 
 
-def check_ready(root: Path, config: Config, engine: str) -> None:
-    """Raise ``EngineError`` for what ``engine`` cannot do with the knowledge base at ``root``.
-
-    Only the MkDocs plugin can generate a missing bibliography page.
-    """
-    page = config.bibliography_page
-    if engine in PLUGIN_ENGINES or not page:
-        return
-    path = root / config.docs_dir / page
-    if not path.is_file():
-        shown = f"{config.docs_dir}/{page}"
-        raise EngineError(
-            f"{engine} cannot generate the bibliography page: create {shown} holding"
-            " `# Bibliography` and a line `<!-- citekb:bibliography -->`"
-        )
-
-
 def environment() -> dict[str, str]:
     """The engine's environment, without Material's and ProperDocs' banners about MkDocs 2."""
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"}
 
 
-def command(engine: str, root: Path, action: str, *extra: str) -> list[str]:
-    """The command line that runs ``engine``'s ``build`` or ``serve`` for the site at ``root``."""
-    config = str(root / "mkdocs.yml")
+def command(
+    engine: str, root: Path, action: str, *extra: str, config_file: Path | None = None
+) -> list[str]:
+    """The command line that runs ``engine``'s ``build`` or ``serve`` for the site at ``root``
+    (with ``config_file``, default ``root/mkdocs.yml``)."""
+    config = str(config_file or root / "mkdocs.yml")
     # -P: the working folder is not importable, so a `!!python/name:` tag in the config
     # cannot import a module that the repository itself adds
     return [sys.executable, "-P", "-m", engine, action, "--config-file", config, *extra]
@@ -120,8 +107,11 @@ def build(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnosti
         cmd = command(engine, root, "build", "--strict", "--site-dir", str(out))
         code = subprocess.run(cmd, check=False, cwd=root, env=environment()).returncode
         return code, []  # the plugin ran the pass and logged its findings (strict: failed)
-    cmd = command(engine, root, "build", "--clean", "--strict")
-    code = subprocess.run(cmd, check=False, cwd=root, env=environment()).returncode
+    from citekb.site.engine_config import engine_run
+
+    with engine_run(root, project.config) as config_file:
+        cmd = command(engine, root, "build", "--clean", "--strict", config_file=config_file)
+        code = subprocess.run(cmd, check=False, cwd=root, env=environment()).returncode
     if code:
         return code, []
     built, directory_urls = site_settings(root)
@@ -143,7 +133,9 @@ def run_pass(project: Project, site_dir: Path, *, use_directory_urls: bool) -> l
     cache.save()
     site = SiteProject.of(project, refs)
     exports = FormatCache(cache_file(project.root, config.cache_dir, "exports"))
-    found = fix_site_dir(site_dir, site, use_directory_urls=use_directory_urls, exports=exports)
+    found = fix_site_dir(
+        site_dir, site, use_directory_urls=use_directory_urls, exports=exports, page_meta=True
+    )
     exports.save()
     return found
 
@@ -158,17 +150,33 @@ def serve_with_pass(
     edits. Returns the server's exit status.
     """
     import signal
-    import time
 
-    from citekb.project.load import load_project
+    from citekb.site.engine_config import engine_run
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
     site_dir, directory_urls = site_settings(root)
-    cmd = command(engine, root, "serve", "--dev-addr", dev_addr)
-    server = subprocess.Popen(cmd, cwd=root, env=environment())
-    signal.signal(signal.SIGTERM, stop)  # a killed citekb stops its server too
+    with engine_run(root, config) as config_file:
+        cmd = command(engine, root, "serve", "--dev-addr", dev_addr, config_file=config_file)
+        server = subprocess.Popen(cmd, cwd=root, env=environment())
+        signal.signal(signal.SIGTERM, stop)  # a killed citekb stops its server too
+        return _serve(server, root, config, site_dir, directory_urls, poll)
+
+
+def _serve(
+    server: subprocess.Popen[bytes],
+    root: Path,
+    config: Config,
+    site_dir: Path,
+    directory_urls: bool,
+    poll: float,
+) -> int:
+    """Watch the served site and run the pass after each rebuild, until the server stops."""
+    import time
+
+    from citekb.project.load import load_project
+
     seen: float | None = None
     try:
         while server.poll() is None:

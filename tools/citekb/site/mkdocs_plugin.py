@@ -235,6 +235,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
     def _load(self, style: Path) -> _State:
         """Read and check the project, and format every cited work."""
         from citekb.checks.policy import apply_policy
+        from citekb.checks.presentation import SITE_URL_CODES
         from citekb.checks.rules import run_checks
         from citekb.project.load import load_project
         from citekb.render.style import Engine, StyleError
@@ -248,6 +249,8 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         else:
             project = load_project(self.root, self.settings, cache=True)
             diagnostics = run_checks(project, self.today)
+        # the handouts' web address is the handout writer's to report, not a site problem
+        diagnostics = [d for d in diagnostics if d.code not in SITE_URL_CODES]
         self._preloaded = None
         try:
             engine = Engine(style)

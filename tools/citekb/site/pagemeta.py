@@ -1,5 +1,6 @@
 """What a page says about itself: its review dates, a "Cite this page" block (APA and BibTeX)
-and schema.org ``MedicalWebPage`` JSON-LD listing the works it cites.
+and schema.org JSON-LD listing the works it cites (``MedicalWebPage`` for health content,
+``WebPage`` otherwise).
 
 Pure functions from a parsed page and site settings to HTML; the MkDocs plugin appends their
 output to each page, and the handout writer prints the review line.
@@ -49,6 +50,7 @@ class PageFacts:
     site_name: str = ""
     site_author: str = ""
     slug: str = "page"
+    health: bool = False  # schema.org MedicalWebPage rather than WebPage
 
 
 def page_facts(page: Page, config: Config, url: str) -> PageFacts:
@@ -63,6 +65,7 @@ def page_facts(page: Page, config: Config, url: str) -> PageFacts:
         config.site_name.strip(),
         config.site_author.strip(),
         slug or "page",
+        config.health,
     )
 
 
@@ -163,10 +166,10 @@ def cited_work(entry: Entry) -> dict[str, Any] | None:
 
 
 def json_ld(facts: PageFacts, cited: Iterable[Entry]) -> dict[str, Any]:
-    """The page as schema.org ``MedicalWebPage``."""
+    """The page as schema.org ``MedicalWebPage`` (health content) or ``WebPage``."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
+        "@type": "MedicalWebPage" if facts.health else "WebPage",
         "name": facts.title,
     }
     if facts.url:

@@ -37,7 +37,10 @@ DOWNLOADS: tuple[tuple[str, str, str], ...] = (
     ("RIS", ".ris", "ris"),
     ("CSL-JSON", ".json", "csl-json"),
 )
-_HINT = "list `citekb.site.project_ext` under markdown_extensions in mkdocs.yml"
+_HINT = (
+    "build with `citekb build`, which adds citekb's Markdown extension for engines without"
+    " plugins, or list `citekb.site.project_ext` under markdown_extensions in mkdocs.yml"
+)
 # the extension's own markup: a page's list (and downloads after it), the bibliography's list
 _PAGE_LIST = re.compile(
     r'<ul class="citekb-references">.*?</ul>(?:<p class="citekb-downloads">.*?</p>)?', re.S
@@ -123,6 +126,7 @@ def fix_site(
     assets: bool = True,
     exports: MutableMapping[str, Any] | None = None,
     bibliography: bool = True,
+    page_meta: bool = False,
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """Resolve what needs the whole site over the built pages (site-relative path → HTML).
 
@@ -133,7 +137,9 @@ def fix_site(
     ``assets`` links the stylesheet and preview script from each page's head. ``exports``
     keeps each entry's export blocks between builds (see ``site.build.export_texts``).
     Without ``bibliography`` the bibliography page is left as rendered (the MkDocs plugin
-    renders its backlinks itself, and runs this pass one page at a time).
+    renders its backlinks itself, and runs this pass one page at a time). ``page_meta`` adds
+    each page's review line, "Cite this page" and JSON-LD at the end of its article, as the
+    MkDocs plugin does while rendering (for engines that run no plugin).
     """
     from citekb.handouts.writer import print_link_html
 
@@ -173,6 +179,8 @@ def fix_site(
                 out[f"{stem}{suffix}"] = texts[fmt]
                 links.append((label, relative_url(f"{stem}{suffix}", url)))
             text = _with_downloads(text, downloads_html(links))
+        if page_meta and 'class="citekb-cite-page"' not in text:
+            text = _with_page_meta(text, page, site.config, url, entries)
         if page.meta.get("handout") is True and 'class="citekb-print"' not in text:
             text = _after_title(text, print_link_html(page.name, url))
         if assets:
@@ -233,6 +241,23 @@ def _with_downloads(text: str, block: str) -> str:
     return f"{text[: match.start()]}{listing}{block}{text[match.end() :]}"
 
 
+def _with_page_meta(text: str, page: Page, config: Config, url: str, cited: Sequence[Entry]) -> str:
+    """The page's review line, "Cite this page" and JSON-LD at the end of its article (of
+    its body without one), after the references and downloads, where the plugin puts them."""
+    from urllib.parse import urljoin
+
+    from citekb.site.pagemeta import page_facts, page_meta_html
+
+    canonical = urljoin(config.site_url, url) if config.site_url else ""
+    block = page_meta_html(page_facts(page, config, canonical), cited)
+    end = text.rfind("</article>")
+    if end < 0:
+        end = text.rfind("</body>")
+    if end < 0:
+        return f"{text}\n{block}"
+    return f"{text[:end]}{block}\n{text[end:]}"
+
+
 def _after_title(text: str, snippet: str) -> str:
     """``snippet`` right after the page's first ``<h1>`` (in the article when there is one)."""
     start = max(text.find("<article"), 0)
@@ -275,6 +300,7 @@ def fix_site_dir(
     use_directory_urls: bool = True,
     assets: bool = True,
     exports: MutableMapping[str, Any] | None = None,
+    page_meta: bool = False,
 ) -> list[Diagnostic]:
     """Run :func:`fix_site` over the pages in ``site_dir`` and write what it changes."""
     from citekb.site.build import ASSETS  # the bundled stylesheet and script
@@ -289,7 +315,9 @@ def fix_site_dir(
             pages_html[path] = (site_dir / path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # not built (excluded, or a draft): nothing links to it
-    files, found = fix_site(pages_html, site, urls=urls, assets=assets, exports=exports)
+    files, found = fix_site(
+        pages_html, site, urls=urls, assets=assets, exports=exports, page_meta=page_meta
+    )
     if assets:
         for uri in ASSET_URIS:
             files[uri] = (ASSETS / uri.rsplit("/", 1)[1]).read_text(encoding="utf-8")
