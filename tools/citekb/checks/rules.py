@@ -223,9 +223,13 @@ def suggester(keys: Sequence[str], limit: int = 2000) -> Callable[[str], list[st
 
 
 def check_citations(
-    citations: Sequence[Citation], library: Library, aliases: Mapping[str, str] | None = None
+    citations: Sequence[Citation],
+    library: Library,
+    aliases: Mapping[str, str] | None = None,
+    *,
+    unused: bool = True,
 ) -> list[Diagnostic]:
-    """``unknown-key`` for every citation not in the library, and ``unused-entry``.
+    """``unknown-key`` for every citation not in the library, and (``unused``) ``unused-entry``.
 
     Citations are resolved (``core.identifiers``): a key left that is an identifier, or an
     alias of one (``aliases``), is an ``unknown-identifier``.
@@ -257,7 +261,7 @@ def check_citations(
                 hint,
             )
         )
-    for key, entry in library.by_key.items():
+    for key, entry in library.by_key.items() if unused else ():
         if key not in cited:
             out.append(
                 diagnostic(
@@ -369,7 +373,8 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
 
     found = list(project.diagnostics)  # includes check_library, run while loading
     citations = [c for page in project.pages for c in page.citations]
-    found += check_citations(citations, project.library, project.resolution.aliases)
+    every = project.config.check_uncited
+    found += check_citations(citations, project.library, project.resolution.aliases, unused=every)
     found += check_links(project.pages, project.files)
     found += check_nav(project.config, project.files)
     if any(page.is_handout for page in project.pages):
@@ -384,6 +389,13 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
     from citekb.checks.presentation import check_presentation
 
     found += check_presentation(project)
+    from citekb.checks.migration import check_migration
+
+    found += check_migration(project)
+    if not every:
+        from citekb.checks.uncited import cited_keys, mark_uncited
+
+        found = mark_uncited(found, project.library, cited_keys(project))
     return apply_policy(found, project.config, project.texts)
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from citekb.core.model import DEFAULT_XREF_PREFIXES
-from citekb.core.nav import nav_pages
+from citekb.core.nav import nav_pages, plugin_lines
 from citekb.core.safeyaml import (
     NAME_TAG,
     PYTHON_TAGS,
@@ -68,6 +68,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("ignore", "list[str]", (), "Diagnostic codes silenced everywhere."),
     Option("per_path_ignore", "dict[str,list]", {}, "Glob of paths → codes silenced there."),
     Option("severity", "dict[str,str]", {}, "Code → `error` or `warning`, overriding defaults."),
+    Option(
+        "check_uncited",
+        "bool",
+        False,
+        "Check every library entry, cited or not, and report `unused-entry` (a curated"
+        " library); off: findings on entries no page cites only count in the summary.",
+    ),
     Option("xref_prefixes", "list[str]", DEFAULT_XREF_PREFIXES, "Cross-reference prefixes."),
     Option(
         "cache_dir",
@@ -121,6 +128,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_path_ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     severity: Mapping[str, str] = field(default_factory=dict)
+    check_uncited: bool = False
     xref_prefixes: tuple[str, ...] = DEFAULT_XREF_PREFIXES
     cache_dir: str | None = ".citekb-cache"
     bibliography_page: str | None = "bibliography.md"
@@ -139,6 +147,8 @@ class Config:
     site_name: str = ""
     site_url: str = ""
     nav: tuple[tuple[str, int, int], ...] = ()  # pages named in ``nav:``, line and column
+    #: Line and column of each leftover mkdocs-bibtex ``bibtex`` entry of ``plugins:``.
+    bibtex_plugin: tuple[tuple[int, int], ...] = ()
     site_author: str = ""
 
 
@@ -431,7 +441,12 @@ def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
         )
     except ConfigError as exc:
         raise ConfigError(f"{name}: {exc}") from None
-    return replace(config, nav=nav_pages(text)) if "nav" in data else config
+    if "nav" in data:
+        config = replace(config, nav=nav_pages(text))
+    if "bibtex" in text and "plugins" in data:
+        at = tuple((line, col) for name, line, col in plugin_lines(text) if name == "bibtex")
+        config = replace(config, bibtex_plugin=at)
+    return config
 
 
 def _str(value: Any, default: str) -> str:
