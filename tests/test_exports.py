@@ -121,3 +121,137 @@ def test_a_leftover_mkdocs_bibtex_plugin_is_reported(
     assert code == 0
     assert "mkdocs.yml:4:5: warning[leftover-bibtex-plugin] plugins still lists `bibtex`" in out
     assert "hint: remove the `bibtex` entry" in out
+
+
+def _check(bib: str) -> list[tuple[str, int, str, str]]:
+    from citekb.checks.rules import check_library
+    from citekb.sources.bibtex import load_library
+
+    library, problems = load_library([("refs.bib", bib.encode())])
+    assert not problems
+    return [(d.code, d.line, d.message, d.hint) for d in check_library(library)]
+
+
+def test_an_issn_in_isbn_is_named_as_one() -> None:
+    found = _check(
+        "@book{b,\n  author = {A, B},\n  title = {T},\n  publisher = {P},\n"
+        "  year = {2019},\n  isbn = {0028-0836}\n}\n"
+    )
+    assert found == [
+        (
+            "invalid-isbn",
+            6,
+            "b: '0028-0836' in `isbn` is an ISSN (a journal's number), not an ISBN",
+            "move it to `issn = {0028-0836}`, or remove it",
+        )
+    ]
+
+
+def test_several_isbns_separated_by_spaces_are_accepted() -> None:
+    bib = (
+        "@book{b,\n  author = {A, B},\n  title = {T},\n  publisher = {P},\n  year = {2019},\n"
+        "  isbn = {9780316113007 0465076912 978 0 316 11300 7}\n}\n"
+    )
+    assert _check(bib) == []
+
+
+def test_a_url_with_spaces_gets_a_hint_about_the_spaces() -> None:
+    bib = "@misc{w,\n  title = {T},\n  url = {https://example.org/a page}\n}\n"
+    assert _check(bib) == [
+        (
+            "invalid-url",
+            3,
+            "w: the URL 'https://example.org/a page' has spaces in it",
+            "write each space as %20: url = {https://example.org/a%20page}",
+        )
+    ]
+
+
+def test_a_url_macro_inside_url_is_unwrapped() -> None:
+    from citekb.sources.bibtex import load_library
+
+    bib = "@misc{w,\n  title = {T},\n  url = {\\url{https://example.org/a}}\n}\n"
+    library, _ = load_library([("refs.bib", bib.encode())])
+    assert library.by_key["w"].fields["url"] == "https://example.org/a"
+    assert _check(bib) == []
+
+
+def test_one_doi_in_two_different_works_advises_checking_the_doi() -> None:
+    bib = (
+        "@misc{a,\n  title = {Loneliness and mortality},\n  doi = {10.1000/x}\n}\n"
+        "@misc{b,\n  title = {Something else},\n  doi = {10.1000/x}\n}\n"
+        "@misc{c,\n  title = {Loneliness and Mortality: a review},\n  doi = {10.1000/y}\n}\n"
+        "@misc{d,\n  title = {Loneliness and mortality},\n  doi = {10.1000/y}\n}\n"
+    )
+    found = _check(bib)
+    assert found[0][:2] == ("duplicate-work", 7)
+    assert found[0][2] == "b and a (refs.bib:1) share DOI 10.1000/x, but their titles differ"
+    assert (
+        "pasted into the wrong entry" in found[0][3] and "https://doi.org/10.1000/x" in found[0][3]
+    )
+    # the same work twice (one title extends the other): cite one key
+    assert found[1][:2] == ("duplicate-work", 15)
+    assert found[1][3] == "keep one entry and cite 'c' everywhere"
+
+
+MIGRATED = {
+    "mkdocs.yml": "site_name: Moved\nplugins:\n  - citekb:\n      evidence: null\n",
+    "docs/index.md": (
+        "# Home\n\nTies matter [@Holt-Lunstad2015].\n\n## Sources\n\n\\bibliography\n\n"
+        "After the list.\n"
+    ),
+    "docs/library.md": "# Library\n\nEverything we hold:\n\n\\full_bibliography\n",
+    "docs/plain.md": "# Plain\n\nNo citation here.\n\n\\bibliography\n",
+    "references/My Collection.bib": EXPORT,
+}
+
+
+def _build(root: Path, site: Path) -> str:
+    result = CliRunner().invoke(
+        main, ["build", "--root", str(root), "--site-dir", str(site), "--engine", "mkdocs"]
+    )
+    return f"{result.exit_code}\n{result.output}"
+
+
+def test_mkdocs_bibtex_markers_render(
+    make_site: Callable[[Mapping[str, str | bytes]], Path], tmp_path: Path
+) -> None:
+    import re
+
+    root = make_site(MIGRATED)
+    site = tmp_path / "site"
+    # with a page listing every entry, every entry is shown and so checked: the faults count
+    out = _build(root, site)
+    assert out.startswith("1\n"), out
+    assert "references/My Collection.bib:8:1: error[missing-field]" in out
+    # fixed, the export builds and both markers render
+    bib = EXPORT.replace("year = {2020}\n}", "journal = {J},\nyear = {2020}\n}")
+    bib = bib.replace("isbn = {0028-0836},\n", "").replace("a page with spaces", "a-page")
+    bib = bib.replace(
+        "10.1177/1745691614568352},\njournal = {Journal}", "10.1000/other},\njournal = {Journal}"
+    )
+    (root / "references" / "My Collection.bib").write_text(bib, encoding="utf-8")
+    out = _build(root, site)
+    assert out.startswith("0\n"), out
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert "\\bibliography" not in index
+    # the page's references where `\bibliography` was, not under a heading added at the end
+    sources = index.index('id="sources"')
+    listing = index.index('<ul class="citekb-references">')
+    assert sources < listing < index.index("After the list.")
+    assert ">References<" not in index
+    assert re.findall(r'<li id="ref-([^"]+)"', index) == ["Holt-Lunstad2015"]
+    library = (site / "library" / "index.html").read_text(encoding="utf-8")
+    assert "\\full_bibliography" not in library
+    listed = re.findall(r'<li id="ref-([^"]+)" class="citekb-ref"', library)
+    assert sorted(listed) == sorted(
+        ["Holt-Lunstad2015", "Knox2020", "Berg2019", "Web2021", "Copy2018"]
+    )
+    assert "Cited on:" in library  # the cited work links back to its citation
+    plain = (site / "plain" / "index.html").read_text(encoding="utf-8")
+    assert "\\bibliography" not in plain and "citekb-references" not in plain
+    # the generated bibliography page still lists only the cited work
+    bibliography = (site / "bibliography" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<li id="ref-([^"]+)" class="citekb-ref"', bibliography) == [
+        "Holt-Lunstad2015"
+    ]

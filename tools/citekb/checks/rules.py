@@ -9,6 +9,13 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from citekb.checks.fields import (
+    check_isbn,
+    duplicate_work,
+    isbn13,
+    isbn_parts,
+    isbn_valid,
+)
 from citekb.core.anchors import ref_id
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import isbn_digits, normalize_doi
@@ -54,26 +61,6 @@ _URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+[^\s<>\"'`]*$", re
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def isbn_valid(digits: str) -> bool:
-    """ISBN-10 or ISBN-13 checksum."""
-    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
-        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
-        return total % 11 == 0
-    if len(digits) == 13 and digits.isdigit():
-        total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits))
-        return total % 10 == 0
-    return False
-
-
-def isbn13(digits: str) -> str:
-    """The ISBN-13 form of a valid ISBN, so that ISBN-10 and -13 of one book compare equal."""
-    if len(digits) == 13:
-        return digits
-    core = "978" + digits[:9]
-    check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10) % 10
-    return core + str(check)
-
-
 def _at(entry: Entry, name: str | None = None) -> tuple[str, int, int]:
     line = entry.field_lines.get(name, entry.line) if name else entry.line
     return entry.path, line, 1
@@ -116,25 +103,16 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
             )
         )
     if isbn := _given(fields, "isbn"):
-        for part in re.split(r"[,;]|\s{2,}|\s(?=\d{3}-)", isbn):
-            if part.strip() and not isbn_valid(isbn_digits(part)):
-                out.append(
-                    diagnostic(
-                        Code.INVALID_ISBN,
-                        *_at(entry, "isbn"),
-                        f"{entry.key}: ISBN {part.strip()!r} fails its checksum or length",
-                        "copy the ISBN-10 or ISBN-13 again from the book's copyright page",
-                    )
-                )
+        out.extend(check_isbn(entry, isbn))
     if (url := _given(fields, "url")) and not _URL.match(url.strip()):
-        out.append(
-            diagnostic(
-                Code.INVALID_URL,
-                *_at(entry, "url"),
-                f"{entry.key}: {url!r} is not an http(s) URL",
-                "use an absolute https:// address; other schemes are never linked",
-            )
-        )
+        spaced = re.sub(r"\s+", "%20", url.strip())
+        if spaced != url.strip() and _URL.match(spaced):
+            message = f"{entry.key}: the URL {url!r} has spaces in it"
+            hint = f"write each space as %20: url = {{{spaced}}}"
+        else:
+            message = f"{entry.key}: {url!r} is not an http(s) URL"
+            hint = "use an absolute https:// address; other schemes are never linked"
+        out.append(diagnostic(Code.INVALID_URL, *_at(entry, "url"), message, hint))
     if year := _given(fields, "year"):
         bare = year.strip().strip("{}")
         if not _YEAR.match(bare) and bare.lower() not in {"in press", "forthcoming", "n.d."}:
@@ -172,14 +150,7 @@ def check_library(library: Library) -> list[Diagnostic]:
         for kind, ident in _identifiers(entry):
             other = works.setdefault((kind, ident), entry)
             if other is not entry:
-                out.append(
-                    diagnostic(
-                        Code.DUPLICATE_WORK,
-                        *_at(entry, kind),
-                        f"{entry.key} and {other.key} ({other.path}:{other.line}) share {kind.upper()} {ident}",
-                        f"keep one entry and cite {other.key!r} everywhere",
-                    )
-                )
+                out.append(duplicate_work(entry, other, kind, ident))
     return out
 
 
@@ -187,7 +158,7 @@ def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
     if doi := entry.fields.get("doi"):
         yield "doi", normalize_doi(doi)
     if isbn := entry.fields.get("isbn"):
-        for part in re.split(r"[,;]", isbn):
+        for part in isbn_parts(isbn):
             digits = isbn_digits(part)
             if isbn_valid(digits):
                 yield "isbn", isbn13(digits)

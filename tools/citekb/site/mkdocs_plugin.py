@@ -207,6 +207,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         self.state = state
         self.by_name = {p.name: p for p in state.pages}
         self.site.refs = state.refs
+        self.site.cited = frozenset(state.entries)  # refs hold more with \full_bibliography
         self.site.clusters = state.clusters
         self.site.pages = {page.path: page for page in state.pages}
         self.site.evidence = state.evidence
