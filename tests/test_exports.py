@@ -119,8 +119,11 @@ def test_a_leftover_mkdocs_bibtex_plugin_is_reported(
     root = make_site({**SITE, "mkdocs.yml": yml})
     code, out = run("check", "--root", str(root), "--no-cache")
     assert code == 0
-    assert "mkdocs.yml:4:5: warning[leftover-bibtex-plugin] plugins still lists `bibtex`" in out
-    assert "hint: remove the `bibtex` entry" in out
+    assert (
+        "mkdocs.yml:4:5: warning[leftover-bibtex-plugin] plugins still lists mkdocs-bibtex's" in out
+    )
+    # the hint is the citekb entry that replaces it, made from its options
+    assert "replace the `bibtex` entry with `- citekb: {bibliography: [refs.bib]}`" in out
 
 
 def _check(bib: str) -> list[tuple[str, int, str, str]]:
@@ -255,3 +258,18 @@ def test_mkdocs_bibtex_markers_render(
     assert re.findall(r'<li id="ref-([^"]+)" class="citekb-ref"', bibliography) == [
         "Holt-Lunstad2015"
     ]
+
+
+def test_the_replacement_entry_carries_bib_dir_and_csl_file() -> None:
+    from citekb.core.config import parse_config
+
+    config = parse_config(
+        "site_name: x\nplugins:\n  - bibtex:\n      bib_dir: refs/\n      csl_file: apa.csl\n"
+        "      cite_inline: true\n  - citekb\n"
+    )
+    assert config.bibtex_plugin == ((3, 5, "bibliography: [refs/**/*.bib], style: apa.csl"),)
+    # a bib_file or csl_file given as a URL is not carried: citekb reads no network
+    config = parse_config(
+        "plugins:\n  bibtex: {bib_file: 'https://api.zotero.org/x', csl_file: x.csl}\n"
+    )
+    assert config.bibtex_plugin == ((2, 3, "style: x.csl"),)

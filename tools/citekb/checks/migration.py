@@ -11,17 +11,21 @@ if TYPE_CHECKING:
 
 
 def check_migration(project: Project) -> list[Diagnostic]:
-    """``leftover-bibtex-plugin`` where ``plugins:`` still lists mkdocs-bibtex's ``bibtex``."""
-    return [
-        diagnostic(
-            Code.LEFTOVER_BIBTEX_PLUGIN,
-            "mkdocs.yml",
-            line,
-            column,
-            "plugins still lists `bibtex` (mkdocs-bibtex); citekb renders the citations now,"
-            " and the two would both rewrite them",
-            "remove the `bibtex` entry: `bib_file`/`bib_dir` become citekb's `bibliography`,"
-            " `csl_file` its `style` (see the mkdocs-bibtex page of the manual)",
+    """``leftover-bibtex-plugin`` where ``plugins:`` still lists mkdocs-bibtex's ``bibtex``,
+    with the citekb entry that replaces it as the hint."""
+    found = []
+    for line, column, options in project.config.bibtex_plugin:
+        entry = f"- citekb: {{{options}}}" if options else "- citekb"
+        found.append(
+            diagnostic(
+                Code.LEFTOVER_BIBTEX_PLUGIN,
+                "mkdocs.yml",
+                line,
+                column,
+                "plugins still lists mkdocs-bibtex's `bibtex`: citekb renders the citations,"
+                " and the two would both rewrite them",
+                f"replace the `bibtex` entry with `{entry}` (where citekb is not listed yet);"
+                " see the manual's page on moving from mkdocs-bibtex",
+            )
         )
-        for line, column in project.config.bibtex_plugin
-    ]
+    return found

@@ -147,8 +147,9 @@ class Config:
     site_name: str = ""
     site_url: str = ""
     nav: tuple[tuple[str, int, int], ...] = ()  # pages named in ``nav:``, line and column
-    #: Line and column of each leftover mkdocs-bibtex ``bibtex`` entry of ``plugins:``.
-    bibtex_plugin: tuple[tuple[int, int], ...] = ()
+    #: Each leftover mkdocs-bibtex ``bibtex`` entry of ``plugins:``: line, column, and the
+    #: citekb options that replace its own (``bibliography: [refs.bib], style: x.csl``).
+    bibtex_plugin: tuple[tuple[int, int, str], ...] = ()
     site_author: str = ""
 
 
@@ -444,9 +445,33 @@ def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
     if "nav" in data:
         config = replace(config, nav=nav_pages(text))
     if "bibtex" in text and "plugins" in data:
-        at = tuple((line, col) for name, line, col in plugin_lines(text) if name == "bibtex")
+        options = bibtex_options(data)
+        at = tuple(
+            (line, col, options) for name, line, col in plugin_lines(text) if name == "bibtex"
+        )
         config = replace(config, bibtex_plugin=at)
     return config
+
+
+def bibtex_options(mkdocs: Mapping[str, Any]) -> str:
+    """citekb's options for what mkdocs-bibtex's entry says: ``bib_file``/``bib_dir`` become
+    ``bibliography``, ``csl_file`` becomes ``style`` ("" when there is nothing to carry)."""
+    plugins = mkdocs.get("plugins")
+    items = plugins if isinstance(plugins, list) else [plugins] if plugins else []
+    found: Any = next((i["bibtex"] for i in items if isinstance(i, dict) and "bibtex" in i), None)
+    if not isinstance(found, dict):
+        return ""
+    out: list[str] = []
+    files = [
+        f if key == "bib_file" else f"{f.rstrip('/')}/**/*.bib"
+        for key in ("bib_file", "bib_dir")
+        if isinstance(f := found.get(key), str) and f and "://" not in f
+    ]
+    if files:
+        out.append(f"bibliography: [{', '.join(files)}]")
+    if isinstance(csl := found.get("csl_file"), str) and csl and "://" not in csl:
+        out.append(f"style: {csl}")
+    return ", ".join(out)
 
 
 def _str(value: Any, default: str) -> str:
