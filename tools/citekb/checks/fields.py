@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from citekb.core.model import Entry
 
-__all__ = ["check_isbn", "duplicate_work", "isbn13", "isbn_parts", "isbn_valid"]
+__all__ = ["check_isbn", "duplicate_work", "isbn13", "isbn_parts", "isbn_valid", "unknown_type"]
 
 
 def isbn_valid(digits: str) -> bool:
@@ -106,3 +106,25 @@ def check_isbn(entry: Entry, value: str) -> Iterable[Diagnostic]:
             )
             hint = "keep only ISBNs in `isbn`, separated by commas; other numbers go elsewhere"
         yield diagnostic(Code.INVALID_ISBN, *_at(entry, "isbn"), message, hint)
+
+
+def unknown_type(entry: Entry) -> Diagnostic:
+    """``unknown-entry-type``, with the closest known type as the hint."""
+    import difflib
+
+    from citekb.sources.entry_types import TYPES
+
+    close = difflib.get_close_matches(entry.type, list(TYPES), n=1, cutoff=0.75)
+    hint = (
+        f"did you mean @{close[0]}? Otherwise use a standard type"
+        if close
+        else "use a standard type that fits the source"
+    )
+    return diagnostic(
+        Code.UNKNOWN_ENTRY_TYPE,
+        entry.path,
+        entry.line,
+        1,
+        f"{entry.key}: @{entry.type} is not a known entry type; it renders as a plain document",
+        hint + ", e.g. @article, @book, @incollection, @online, @report or @misc",
+    )

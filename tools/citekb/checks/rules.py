@@ -15,10 +15,12 @@ from citekb.checks.fields import (
     isbn13,
     isbn_parts,
     isbn_valid,
+    unknown_type,
 )
 from citekb.core.anchors import ref_id
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import isbn_digits, normalize_doi
+from citekb.sources.entry_types import csl_type
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -82,6 +84,8 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
     """Required fields and field formats of one entry."""
     out: list[Diagnostic] = []
     fields = entry.fields
+    if csl_type(entry.type, fields) is None:
+        out.append(unknown_type(entry))
     for options in _NEEDS.get(entry.type, (("title",),)):
         if not any(_given(fields, o) for o in options):
             names = " or ".join(f"`{o}`" for o in options)
