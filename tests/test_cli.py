@@ -85,7 +85,7 @@ def test_clean_site_exits_0_and_strict_fails_on_a_warning(
     assert code == 1
     assert out.endswith(
         "0 errors, 1 warning (1 unused-entry) in 3 files\n"
-        "check failed because --strict treats the warning as errors\n"
+        "check failed because --strict treats the warning as an error\n"
     )
 
 

@@ -107,6 +107,23 @@ def test_the_export_builds_with_no_config_edits(
     )
     assert result.exit_code == 0, result.output
     assert (site / "index.html").is_file()
+    assert "4 entries that no page cites have problems" in result.output
+
+
+def test_a_build_stopped_by_warnings_alone_says_so(
+    make_site: Callable[[Mapping[str, str | bytes]], Path], tmp_path: Path
+) -> None:
+    bib = "@blogpots{odd,\n  title = {T},\n  year = {2020}\n}\n"
+    root = make_site({**SITE, "docs/index.md": "# Home\n\nA claim [@odd].\n"})
+    (root / "references" / "My Collection.bib").write_text(bib, encoding="utf-8")
+    out = _build(root, tmp_path / "site")
+    assert out.startswith("1\n")
+    assert out.endswith(
+        "0 errors, 1 warning (1 unknown-entry-type) in 2 files\n"
+        "the build stopped because it is strict: it treats the warning as an error (fix it,"
+        " or lower or silence a code with `severity:` or `ignore:` in mkdocs.yml)\n"
+    )
+    assert "references/My Collection.bib:1:1: warning[unknown-entry-type]" in out
 
 
 def test_a_leftover_mkdocs_bibtex_plugin_is_reported(

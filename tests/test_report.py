@@ -82,7 +82,9 @@ def test_summary_counts_each_code_and_says_why_a_strict_run_failed() -> None:
     assert out[-2] == "0 errors, 3 warnings (2 review-overdue, 1 missing-site-url) in 3 files"
     assert out[-1] == "check failed because --strict treats the 3 warnings as errors"
     build = render("text", WARNINGS[:1], strict="build").splitlines()[-1]
-    assert build.startswith("the build stopped because it is strict: it treats the warning as")
+    assert build.startswith(
+        "the build stopped because it is strict: it treats the warning as an error (fix it,"
+    )
     # no such line when errors stop it anyway, or when the run is not strict
     error = diagnostic("unknown-key", "docs/a.md", 3, 9, "@x is not in the library")
     assert "strict" not in render("text", [error, *WARNINGS], strict="check")

@@ -85,14 +85,15 @@ def summary_lines(
         )
     n = sum(warnings.values())
     if strict and n and not errors:
-        them = "the warning" if n == 1 else f"the {n} warnings"
+        them = "the warning as an error" if n == 1 else f"the {n} warnings as errors"
         if strict == "build":
+            fix = "fix it" if n == 1 else "fix them"
             lines.append(
-                f"the build stopped because it is strict: it treats {them} as errors"
-                " (fix them, or lower or silence a code with `severity:` or `ignore:`)"
+                f"the build stopped because it is strict: it treats {them} ({fix}, or lower"
+                " or silence a code with `severity:` or `ignore:` in mkdocs.yml)"
             )
         else:
-            lines.append(f"check failed because --strict treats {them} as errors")
+            lines.append(f"check failed because --strict treats {them}")
     return lines
 
 
