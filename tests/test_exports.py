@@ -45,6 +45,24 @@ journal = {Journal},
 title = {{Another work, the DOI pasted from the first}},
 year = {2018}
 }
+@article{People2019,
+author = {Emily J M Knox and Homero Gil de Z{\\'{u}}{\\~{n}}iga and Sarah van Den Berg},
+journal = {Journal},
+title = {{People written given name first}},
+year = {2019}
+}
+@misc{Coq2021,
+author = {Coq Development Team, The},
+title = {{The Coq proof assistant}},
+url = {\\url{https://coq.inria.fr}},
+year = {2021}
+}
+@newspaper_article{News2020,
+author = {Smith, Jane},
+journal = {The Guardian},
+title = {{Loneliness is rising}},
+year = {2020}
+}
 """
 
 SITE = {
@@ -67,7 +85,7 @@ def test_an_export_with_faults_only_in_uncited_entries_checks_clean(
     assert code == 0, out
     assert out.splitlines() == [
         "no problems found in 2 files",
-        "4 entries that no page cites have problems, not counted above: `citekb check"
+        "5 entries that no page cites have problems, not counted above: `citekb check"
         " --all-entries` lists them (or set `check_uncited: true` in mkdocs.yml to check"
         " every entry)",
     ]
@@ -81,7 +99,15 @@ def test_an_export_with_faults_only_in_uncited_entries_checks_clean(
         ("invalid-url", bib, 22),
         ("duplicate-work", bib, 27),
         ("unused-entry", bib, 1),
+        ("corporate-author", bib, 39),  # "Coq Development Team, The"
     } <= found
+    # people are no organisations; `\\url{…}` and the newspaper article are fine
+    assert {(c, line) for c, _, line in found if line >= 32} == {
+        ("unused-entry", 32),
+        ("unused-entry", 38),
+        ("corporate-author", 39),
+        ("unused-entry", 44),
+    }
 
 
 def test_a_cited_entry_still_fails(
@@ -94,7 +120,7 @@ def test_a_cited_entry_still_fails(
         "references/My Collection.bib:8:1: error[missing-field] @article{Knox2020} has no"
         " `journal` or `journaltitle`" in out
     )
-    assert "3 entries that no page cites have problems" in out
+    assert "4 entries that no page cites have problems" in out
 
 
 def test_the_export_builds_with_no_config_edits(
@@ -107,7 +133,7 @@ def test_the_export_builds_with_no_config_edits(
     )
     assert result.exit_code == 0, result.output
     assert (site / "index.html").is_file()
-    assert "4 entries that no page cites have problems" in result.output
+    assert "5 entries that no page cites have problems" in result.output
 
 
 def test_a_build_stopped_by_warnings_alone_says_so(
