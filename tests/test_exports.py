@@ -295,8 +295,16 @@ def test_mkdocs_bibtex_markers_render(
     assert "\\full_bibliography" not in library
     listed = re.findall(r'<li id="ref-([^"]+)" class="citekb-ref"', library)
     assert sorted(listed) == sorted(
-        ["Holt-Lunstad2015", "Knox2020", "Berg2019", "Web2021", "Copy2018"]
-        + ["People2019", "Coq2021", "News2020"]
+        [
+            "Holt-Lunstad2015",
+            "Knox2020",
+            "Berg2019",
+            "Web2021",
+            "Copy2018",
+            "People2019",
+            "Coq2021",
+            "News2020",
+        ]
     )
     assert "Cited on:" in library  # the cited work links back to its citation
     plain = (site / "plain" / "index.html").read_text(encoding="utf-8")
