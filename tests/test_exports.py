@@ -329,3 +329,24 @@ def test_the_replacement_entry_carries_bib_dir_and_csl_file() -> None:
         "plugins:\n  bibtex: {bib_file: 'https://api.zotero.org/x', csl_file: x.csl}\n"
     )
     assert config.bibtex_plugin == ((2, 3, "style: x.csl"),)
+
+
+def test_a_syntax_fault_in_an_uncited_entry_does_not_block(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    bib = EXPORT + "@misc{Broken2000,\ntitle = {A}\nyear = {2000}\n}\n@misc{Open,\n"
+    root = make_site({**SITE, "references/My Collection.bib": bib})
+    code, out = run("check", "--root", str(root), "--no-cache")
+    assert code == 0, out
+    assert "6 entries that no page cites have problems" in out  # the open block: before it
+    # cited, the entry's fault blocks again
+    root = make_site(
+        {
+            **SITE,
+            "references/My Collection.bib": bib,
+            "docs/index.md": "# Home\n\nA claim [@Broken2000].\n",
+        }
+    )
+    code, out = run("check", "--root", str(root), "--no-cache")
+    assert code == 1
+    assert "references/My Collection.bib:51:12: error[missing-comma]" in out

@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     from citekb.core.model import Library
     from citekb.project.load import Project
 
-#: Codes about one library entry, reported at a line inside it.
+#: Codes about one library entry, reported at a line inside it. A block that does not parse
+#: is counted with the entry before it: were it cited, its citation would be an unknown key.
 ENTRY_CODES = frozenset(
     {
+        Code.BIB_SYNTAX,
+        Code.MISSING_COMMA,
         Code.MISSING_FIELD,
         Code.INVALID_DOI,
         Code.INVALID_ISBN,
