@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
@@ -12,6 +13,8 @@ from citekb.cli.main import main
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
+
+    import pytest
 
 # What a Mendeley export looks like: its own types and field habits, faults in uncited entries.
 EXPORT = """@article{Holt-Lunstad2015,
@@ -350,3 +353,23 @@ def test_a_syntax_fault_in_an_uncited_entry_does_not_block(
     code, out = run("check", "--root", str(root), "--no-cache")
     assert code == 1
     assert "references/My Collection.bib:51:12: error[missing-comma]" in out
+
+
+def test_mkdocs_strict_builds_the_export_and_logs_the_count(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root = make_site(SITE)
+    config = load_config(str(root / "mkdocs.yml"), strict=True, site_dir=str(root / "site"))
+    with caplog.at_level(logging.INFO, logger="mkdocs"):
+        build(config)  # strict: a warning would abort
+    assert (root / "site" / "index.html").is_file()
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert (
+        "5 library entries that no page cites have problems: `citekb check --all-entries`"
+        " lists them" in messages
+    )
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
