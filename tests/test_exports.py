@@ -7,6 +7,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekb.cli.main import main
 
@@ -373,3 +375,29 @@ def test_mkdocs_strict_builds_the_export_and_logs_the_count(
         " lists them" in messages
     )
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def _isbn13_of(nine: str) -> str:
+    core = "978" + nine
+    check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10) % 10
+    return core + str(check)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.from_regex(r"[0-9]{9}", fullmatch=True), min_size=1, max_size=4),
+    st.lists(st.sampled_from([", ", "; ", " ", "  ", " / ", ","]), min_size=4, max_size=4),
+    st.booleans(),
+)
+def test_several_valid_isbns_in_one_field_are_each_read(
+    nines: list[str], separators: list[str], hyphens: bool
+) -> None:
+    from citekb.checks.fields import isbn_parts, isbn_valid
+    from citekb.core.identifiers import isbn_digits
+
+    isbns = [_isbn13_of(n) for n in nines]
+    shown = [f"{i[:3]}-{i[3]}-{i[4:8]}-{i[8:12]}-{i[12]}" if hyphens else i for i in isbns]
+    value = "".join(s + sep for s, sep in zip(shown, separators, strict=False)).strip(" ,;/")
+    parts = isbn_parts(value)
+    assert [isbn_digits(p) for p in parts] == isbns
+    assert all(isbn_valid(isbn_digits(p)) for p in parts)
