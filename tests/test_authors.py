@@ -9,7 +9,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekb.checks.authors import check_corporate_authors, looks_corporate, split_names
+from citekb.checks.authors import (
+    ORGANISATION_WORDS,
+    check_corporate_authors,
+    looks_corporate,
+    split_names,
+)
 from citekb.cli.main import main
 from citekb.sources.bibtex import load_library
 
@@ -36,10 +41,50 @@ if TYPE_CHECKING:
         ("John M. Gottman", False),
         ("Office, Jane", False),  # a comma: a person written family-first
         ("others", False),
+        # people as real exports write them: no braces, particles, initials without dots
+        ("Emily J M Knox", False),
+        ("Homero Gil de Zúñiga", False),
+        ("Homero Gil de Z{\\'{u}}{\\~{n}}iga", False),
+        ("Sarah van Den Berg", False),
+        ("Jean-Pierre de la Fontaine", False),
+        # an organisation inverted around its article: APA would print "Coq Development Team, T."
+        ("Coq Development Team, The", True),
+        ("Coq Development Team", True),
     ],
 )
 def test_looks_corporate(name: str, corporate: bool) -> None:
     assert looks_corporate(name) is corporate
+
+
+def test_an_inverted_organisation_gets_its_natural_order_as_the_hint() -> None:
+    bib = "@manual{coq,\n  author = {Coq Development Team, The},\n  title = {Coq},\n}\n"
+    library, _ = load_library([("refs.bib", bib.encode())])
+    found = check_corporate_authors(library)
+    assert [(d.code, d.line) for d in found] == [("corporate-author", 2)]
+    assert (
+        found[0].hint == "write `author = {{The Coq Development Team}}` so it is read as one name"
+    )
+
+
+_GIVEN = st.from_regex(r"[A-Z][a-z]{1,8}|[A-Z]\.?", fullmatch=True).filter(
+    lambda w: w.lower() not in ORGANISATION_WORDS
+)
+_PARTICLE = st.sampled_from(["van", "von", "de", "Den", "der", "da", "dos", "la", "ten"])
+
+
+@settings(deadline=None)
+@given(
+    st.lists(_GIVEN, min_size=1, max_size=3),
+    st.lists(_PARTICLE, max_size=2),
+    st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True).filter(
+        lambda w: w.lower() not in ORGANISATION_WORDS
+    ),
+)
+def test_people_written_given_first_never_fire(
+    given_names: list[str], particles: list[str], family: str
+) -> None:
+    name = " ".join([*given_names, *particles, family])
+    assert not looks_corporate(name), name
 
 
 def test_split_names_ignores_and_inside_braces() -> None:

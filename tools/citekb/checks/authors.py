@@ -21,8 +21,21 @@ ORGANISATION_WORDS = frozenset(
         *("service", "services", "council", "commission", "academy", "academies", "centre"),
         *("center", "centres", "centers", "society", "foundation", "ministry", "office"),
         *("committee", "university", "collaboration", "network", "board"),
+        *("team", "group", "consortium", "college", "bureau", "project", "initiative"),
+        *("corporation", "company", "inc", "ltd", "administration", "program", "programme"),
     )
 )
+#: Name particles that sit between a person's given and family names ("Sarah van Den Berg").
+PARTICLES = frozenset(
+    (
+        *("van", "von", "de", "den", "der", "del", "della", "des", "di", "da", "das", "dos"),
+        *("du", "la", "le", "ten", "ter", "bin", "ibn", "al", "el", "y", "zu", "af", "av"),
+    )
+)
+#: "Coq Development Team, The": a name inverted around an article is an organisation's.
+_ARTICLES = frozenset(("the", "a", "an", "le", "la", "les", "die", "der", "das"))
+_INITIALS = re.compile(r"^(?:(?:[A-Z]\.-?){1,4}|[A-Z]{1,2})$")
+_INVERTED_ARTICLE = re.compile(r",\s*\{?(?:the|an?|les?|la|die|der|das)\}?\s*(?:$|\sand\s)", re.I)
 _AND = re.compile(r"\s+and\s+", re.I)
 
 
@@ -61,12 +74,26 @@ def _braced(name: str) -> bool:
     return True
 
 
+def _person_word(word: str) -> bool:
+    """A given name, a family name, an initial (with or without its dot) or a particle."""
+    plain = re.sub(r"\\[a-zA-Z]+|\\.|[^\w.'-]", "", word)
+    if not plain or plain.lower() in PARTICLES or _INITIALS.match(plain):
+        return True
+    return plain[0].isupper() and not plain.isupper()
+
+
 def looks_corporate(name: str) -> bool:
-    """No comma, not braced, and an organisation word or four or more words."""
-    if _braced(name) or "," in name or name.lower() == "others":
+    """Not braced, and an organisation word, four or more words that are not all a person's
+    (initials, particles, capitalised names), or "Name, The" (inverted around an article)."""
+    if _braced(name) or name.lower() == "others":
         return False
+    if "," in name:
+        family, _, given = name.partition(",")
+        return given.strip(" {}").lower() in _ARTICLES and bool(family.strip())
     words = re.sub(r"[{}]", "", name).split()
-    return len(words) >= 4 or any(w.strip(".()").lower() in ORGANISATION_WORDS for w in words)
+    if any(w.strip(".()").lower() in ORGANISATION_WORDS for w in words):
+        return True
+    return len(words) >= 4 and not all(_person_word(w) for w in words)
 
 
 def _all_family_first(value: str) -> bool:
@@ -86,7 +113,7 @@ def corporate_names(entry: Entry) -> Iterator[tuple[str, str]]:
     """(field, name) for each author or editor that looks like an unbraced organisation."""
     for name in ("author", "editor"):
         value = entry.get(name)
-        if not value or _all_family_first(value):
+        if not value or (_all_family_first(value) and not _INVERTED_ARTICLE.search(value)):
             continue
         for person in split_names(value):
             if looks_corporate(person):
@@ -99,6 +126,9 @@ def check_corporate_authors(library: Library | Iterable[Entry]) -> list[Diagnost
     for entry in library:
         for name, person in corporate_names(entry):
             plain = person.replace("{", "").replace("}", "")
+            family, comma, given = plain.partition(",")
+            if comma and given.strip().lower() in _ARTICLES:  # "Coq Development Team, The"
+                plain = f"{given.strip()} {family.strip()}"
             whole = len(split_names(entry.get(name))) == 1
             hint = (
                 f"write `{name} = {{{{{plain}}}}}` so it is read as one name"

@@ -9,9 +9,18 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from citekb.checks.fields import (
+    check_isbn,
+    duplicate_work,
+    isbn13,
+    isbn_parts,
+    isbn_valid,
+    unknown_type,
+)
 from citekb.core.anchors import ref_id
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import isbn_digits, normalize_doi
+from citekb.sources.entry_types import csl_type
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -54,26 +63,6 @@ _URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+[^\s<>\"'`]*$", re
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-def isbn_valid(digits: str) -> bool:
-    """ISBN-10 or ISBN-13 checksum."""
-    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
-        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
-        return total % 11 == 0
-    if len(digits) == 13 and digits.isdigit():
-        total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(digits))
-        return total % 10 == 0
-    return False
-
-
-def isbn13(digits: str) -> str:
-    """The ISBN-13 form of a valid ISBN, so that ISBN-10 and -13 of one book compare equal."""
-    if len(digits) == 13:
-        return digits
-    core = "978" + digits[:9]
-    check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core)) % 10) % 10
-    return core + str(check)
-
-
 def _at(entry: Entry, name: str | None = None) -> tuple[str, int, int]:
     line = entry.field_lines.get(name, entry.line) if name else entry.line
     return entry.path, line, 1
@@ -95,6 +84,8 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
     """Required fields and field formats of one entry."""
     out: list[Diagnostic] = []
     fields = entry.fields
+    if csl_type(entry.type, fields) is None:
+        out.append(unknown_type(entry))
     for options in _NEEDS.get(entry.type, (("title",),)):
         if not any(_given(fields, o) for o in options):
             names = " or ".join(f"`{o}`" for o in options)
@@ -116,25 +107,16 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
             )
         )
     if isbn := _given(fields, "isbn"):
-        for part in re.split(r"[,;]|\s{2,}|\s(?=\d{3}-)", isbn):
-            if part.strip() and not isbn_valid(isbn_digits(part)):
-                out.append(
-                    diagnostic(
-                        Code.INVALID_ISBN,
-                        *_at(entry, "isbn"),
-                        f"{entry.key}: ISBN {part.strip()!r} fails its checksum or length",
-                        "copy the ISBN-10 or ISBN-13 again from the book's copyright page",
-                    )
-                )
+        out.extend(check_isbn(entry, isbn))
     if (url := _given(fields, "url")) and not _URL.match(url.strip()):
-        out.append(
-            diagnostic(
-                Code.INVALID_URL,
-                *_at(entry, "url"),
-                f"{entry.key}: {url!r} is not an http(s) URL",
-                "use an absolute https:// address; other schemes are never linked",
-            )
-        )
+        spaced = re.sub(r"\s+", "%20", url.strip())
+        if spaced != url.strip() and _URL.match(spaced):
+            message = f"{entry.key}: the URL {url!r} has spaces in it"
+            hint = f"write each space as %20: url = {{{spaced}}}"
+        else:
+            message = f"{entry.key}: {url!r} is not an http(s) URL"
+            hint = "use an absolute https:// address; other schemes are never linked"
+        out.append(diagnostic(Code.INVALID_URL, *_at(entry, "url"), message, hint))
     if year := _given(fields, "year"):
         bare = year.strip().strip("{}")
         if not _YEAR.match(bare) and bare.lower() not in {"in press", "forthcoming", "n.d."}:
@@ -172,14 +154,7 @@ def check_library(library: Library) -> list[Diagnostic]:
         for kind, ident in _identifiers(entry):
             other = works.setdefault((kind, ident), entry)
             if other is not entry:
-                out.append(
-                    diagnostic(
-                        Code.DUPLICATE_WORK,
-                        *_at(entry, kind),
-                        f"{entry.key} and {other.key} ({other.path}:{other.line}) share {kind.upper()} {ident}",
-                        f"keep one entry and cite {other.key!r} everywhere",
-                    )
-                )
+                out.append(duplicate_work(entry, other, kind, ident))
     return out
 
 
@@ -187,7 +162,7 @@ def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
     if doi := entry.fields.get("doi"):
         yield "doi", normalize_doi(doi)
     if isbn := entry.fields.get("isbn"):
-        for part in re.split(r"[,;]", isbn):
+        for part in isbn_parts(isbn):
             digits = isbn_digits(part)
             if isbn_valid(digits):
                 yield "isbn", isbn13(digits)
@@ -223,9 +198,13 @@ def suggester(keys: Sequence[str], limit: int = 2000) -> Callable[[str], list[st
 
 
 def check_citations(
-    citations: Sequence[Citation], library: Library, aliases: Mapping[str, str] | None = None
+    citations: Sequence[Citation],
+    library: Library,
+    aliases: Mapping[str, str] | None = None,
+    *,
+    unused: bool = True,
 ) -> list[Diagnostic]:
-    """``unknown-key`` for every citation not in the library, and ``unused-entry``.
+    """``unknown-key`` for every citation not in the library, and (``unused``) ``unused-entry``.
 
     Citations are resolved (``core.identifiers``): a key left that is an identifier, or an
     alias of one (``aliases``), is an ``unknown-identifier``.
@@ -257,7 +236,7 @@ def check_citations(
                 hint,
             )
         )
-    for key, entry in library.by_key.items():
+    for key, entry in library.by_key.items() if unused else ():
         if key not in cited:
             out.append(
                 diagnostic(
@@ -369,7 +348,8 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
 
     found = list(project.diagnostics)  # includes check_library, run while loading
     citations = [c for page in project.pages for c in page.citations]
-    found += check_citations(citations, project.library, project.resolution.aliases)
+    every = project.config.check_uncited
+    found += check_citations(citations, project.library, project.resolution.aliases, unused=every)
     found += check_links(project.pages, project.files)
     found += check_nav(project.config, project.files)
     if any(page.is_handout for page in project.pages):
@@ -384,6 +364,13 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
     from citekb.checks.presentation import check_presentation
 
     found += check_presentation(project)
+    from citekb.checks.migration import check_migration
+
+    found += check_migration(project)
+    if not every:
+        from citekb.checks.uncited import cited_keys, mark_uncited
+
+        found = mark_uncited(found, project.library, cited_keys(project))
     return apply_policy(found, project.config, project.texts)
 
 

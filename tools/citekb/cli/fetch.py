@@ -49,7 +49,7 @@ def identifier(kind: str, raw: str) -> str | None:
     digits = re.sub(r"[-\s]", "", value).upper()
     if not re.fullmatch(r"\d{9}[\dX]|\d{13}", digits):
         return None
-    from citekb.checks.rules import isbn_valid
+    from citekb.checks.fields import isbn_valid
 
     return digits if isbn_valid(digits) else None
 

@@ -75,14 +75,29 @@ def main() -> None:
     "--color/--no-color", default=None, help="Colour text output (default: on a terminal)."
 )
 @click.option("--no-cache", is_flag=True, help="Check from scratch; ignore the last result.")
-def check(root: Path, fmt: str, strict: bool, color: bool | None, no_cache: bool) -> None:
+@click.option(
+    "--all-entries",
+    is_flag=True,
+    help="Check every library entry, cited or not, and report unused-entry"
+    " (as `check_uncited: true` does).",
+)
+def check(
+    root: Path, fmt: str, strict: bool, color: bool | None, no_cache: bool, all_entries: bool
+) -> None:
     """Check citations, the bibliography and pages; report every problem."""
-    from citekb.cli.report import render
+    from dataclasses import replace
+
+    from citekb.cli.report import render, shown
     from citekb.core.diagnostics import Severity
 
-    found, checked, _ = _checked(root, use_cache=not no_cache)
+    config = _project_config(root) if all_entries else None
+    if config is not None:
+        config = replace(config, check_uncited=True)
+    found, checked, _ = _checked(root, use_cache=not no_cache, config=config)
     colour = sys.stdout.isatty() if color is None else color
-    click.echo(render(fmt, found, files=checked, colour=colour), nl=False)
+    report = render(fmt, found, files=checked, colour=colour, strict="check" if strict else "")
+    click.echo(report, nl=False)
+    found = shown(found)
     failed = any(d.severity is Severity.ERROR for d in found) or (strict and bool(found))
     sys.exit(1 if failed else 0)
 
@@ -273,7 +288,7 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
     as their own commands, followed by citekb's pass over the built pages.
     """
     from citekb.cli.edit import usage_on_config_error
-    from citekb.cli.report import render
+    from citekb.cli.report import render, shown
     from citekb.core.diagnostics import Severity
     from citekb.project.load import Project, load_config
     from citekb.site import engines
@@ -287,9 +302,11 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
     found, checked, project = _checked(root, use_cache=not no_cache, config=config)
     # the handouts' web address: reported with the handouts below, and no reason to stop
     found = [d for d in found if d.code not in SITE_URL_CODES]
-    if found:  # the strict build would fail on any of them, so stop before building
-        click.echo(render("text", found, files=checked), nl=False, err=True)
+    if shown(found):  # the strict build would fail on any of them, so stop before building
+        click.echo(render("text", found, files=checked, strict="build"), nl=False, err=True)
         sys.exit(1)
+    if found:  # only findings on uncited entries: say so, and build
+        click.echo(render("text", found, files=checked), nl=False, err=True)
     name = _engine(engine, root, config)
     out = site_dir or root / "site"
     if name == "mkdocs":

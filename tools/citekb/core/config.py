@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from citekb.core.model import DEFAULT_XREF_PREFIXES
-from citekb.core.nav import nav_pages
+from citekb.core.nav import nav_pages, plugin_lines
 from citekb.core.safeyaml import (
     NAME_TAG,
     PYTHON_TAGS,
@@ -70,6 +70,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("ignore", "list[str]", (), "Diagnostic codes silenced everywhere."),
     Option("per_path_ignore", "dict[str,list]", {}, "Glob of paths → codes silenced there."),
     Option("severity", "dict[str,str]", {}, "Code → `error` or `warning`, overriding defaults."),
+    Option(
+        "check_uncited",
+        "bool",
+        False,
+        "Check every library entry, cited or not, and report `unused-entry` (a curated"
+        " library); off: findings on entries no page cites only count in the summary.",
+    ),
     Option("xref_prefixes", "list[str]", DEFAULT_XREF_PREFIXES, "Cross-reference prefixes."),
     Option(
         "cache_dir",
@@ -142,6 +149,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     per_path_ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     severity: Mapping[str, str] = field(default_factory=dict)
+    check_uncited: bool = False
     xref_prefixes: tuple[str, ...] = DEFAULT_XREF_PREFIXES
     cache_dir: str | None = ".citekb-cache"
     bibliography_page: str | None = "bibliography.md"
@@ -161,6 +169,9 @@ class Config:
     site_name: str = ""
     site_url: str = ""
     nav: tuple[tuple[str, int, int], ...] = ()  # pages named in ``nav:``, line and column
+    #: Each leftover mkdocs-bibtex ``bibtex`` entry of ``plugins:``: line, column, and the
+    #: citekb options that replace its own (``bibliography: [refs.bib], style: x.csl``).
+    bibtex_plugin: tuple[tuple[int, int, str], ...] = ()
     site_author: str = ""
 
     @property
@@ -467,7 +478,36 @@ def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
         )
     except ConfigError as exc:
         raise ConfigError(f"{name}: {exc}") from None
-    return replace(config, nav=nav_pages(text)) if "nav" in data else config
+    if "nav" in data:
+        config = replace(config, nav=nav_pages(text))
+    if "bibtex" in text and "plugins" in data:
+        options = bibtex_options(data)
+        at = tuple(
+            (line, col, options) for name, line, col in plugin_lines(text) if name == "bibtex"
+        )
+        config = replace(config, bibtex_plugin=at)
+    return config
+
+
+def bibtex_options(mkdocs: Mapping[str, Any]) -> str:
+    """citekb's options for what mkdocs-bibtex's entry says: ``bib_file``/``bib_dir`` become
+    ``bibliography``, ``csl_file`` becomes ``style`` ("" when there is nothing to carry)."""
+    plugins = mkdocs.get("plugins")
+    items = plugins if isinstance(plugins, list) else [plugins] if plugins else []
+    found: Any = next((i["bibtex"] for i in items if isinstance(i, dict) and "bibtex" in i), None)
+    if not isinstance(found, dict):
+        return ""
+    out: list[str] = []
+    files = [
+        f if key == "bib_file" else f"{f.rstrip('/')}/**/*.bib"
+        for key in ("bib_file", "bib_dir")
+        if isinstance(f := found.get(key), str) and f and "://" not in f
+    ]
+    if files:
+        out.append(f"bibliography: [{', '.join(files)}]")
+    if isinstance(csl := found.get("csl_file"), str) and csl and "://" not in csl:
+        out.append(f"style: {csl}")
+    return ", ".join(out)
 
 
 def _str(value: Any, default: str) -> str:

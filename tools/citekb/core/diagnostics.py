@@ -32,6 +32,7 @@ class Code(StrEnum):
     MISSING_COMMA = "missing-comma"
     UNDEFINED_MACRO = "undefined-macro"
     BAD_CROSSREF = "bad-crossref"
+    UNKNOWN_ENTRY_TYPE = "unknown-entry-type"
     NO_BIBLIOGRAPHY = "no-bibliography"
     BIB_LIMIT = "bib-limit"
     # pages
@@ -69,6 +70,8 @@ class Code(StrEnum):
     CITEPROC_FAILED = "citeproc-failed"
     # the built site
     SITE_NOT_RENDERED = "site-not-rendered"
+    # moving from another tool
+    LEFTOVER_BIBTEX_PLUGIN = "leftover-bibtex-plugin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.MISSING_COMMA: (E, "A comma between two fields is missing."),
     Code.UNDEFINED_MACRO: (E, "A field uses a @string macro that is never defined."),
     Code.BAD_CROSSREF: (E, "A crossref names a key that is not in the library."),
+    Code.UNKNOWN_ENTRY_TYPE: (W, "An entry type with no known CSL type; it renders as a document."),
     Code.NO_BIBLIOGRAPHY: (E, "A bibliography pattern matches no file."),
     Code.BIB_LIMIT: (E, "A bib file passes a size limit, e.g. a @string that expands too far."),
     # pages
@@ -138,6 +142,8 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.CITEPROC_FAILED: (W, "citeproc-py could not format an entry; a plain fallback is shown."),
     # the built site
     Code.SITE_NOT_RENDERED: (E, "The site engine did not run citekb's Markdown extension."),
+    # moving from another tool
+    Code.LEFTOVER_BIBTEX_PLUGIN: (W, "mkdocs.yml still lists mkdocs-bibtex's `bibtex` plugin."),
 }
 
 #: Every code with its default severity and summary, keyed by the code (a ``str``).
@@ -157,6 +163,9 @@ class Diagnostic:
     column: int
     message: str
     hint: str = ""
+    #: The key of the uncited entry this finding is about, when uncited entries are not
+    #: checked (``check_uncited: false``): such findings only count in the summary.
+    uncited: str = ""
 
     @property
     def location(self) -> str:

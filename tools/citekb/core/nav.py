@@ -38,3 +38,28 @@ def nav_pages(text: str) -> tuple[tuple[str, int, int], ...]:
         elif isinstance(node, yaml.MappingNode):
             stack.extend(v for _, v in reversed(node.value))
     return tuple(found)
+
+
+def plugin_lines(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Each entry of ``plugins:`` by name, with its 1-based line and column; () if none."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return ()
+    if not isinstance(root, yaml.MappingNode):
+        return ()
+    plugins = next((v for k, v in root.value if getattr(k, "value", None) == "plugins"), None)
+    if isinstance(plugins, yaml.SequenceNode):
+        items = list(plugins.value)
+    elif isinstance(plugins, yaml.MappingNode):
+        items = [k for k, _ in plugins.value]
+    else:
+        return ()
+    found: list[tuple[str, int, int]] = []
+    for item in items[:_MAX_NODES]:
+        if isinstance(item, yaml.MappingNode) and item.value:
+            item = item.value[0][0]
+        if isinstance(item, yaml.ScalarNode):
+            mark = item.start_mark
+            found.append((str(item.value), mark.line + 1, mark.column + 1))
+    return tuple(found)

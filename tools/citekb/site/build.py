@@ -122,16 +122,20 @@ def evidence_types(evidence: Evidence | None, keys: Iterable[str]) -> dict[str, 
 def site_references(
     project: Project, engine: Engine, cache: MutableMapping[str, Any] | None = None
 ) -> References:
-    """Every work the site cites, formatted once with its evidence type: the one reference
+    """Every work the site cites (every entry where a page holds ``\\full_bibliography``),
+    formatted once with its evidence type: the one reference
     set the MkDocs plugin and the PDF handouts share (same year suffixes, same badges).
 
     Raises :class:`~citekb.render.style.StyleError` when citeproc-py cannot use the style.
     """
     from dataclasses import replace
 
+    from citekb.pages.markers import has_full_bibliography
     from citekb.render.style import references_for
 
     keys = [c.key for p in project.pages for c in p.citations]
+    if any(has_full_bibliography(p.text) for p in project.pages):  # every entry is shown
+        keys += list(project.library.by_key)
     evidence = evidence_types(project.evidence, keys)
     refs = references_for(project.library, keys, engine, cache, evidence)
     refs = replace(refs, trust=evidence_trust(project, keys))

@@ -24,12 +24,13 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from citekb.core.anchors import cite_id, ref_id, text_id
+from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
 from citekb.render.style import References
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from markdown import Markdown
 
@@ -82,6 +83,9 @@ class SiteData:
     pages: Mapping[str, Page] = field(default_factory=dict)
     #: The evidence records, for ``forest`` blocks (none: every block reports that).
     evidence: Evidence | None = None
+    #: The keys pages cite, when ``refs`` holds more (a page lists the whole library with
+    #: ``\\full_bibliography``); None: every work in ``refs`` is cited.
+    cited: frozenset[str] | None = None
 
 
 # --- HTML for one cluster, a reference list, the bibliography -------------------------
@@ -189,10 +193,15 @@ def _evidence_summary(keys: Iterable[str], refs: References) -> str:
     )
 
 
-def bibliography_html(refs: References, backlinks: Mapping[str, Sequence[Backlink]]) -> str:
-    """Every cited work once, each with "Cited on:" links to the citing places."""
+def bibliography_html(
+    refs: References,
+    backlinks: Mapping[str, Sequence[Backlink]],
+    keys: Iterable[str] | None = None,
+) -> str:
+    """Every work (``keys``: those works) once, each with "Cited on:" links to the citing
+    places."""
     items = []
-    for item in refs.ordered():
+    for item in refs.ordered(keys):
         links = backlinks.get(item.key, ())
         cited = ""
         if links:
@@ -224,9 +233,9 @@ def _backlinks_html(links: Sequence[Backlink]) -> str:
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-def marker_lines(lines: Sequence[str]) -> list[int]:
-    """Indexes of the lines that hold only the bibliography marker, outside fenced or
-    indented code (documentation that shows the marker keeps it as text)."""
+def marker_lines(lines: Sequence[str], marker: str = BIBLIOGRAPHY_MARKER) -> list[int]:
+    """Indexes of the lines that hold only ``marker``, outside fenced or indented code
+    (documentation that shows the marker keeps it as text)."""
     out: list[int] = []
     fence = ""
     for i, line in enumerate(lines):
@@ -236,9 +245,18 @@ def marker_lines(lines: Sequence[str]) -> list[int]:
                 fence = "" if line.strip() == match[1] else fence
         elif match:
             fence = match[1]
-        elif line.strip() == BIBLIOGRAPHY_MARKER and not line.startswith(("    ", "\t")):
+        elif line.strip() == marker and not line.startswith(("    ", "\t")):
             out.append(i)
     return out
+
+
+def _replace_markers(lines: list[str], blocks: Mapping[str, Callable[[], str]]) -> list[str]:
+    """``lines`` with each line that holds only a marker replaced by its block's HTML."""
+    for marker, block in blocks.items():
+        if marker in "\n".join(lines) and (at := marker_lines(lines, marker)):
+            html = block()
+            lines = [html if i in at else line for i, line in enumerate(lines)]
+    return lines
 
 
 class CitePreprocessor(Preprocessor):
@@ -249,15 +267,21 @@ class CitePreprocessor(Preprocessor):
         self.ext = ext
 
     def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
         data = self.ext.site_data()
-        at = marker_lines(lines) if BIBLIOGRAPHY_MARKER in text else []
-        if at:
-            block = self.md.htmlStash.store(bibliography_html(data.refs, data.backlinks))
-            text = "\n".join(block if i in at else line for i, line in enumerate(lines))
-            text = text.rstrip("\n")
+        stash = self.md.htmlStash.store
+        lines = _replace_markers(
+            lines,
+            {
+                BIBLIOGRAPHY_MARKER: lambda: stash(
+                    bibliography_html(data.refs, data.backlinks, data.cited)
+                ),
+                FULL_BIBLIOGRAPHY: lambda: stash(bibliography_html(data.refs, data.backlinks)),
+            },
+        )
+        text = "\n".join(lines).rstrip("\n")
+        here = marker_lines(lines, PAGE_BIBLIOGRAPHY) if PAGE_BIBLIOGRAPHY in text else []
         if "@" not in text:
-            return text.split("\n")
+            return [line for i, line in enumerate(lines) if i not in here]
         found, shift = self.ext.clusters(text, data)
         # reused clusters index the page as loaded (front matter included): resolve there
         source = data.pages[data.page].text if shift else text
@@ -284,15 +308,21 @@ class CitePreprocessor(Preprocessor):
                 if citation.key in refs:
                     cited.setdefault(citation.key, []).append(anchors[citation.offset])
         out.append(text[last:])
+        listing = ""
         if cited:
-            title = data.references_title
-            out.append(f"\n\n## {title}\n\n")
             listing = references_html(cited, refs, cited)
             listing += downloads_html(data.downloads.get(data.page, ()))
-            out.append(self.md.htmlStash.store(listing))
+        result = "".join(out)
+        if here:  # mkdocs-bibtex's `\bibliography`: the page's references go there
+            return _replace_markers(
+                result.rstrip("\n").split("\n"),
+                {PAGE_BIBLIOGRAPHY: lambda: stash(listing) if listing else ""},
+            )
+        if cited:
+            result += f"\n\n## {data.references_title}\n\n" + stash(listing)
         # a trailing newline would end up inside the last paragraph and stop the stashed
         # block from replacing its <p> wrapper
-        return "".join(out).rstrip("\n").split("\n")
+        return result.rstrip("\n").split("\n")
 
 
 class _InlineAssets(Preprocessor):

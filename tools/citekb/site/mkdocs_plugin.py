@@ -60,11 +60,22 @@ EXTENSION_NAMES = ("citekb.site.project_ext", "citekb.site.markdown_ext")
 
 
 def log_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
-    """``path:line:column: message [code]`` at warning or error level."""
+    """``path:line:column: message [code]`` at warning or error level; findings on uncited
+    entries (``check_uncited: false``) only as a count, at info level."""
+    hidden: set[tuple[str, str]] = set()
     for d in diagnostics:
+        if d.uncited:
+            hidden.add((d.path, d.uncited))
+            continue
         hint = f" ({d.hint})" if d.hint else ""
         level = logging.ERROR if d.severity.value == "error" else logging.WARNING
         log.log(level, "%s: %s [%s]%s", d.location, d.message, d.code, hint)
+    if hidden:
+        log.info(
+            "%d library entries that no page cites have problems: `citekb check --all-entries`"
+            " lists them",
+            len(hidden),
+        )
 
 
 def _mkdocs_option(option: Option) -> Any:
@@ -196,6 +207,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         self.state = state
         self.by_name = {p.name: p for p in state.pages}
         self.site.refs = state.refs
+        self.site.cited = frozenset(state.entries)  # refs hold more with \full_bibliography
         self.site.clusters = state.clusters
         self.site.pages = {page.path: page for page in state.pages}
         self.site.evidence = state.evidence

@@ -47,7 +47,8 @@ def project_site(folder: str) -> SiteData:
         cache = FormatCache(cache_file(root, config.cache_dir, engine.id))
         refs = site_references(project, engine, cache)
         cache.save()
-        data = SiteData(refs=refs, xref_prefixes=config.xref_prefixes)
+        cited = frozenset(c.key for page in project.pages for c in page.citations)
+        data = SiteData(refs=refs, xref_prefixes=config.xref_prefixes, cited=cited)
         _PROJECTS[str(root)] = (key, data)
         return data
 

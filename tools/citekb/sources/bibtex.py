@@ -453,7 +453,21 @@ class _Loader:
             for child, parent in zip(chain[-2::-1], chain[:0:-1], strict=True):
                 _inherit(child, parent)
             done.update(seen)
-        return tuple(Entry(r.key, r.type, r.fields, r.path, r.line, r.lines) for r in self.records)
+        return tuple(
+            Entry(r.key, r.type, _unwrap_url(r.fields), r.path, r.line, r.lines)
+            for r in self.records
+        )
+
+
+_URL_MACRO = re.compile(r"^\s*\\url\s*\{([^{}]*)\}\s*$")
+
+
+def _unwrap_url(fields: dict[str, str]) -> dict[str, str]:
+    """``url = {\\url{https://…}}`` (mkdocs-bibtex sites, some exports) read as the address."""
+    url = fields.get("url")
+    if url and "\\url" in url and (match := _URL_MACRO.match(url)):
+        fields["url"] = match[1].strip()
+    return fields
 
 
 def _inherit(child: _Record, parent: _Record) -> None:

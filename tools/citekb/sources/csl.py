@@ -7,40 +7,15 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.identifiers import strip_doi_prefix
+from citekb.sources import entry_types
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
 
     from citekb.core.model import Entry
 
-#: BibTeX (and biblatex) entry types mapped to CSL types; anything else becomes ``document``.
-TYPES: dict[str, str] = {
-    "article": "article-journal",
-    "book": "book",
-    "mvbook": "book",
-    "booklet": "pamphlet",
-    "collection": "book",
-    "proceedings": "book",
-    "inbook": "chapter",
-    "incollection": "chapter",
-    "inreference": "entry-encyclopedia",
-    "inproceedings": "paper-conference",
-    "conference": "paper-conference",
-    "manual": "report",
-    "techreport": "report",
-    "report": "report",
-    "phdthesis": "thesis",
-    "mastersthesis": "thesis",
-    "thesis": "thesis",
-    "online": "webpage",
-    "www": "webpage",
-    "webpage": "webpage",
-    "electronic": "webpage",
-    "unpublished": "manuscript",
-    "dataset": "dataset",
-    "software": "software",
-    "misc": "document",
-}
+#: Entry types mapped to CSL types (:mod:`citekb.sources.entry_types`).
+TYPES = entry_types.TYPES
 
 _MONTHS = {
     name: number
@@ -244,7 +219,7 @@ def _ascii_digits(value: str) -> bool:
 
 
 def csl_type(entry: Entry) -> str:
-    kind = TYPES.get(entry.type, "document")
+    kind = entry_types.csl_type(entry.type, entry.fields) or "document"
     has_url = entry.get("url") or _url_in(entry.get("howpublished"))
     if kind == "document" and has_url and not entry.get("publisher"):
         return "webpage"
