@@ -14,6 +14,7 @@ year suffixes, anchors and the site-wide bibliography agree everywhere.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections import Counter
@@ -164,14 +165,26 @@ def references_html(
     return f'{summary}<ul class="citekb-references">{"".join(items)}</ul>'
 
 
-def downloads_html(links: Sequence[tuple[str, str]]) -> str:
-    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links)."""
+def downloads_html(
+    links: Sequence[tuple[str, str]], keys: Sequence[str] = (), name: str = "", blocks: str = ""
+) -> str:
+    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links).
+
+    The links lead to the site's files of every cited work; with ``keys`` (the page's works),
+    ``name`` (the downloaded file's name) and ``blocks`` (the URL of each work's blocks),
+    citekb.js gives the reader a file of this page's works alone."""
     if not links:
         return ""
     anchors = " · ".join(
         f'<a href="{_esc(url)}" download>{_esc(label)}</a>' for label, url in links
     )
-    return f'<p class="citekb-downloads">Download these references: {anchors}</p>'
+    data = ""
+    if keys:
+        data = (
+            f' data-citekb-keys="{_esc(json.dumps(list(keys), ensure_ascii=False, separators=(",", ":")))}"'
+            f' data-citekb-name="{_esc(name)}" data-citekb-blocks="{_esc(blocks)}"'
+        )
+    return f'<p class="citekb-downloads"{data}>Download these references: {anchors}</p>'
 
 
 def _evidence_summary(keys: Iterable[str], refs: References) -> str:

@@ -121,7 +121,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         self.urls: dict[str, str] = {}
         self.order: tuple[str, ...] = ()  # page names in navigation order
         self._site: SiteProject | None = None  # what the pass needs, made once per build
-        self._outputs: dict[str, str] = {}  # files the pass adds to the built site
         self._found: list[Diagnostic] = []  # what the pass found
         self.bib_url = ""
         self.limited: set[str] = set()  # pages not to render (page-limit)
@@ -323,20 +322,21 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
             assets=False,
             exports=self.exports,
             bibliography=False,
+            site_files=False,
         )
-        self._outputs.update((name, text) for name, text in files.items() if name != path)
         self._found.extend(found)
         return files.get(path, output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        from citekb.site.postbuild import write_output
+        from citekb.site.postbuild import cited_files, write_output
 
-        for name, text in self._outputs.items():  # the download files the pass made
-            write_output(Path(config.site_dir) / name, text)
+        if self._site is not None:  # the site's download files, once every page is built
+            for name, text in cited_files(self._site, self.exports).items():
+                write_output(Path(config.site_dir) / name, text)
         log_diagnostics(self._found)
-        self._outputs, self._found, self._site = {}, [], None
+        self._found, self._site = [], None
         if self.cache is not None:
             self.cache.save()
         self.exports.save()
