@@ -187,7 +187,7 @@ def test_mkdocs_build_has_backlinks_downloads_and_print_links(kb: Path) -> None:
     assert health.cites and health.refs
     # the plugin took the listed extension's place: one reference list, not two
     html = (out / "health-effects/index.html").read_text(encoding="utf-8")
-    assert html.count('<ul class="citekb-references">') == 1
+    assert html.count('<ul class="citekb-references" data-search-exclude>') == 1
     assert [t for _, t in health.downloads] == ["BibTeX", "RIS", "CSL-JSON"]
     assert facts(out / "handout-signs/index.html").print_links == ["Print this handout (PDF)"]
     index = (out / "search" / "search_index.json").read_text(encoding="utf-8")

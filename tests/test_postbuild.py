@@ -75,7 +75,7 @@ def test_pass_adds_backlinks_downloads_print_links_and_assets(basic: Path) -> No
     assert re.search(
         r'</ul><p class="citekb-downloads" data-citekb-keys="\[&quot;nasem2020&quot;,'
         r'&quot;holtlunstad2015&quot;,&quot;bowlby1969&quot;\]" data-citekb-name="health"'
-        r' data-citekb-blocks="../references/cited-blocks.json">Download these references: '
+        r' data-citekb-blocks="../references/cited-blocks.json" data-search-exclude>Download these references: '
         r'<a href="../references/cited.bib" download>BibTeX</a>',
         health,
     )

@@ -99,7 +99,7 @@ def test_each_page_offers_its_references_for_download(basic: Path) -> None:
     keys = "[&quot;nasem2020&quot;,&quot;holtlunstad2015&quot;,&quot;bowlby1969&quot;]"
     assert (
         f'<p class="citekb-downloads" data-citekb-keys="{keys}" data-citekb-name="health"'
-        ' data-citekb-blocks="../references/cited-blocks.json">Download these references: '
+        ' data-citekb-blocks="../references/cited-blocks.json" data-search-exclude>Download these references: '
         '<a href="../references/cited.bib" download>BibTeX</a> · '
         '<a href="../references/cited.ris" download>RIS</a> · '
         '<a href="../references/cited.json" download>CSL-JSON</a></p>'
@@ -391,3 +391,33 @@ def test_enabled_false_leaves_the_site_alone(tmp_path: Path) -> None:
     assert "citekb-cite" not in page and "[@nasem2020]" in page
     assert not (site / "bibliography").exists()
     assert not (root / ".citekb-cache").exists()
+
+
+def _indexed(site: Path) -> dict[str, str]:
+    """Material's search index: page location → all its indexed text."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#", 1)[0]
+        out[page] = out.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    return out
+
+
+@pytest.mark.parametrize("searchable", [False, True])
+def test_reference_lists_stay_out_of_the_search_unless_asked(
+    tmp_path: Path, searchable: bool
+) -> None:
+    root = copy_site("basic", tmp_path)
+    if searchable:
+        yml = root / "mkdocs.yml"
+        text = yml.read_text(encoding="utf-8")
+        yml.write_text(
+            text.replace("      evidence:", "      search_references: true\n      evidence:"),
+            encoding="utf-8",
+        )
+    indexed = _indexed(mkdocs_build(root, strict=True))
+    title = "Loneliness and social isolation as risk factors for mortality"
+    assert title in indexed["bibliography/"]  # the bibliography page is always indexed
+    assert (title in indexed["health/"]) is searchable
+    assert ("Cite this page" in indexed["health/"]) is searchable
+    assert "Survival" in indexed["health/"]  # the page's own text is indexed

@@ -162,7 +162,10 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
             site_name=config.site_name or "",
             site_author=config.site_author or "",
         )
-        self.site = SiteData(xref_prefixes=self.settings.xref_prefixes)
+        self.site = SiteData(
+            xref_prefixes=self.settings.xref_prefixes,
+            searchable=self.settings.search_references,
+        )
         # a `citekb.site.project_ext` entry (for Zensical) gives way to the plugin's own
         config.markdown_extensions[:] = [
             e for e in config.markdown_extensions if e not in EXTENSION_NAMES

@@ -45,7 +45,8 @@ BLOCKS = "references/cited-blocks.json"
 _HINT = "list `citekb.site.project_ext` under markdown_extensions in mkdocs.yml"
 # the extension's own markup: a page's list (and downloads after it), the bibliography's list
 _PAGE_LIST = re.compile(
-    r'<ul class="citekb-references">.*?</ul>(?:<p class="citekb-downloads"[^>]*>.*?</p>)?', re.S
+    r'<ul class="citekb-references"[^>]*>.*?</ul>(?:<p class="citekb-downloads"[^>]*>.*?</p>)?',
+    re.S,
 )
 _BIB_LIST = re.compile(r'<ul class="citekb-references citekb-bibliography">.*?</ul>', re.S)
 
@@ -195,7 +196,13 @@ def fix_site(
                 (label, relative_url(f"{CITED}{suffix}", url)) for label, suffix, _ in DOWNLOADS
             ]
             keys = [e.key for e in entries]
-            block = downloads_html(links, keys, download_name(page), relative_url(BLOCKS, url))
+            block = downloads_html(
+                links,
+                keys,
+                download_name(page),
+                relative_url(BLOCKS, url),
+                searchable=site.config.search_references,
+            )
             text = _with_downloads(text, block)
         if page.meta.get("handout") is True and 'class="citekb-print"' not in text:
             text = _after_title(text, print_link_html(page.name, url))

@@ -47,7 +47,9 @@ def project_site(folder: str) -> SiteData:
         cache = FormatCache(cache_file(root, config.cache_dir, engine.id))
         refs = site_references(project, engine, cache)
         cache.save()
-        data = SiteData(refs=refs, xref_prefixes=config.xref_prefixes)
+        data = SiteData(
+            refs=refs, xref_prefixes=config.xref_prefixes, searchable=config.search_references
+        )
         _PROJECTS[str(root)] = (key, data)
         return data
 
