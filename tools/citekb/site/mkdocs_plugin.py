@@ -303,9 +303,9 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         return f"{html}\n{page_meta_html(facts, cited)}"
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
-        """The post-build pass, one page at a time before MkDocs writes it: download links
-        and files, print links (the same :func:`~citekb.site.postbuild.fix_site` that runs
-        over the whole built site for engines without plugins)."""
+        """The post-build pass, one page at a time before MkDocs writes it: download links and
+        print links (the same :func:`~citekb.site.postbuild.fix_site` that runs over the whole
+        built site for engines without plugins; here it is given this page's URL alone)."""
         from citekb.site.postbuild import SiteProject, fix_site
         from citekb.site.urls import output_path
 
@@ -321,7 +321,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         files, found = fix_site(
             {path: output},
             self._site,
-            urls=self.urls,
+            urls={page.file.src_uri: url},
             assets=False,
             exports=self.exports,
             bibliography=False,
