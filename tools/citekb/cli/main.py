@@ -292,8 +292,8 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
         built = build_site(root, out, (project, found) if project is not None else None)
         if built.status:
             sys.exit(1)
-        if project is None:  # the check came from its cache: the build's own pages serve
-            project = Project(root, config, tuple(built.pages))
+        if project is None:  # the check came from its cache: the build's own state serves
+            project = Project(root, config, tuple(built.pages), evidence=built.evidence)
         sys.exit(_write_handouts(project, out, built))
     project = project or _project(root)
     code, found = engines.build(project, name, out)
