@@ -94,8 +94,8 @@ def _checked(
     (``config``: ``root``'s, when the caller has read it already).
 
     The last result is reused when nothing changed (then no project is loaded). It is kept in
-    ``cache_dir``, keyed by the config and the size and modification time of every input file
-    and of citekb's own code, as ruff and mypy do.
+    ``cache_dir``, keyed by the config and the content of every input file and of citekb's
+    own code, and sealed with this machine's key (:mod:`citekb.project.cache`).
     """
     from citekb.checks.rules import run_checks
     from citekb.cli.edit import usage_on_config_error
