@@ -214,15 +214,12 @@ def _library_cache(
 
 
 def library_key(root: Path, bibs: Sequence[Path], raw: Sequence[tuple[str, bytes]]) -> str:
-    """The library cache's key: citekb's code, and each bib file's content, size and
-    modification time. The times make a committed cache useless to a pull request: a fresh
-    checkout's files are newer than anything it could have keyed."""
+    """The library cache's key: citekb's code, and each bib file's name and content."""
     import hashlib
 
-    from citekb.project.cache import add_stats, code_digest
+    from citekb.project.cache import code_digest
 
     digest = hashlib.sha256(code_digest().encode())
-    add_stats(digest, bibs, lambda path: relative(path, root))
     for shown, data in raw:
         digest.update(f"{shown}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return digest.hexdigest()

@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from citekb.core.config import OPTIONS, Config, Option
-from citekb.project.cache import cache_folder, load_state, save_state
+from citekb.project.cache import add_contents, cache_folder, load_state, save_state
 from citekb.site.build import (
     ASSET_URIS,
     ASSETS,
@@ -189,7 +189,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         style = style_path(self.settings.style, self.root)
         self.today = _today()
         self.state_key = fingerprint(
-            self.root, self.settings, extra=f"{_stat(style)}\0{self.today}"
+            self.root, self.settings, extra=f"{_file_digest(style)}\0{self.today}"
         )
         state = load_state(self._state_file(), self.state_key, _State)
         if state is None:
@@ -418,12 +418,13 @@ def _today() -> dt.date:
         raise PluginError(f"citekb: {exc}") from None
 
 
-def _stat(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return str(path)
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+def _file_digest(path: Path) -> str:
+    """A digest of one file's name and content (the style: its edits must show)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    add_contents(digest, [path])
+    return digest.hexdigest()
 
 
 def watched_paths(root: Path, config: Config) -> list[Path]:
