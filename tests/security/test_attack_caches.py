@@ -81,11 +81,12 @@ def test_a_damaged_cache_is_rebuilt(site, content: bytes) -> None:
     run(root, "check")
     run(root, "handouts")
     cache = root / ".citekb-cache"
-    names = sorted(p.name for p in cache.iterdir())
+    names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
     assert names[:2] == ["check.json", "library.json"], names
-    assert len(names) == 3 and names[2].startswith("references-"), names
-    for path in cache.iterdir():  # the check result, the library and the formatted references
-        path.write_bytes(content)
+    assert len([n for n in names if n.startswith("pages/")]) == 2, names  # two parsed pages
+    assert len(names) == 5 and names[4].startswith("references-"), names
+    for name in names:  # the check result, the library, the pages and the references
+        (cache / name).write_bytes(content)
     result = run(root, "check")
     no_traceback(result)
     assert result.returncode == 1
