@@ -43,7 +43,14 @@ LINES = [
     "\tTabbed",
     " Leading space",
     "```",
+    "```python",
+    "``` x `y`",
+    "````",
+    "```` ",
+    " ```",
     "~~~",
+    "~~~ a b ",
+    "~~~~",
     "<div>",
     "[ref]: https://example.org",
     "[^1]: note",
@@ -86,6 +93,9 @@ def test_plain_pages_take_the_fast_path() -> None:
     assert fast(page) == markdown_it(page)
     assert fast("---\ntitle: x\n\nNo closing line\n") is None
     assert fast("- a list\n") is None
+    code = "# Code\nSee:\n```python\nprint('@x')\n\n```\nAfter [@a].\n"
+    assert fast(code) == markdown_it(code)
+    assert fast("```\nnot closed\n") is None
 
 
 def test_every_page_of_this_knowledge_base_agrees_where_it_applies() -> None:
@@ -95,3 +105,29 @@ def test_every_page_of_this_knowledge_base_agrees_where_it_applies() -> None:
         got = fast(text)
         if got is not None:
             assert got == markdown_it(text), path
+
+
+PROSE = st.from_regex(r"[A-Za-z][A-Za-z0-9 .,;@\[\]`*_<>|!?:-]{0,30}", fullmatch=True)
+HEADING = st.builds(
+    lambda n, t: "#" * n + " " + t,
+    st.integers(1, 6),
+    st.from_regex(r"[A-Za-z][a-z ]{0,10}[a-z]", fullmatch=True),
+)
+FENCE = st.builds(
+    lambda mark, info, body: f"{mark}{info}\n" + "".join(f"{b}\n" for b in body) + mark,
+    st.sampled_from(["```", "~~~", "````"]),
+    st.sampled_from(["", "python", " x "]),
+    st.lists(st.sampled_from(["code @x", "", "# not a heading", "- not a list"]), max_size=3),
+)
+BLOCK = st.one_of(st.lists(PROSE, min_size=1, max_size=3).map("\n".join), HEADING, FENCE)
+
+
+@settings(max_examples=300)
+@given(st.lists(BLOCK, max_size=8), st.sampled_from(["\n", "\n\n"]), st.booleans())
+def test_simple_documents_take_the_fast_path_to_the_same_tokens(
+    blocks: list[str], gap: str, matter: bool
+) -> None:
+    text = ("---\ntitle: T\n---\n" if matter else "") + gap.join(blocks) + "\n"
+    got = fast(text)
+    assert got is not None, text
+    assert got == markdown_it(text), text

@@ -1,5 +1,5 @@
-"""The block parse of a plain page without markdown-it: front matter, ATX headings and
-paragraphs, and nothing else.
+"""The block parse of a plain page without markdown-it: front matter, ATX headings,
+paragraphs and fenced code, and nothing else.
 
 Most knowledge-base pages are prose under headings; for them markdown-it's block parser is
 half the cost of reading a page. :func:`simple_tokens` gives the tokens markdown-it would give
@@ -18,6 +18,8 @@ from markdown_it.token import Token
 _PROSE = re.compile(r"[A-Za-z]")
 #: An ATX heading without a closing sequence or trailing spaces: ``## Text``.
 _HEADING = re.compile(r"(#{1,6}) +([^#\s](?:[^#\n]*[^#\s])?)\Z")
+#: A code fence at the margin: its marker and the info string (no backtick in a backtick one).
+_FENCE = re.compile(r"(`{3,})([^`]*)\Z|(~{3,})(.*)\Z")
 
 
 def simple_tokens(text: str) -> list[Token] | None:
@@ -39,22 +41,47 @@ def simple_tokens(text: str) -> list[Token] | None:
         tokens.append(matter)
         start = close + 1
     para = -1  # the first line of the open paragraph
-    for number in range(start, len(lines) + 1):
+    number = start
+    while number <= len(lines):
         line = lines[number] if number < len(lines) else ""
+        number += 1
         if line and _PROSE.match(line):
-            para = number if para < 0 else para
+            para = number - 1 if para < 0 else para
             continue
         if para >= 0:
-            _block(tokens, "paragraph", "p", "", para, number, lines)
+            _block(tokens, "paragraph", "p", "", para, number - 1, lines)
             para = -1
         if not line:
             continue
         heading = _HEADING.match(line)
-        if heading is None:
+        fence = None if heading else _FENCE.match(line)
+        if heading is not None:
+            marks = heading.group(1)
+            _block(
+                tokens, "heading", f"h{len(marks)}", marks, number - 1, number, lines, heading[2]
+            )
+        elif fence is not None:
+            number = _fence(tokens, fence, number - 1, lines)
+            if number < 0:
+                return None
+        else:
             return None
-        marks = heading.group(1)
-        _block(tokens, "heading", f"h{len(marks)}", marks, number, number + 1, lines, heading[2])
     return tokens
+
+
+def _fence(tokens: list[Token], fence: re.Match[str], first: int, lines: list[str]) -> int:
+    """Add the fenced block opened at line ``first``; the line after it, or -1 when it is not
+    closed by a plain fence (then the page takes the full parse)."""
+    marker, info = (fence[1], fence[2]) if fence[1] else (fence[3], fence[4])
+    for end in range(first + 1, len(lines)):
+        line = lines[end]
+        if line.startswith(marker) and line == marker[0] * len(line):
+            code = Token("fence", "code", 0, map=[first, end + 1], markup=marker, block=True)
+            code.info = info
+            code.content = "".join(f"{text}\n" for text in lines[first + 1 : end])
+            tokens.append(code)
+            return end + 1
+    return -1
 
 
 def _block(
