@@ -249,3 +249,27 @@ def test_back_links_are_at_least_24_px_targets(page: tuple[Any, Watch], base_url
         )
         assert sizes, path
         assert all(w >= 24 and h >= 24 for w, h in sizes), (path, sizes)
+
+
+@pytest.mark.parametrize(
+    ("label", "suffix"), [("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json")]
+)
+def test_a_pages_download_holds_its_works_alone(
+    page: tuple[Any, Watch], base_url: str, label: str, suffix: str
+) -> None:
+    """The link leads to every cited work; citekb.js makes the page's own file from the
+    blocks, joined exactly as `citekb export` writes the same works."""
+    from citekb.project.load import load_project
+    from citekb.sources.export import FORMATS, export
+
+    tab, _ = page
+    tab.goto(f"{base_url}/health/")
+    with tab.expect_download() as info:
+        tab.click(f".citekb-downloads a:text-is('{label}')")
+    download = info.value
+    assert download.suggested_filename == f"health.{suffix}"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    library = load_project(SITES / "basic").library
+    works = [library.get(k) for k in ("nasem2020", "holtlunstad2015", "bowlby1969")]
+    fmt = next(f for f, s in FORMATS.items() if s == f".{suffix}")
+    assert text == export([w for w in works if w is not None], fmt)

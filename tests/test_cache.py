@@ -12,7 +12,16 @@ from hypothesis import strategies as st
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.pages.page import Page, parse_page
-from citekb.project.cache import FORMAT, Unfit, decode, encode, load_state, save_state
+from citekb.project.cache import (
+    FORMAT,
+    Unfit,
+    decode,
+    encode,
+    load_state,
+    read_sealed,
+    save_state,
+    write_sealed,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,8 +59,11 @@ def test_a_check_result_round_trips(tmp_path: Path) -> None:
     save_state(path, "key-1", (found, 4))
     assert load_state(path, "key-1", CHECKED) == (found, 4)
     assert load_state(path, "key-2", CHECKED) is None  # another key: stale
-    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved = json.loads(read_sealed(path) or "null")
     assert saved["format"] == FORMAT and saved["key"] == "key-1"
+    seal, _, body = path.read_bytes().partition(b"\n")
+    path.write_bytes(seal + b"\n" + body.replace(b"key-1", b"key-3"))  # edited: seal broken
+    assert read_sealed(path) is None and load_state(path, "key-3", CHECKED) is None
 
 
 @pytest.mark.parametrize(
@@ -68,7 +80,7 @@ def test_a_check_result_round_trips(tmp_path: Path) -> None:
 )
 def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path, state: object) -> None:
     path = tmp_path / "check.json"
-    path.write_text(json.dumps({"format": FORMAT, "key": "k", "state": state}), encoding="utf-8")
+    write_sealed(path, json.dumps({"format": FORMAT, "key": "k", "state": state}))
     assert load_state(path, "k", CHECKED) is None
     with pytest.raises(Unfit):
         decode(state, CHECKED)
@@ -80,6 +92,8 @@ def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path, state: object) ->
 def test_a_damaged_cache_file_is_ignored(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "check.json"
     path.write_bytes(data)
+    assert load_state(path, "k", CHECKED) is None
+    write_sealed(path, data.decode("latin-1"))  # sealed here, and still no state
     assert load_state(path, "k", CHECKED) is None
 
 

@@ -173,7 +173,7 @@ def facts(html_file: Path) -> Facts:
 
 _FURNITURE = (
     r'<p class="citekb-page-meta citekb-review">.*?</p>',
-    r'<details class="citekb-cite-page">.*?</details>',
+    r'<details class="citekb-cite-page"[^>]*>.*?</details>',
     r'<script type="application/ld\+json">.*?</script>',
 )
 
@@ -200,7 +200,7 @@ def test_mkdocs_build_has_backlinks_downloads_and_print_links(kb: Path) -> None:
     assert health.cites and health.refs
     # the plugin took the listed extension's place: one reference list, not two
     html = (out / "health-effects/index.html").read_text(encoding="utf-8")
-    assert html.count('<ul class="citekb-references">') == 1
+    assert html.count('<ul class="citekb-references" data-search-exclude>') == 1
     assert [t for _, t in health.downloads] == ["BibTeX", "RIS", "CSL-JSON"]
     assert facts(out / "handout-signs/index.html").print_links == ["Print this handout (PDF)"]
     index = (out / "search" / "search_index.json").read_text(encoding="utf-8")

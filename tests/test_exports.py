@@ -292,7 +292,7 @@ def test_mkdocs_bibtex_markers_render(
     assert "\\bibliography" not in index
     # the page's references where `\bibliography` was, not under a heading added at the end
     sources = index.index('id="sources"')
-    listing = index.index('<ul class="citekb-references">')
+    listing = index.index('<ul class="citekb-references"')
     assert sources < listing < index.index("After the list.")
     assert ">References<" not in index
     assert re.findall(r'<li id="ref-([^"]+)"', index) == ["Holt-Lunstad2015"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import citekb.sources.bibtex
+from citekb.project.cache import machine_key
 from citekb.project.load import load_project
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def test_a_cached_library_equals_a_fresh_one_diagnostics_included(
     assert any(d.path.endswith(".bib") for d in again.diagnostics)  # bib findings survive
 
 
-def test_no_cache_parses_and_an_edit_or_a_touch_invalidates(
+def test_no_cache_parses_and_an_edit_invalidates_but_a_touch_does_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "basic"
@@ -62,23 +63,26 @@ def test_no_cache_parses_and_an_edit_or_a_touch_invalidates(
     stat = bib.stat()
     os.utime(bib, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000))
     load_project(root, cache=True)
-    assert calls == [1, 1, 1, 1]
+    assert calls == [1, 1, 1]  # keyed by content: the same bytes need no new parse
 
 
-def test_a_cache_committed_with_the_repository_is_not_used(
+def test_a_cache_sealed_elsewhere_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A pull request can commit .citekb-cache/, but a fresh checkout's times never match."""
+    """A pull request can commit .citekb-cache/, but only this machine's key seals a cache."""
     first = tmp_path / "first"
     shutil.copytree(SITES / "basic", first, ignore=shutil.ignore_patterns(".citekb-cache"))
     load_project(first, cache=True)
     assert (first / ".citekb-cache" / "library.json").is_file()
     checkout = tmp_path / "checkout"
-    shutil.copytree(first, checkout)  # the same content, cache and modification times
+    shutil.copytree(first, checkout)  # the same content and cache
     calls = _parses(monkeypatch)
     load_project(checkout, cache=True)
-    assert calls == []  # a copy with its times kept is the same project: the cache serves
-    for path in (checkout / "references").iterdir():  # a fresh checkout writes new times
-        path.write_bytes(path.read_bytes())
-    load_project(checkout, cache=True)
+    assert calls == []  # sealed here, and the same bib: the cache serves
+    machine_key.cache_clear()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-machine"))
+    try:
+        load_project(checkout, cache=True)
+    finally:
+        machine_key.cache_clear()
     assert calls == [1]

@@ -128,13 +128,13 @@ def test_each_page_is_scanned_once_per_build(
 def test_an_edit_reuses_every_entrys_export_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Per-page downloads are joined from per-entry blocks cached across builds."""
+    """The site's downloads are joined from per-entry blocks cached across builds."""
     import citekb.sources.export
 
     root = tmp_path / "basic"
     shutil.copytree(SITES / "basic", root)
     assert CliRunner().invoke(main, ["build", "--root", str(root)]).exit_code == 0
-    before = (root / "site" / "references" / "health.bib").read_text(encoding="utf-8")
+    before = (root / "site" / "references" / "cited.bib").read_text(encoding="utf-8")
     page = root / "docs" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     calls: list[str] = []
@@ -142,4 +142,4 @@ def test_an_edit_reuses_every_entrys_export_blocks(
     result = CliRunner().invoke(main, ["build", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert calls == []
-    assert (root / "site" / "references" / "health.bib").read_text(encoding="utf-8") == before
+    assert (root / "site" / "references" / "cited.bib").read_text(encoding="utf-8") == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -72,15 +73,16 @@ def test_pass_adds_backlinks_downloads_print_links_and_assets(basic: Path) -> No
     assert '<a class="citekb-backlink" href="../#cite-bowlby1969-1">Home</a>' in bib
     health = files["health/index.html"]
     assert re.search(
-        r'</ul><p class="citekb-downloads">Download these references: '
-        r'<a href="../references/health.bib" download>BibTeX</a>',
+        r'</ul><p class="citekb-downloads" data-citekb-keys="\[&quot;nasem2020&quot;,'
+        r'&quot;holtlunstad2015&quot;,&quot;bowlby1969&quot;\]" data-citekb-name="health"'
+        r' data-citekb-blocks="../references/cited-blocks.json" data-search-exclude>Download these references: '
+        r'<a href="../references/cited.bib" download>BibTeX</a>',
         health,
     )
-    assert sorted(re.findall(r"^@\w+\{([^,]+),", files["references/health.bib"], re.M)) == [
-        "bowlby1969",
-        "holtlunstad2015",
-        "nasem2020",
-    ]
+    cited = sorted(site.entries)
+    assert sorted(re.findall(r"^@\w+\{([^,]+),", files["references/cited.bib"], re.M)) == cited
+    assert sorted(json.loads(files["references/cited-blocks.json"])) == cited
+    assert not [name for name in files if name.startswith("references/health")]
     assert '<link rel="stylesheet" href="../assets/citekb/citekb.css">' in health
     assert '<script src="../assets/citekb/citekb.js" defer></script></head>' in health
     assert '<link rel="stylesheet" href="assets/citekb/citekb.css">' in files["index.html"]
@@ -124,7 +126,9 @@ def test_fix_site_dir_reads_and_writes_the_site(basic: Path) -> None:
         (out / path).write_text(text, encoding="utf-8")
     assert fix_site_dir(out, site) == []
     assert (out / "assets/citekb/citekb.js").is_file()
-    assert (out / "references/health.ris").read_text(encoding="utf-8").count("ER  -") == 3
+    assert (out / "references/cited.ris").read_text(encoding="utf-8").count("ER  -") == len(
+        site.entries
+    )
     assert "citekb-backlink" in (out / "bibliography/index.html").read_text(encoding="utf-8")
 
 
@@ -176,4 +180,4 @@ def test_pass_follows_use_directory_urls_false(basic: Path) -> None:
     bib = files["bibliography.html"]
     assert 'href="health.html#cite-holtlunstad2015-1">Health › Survival</a>' in bib
     assert '<a class="citekb-backlink" href="index.html#cite-bowlby1969-1">Home</a>' in bib
-    assert '<a href="references/health.bib" download>BibTeX</a>' in files["health.html"]
+    assert '<a href="references/cited.bib" download>BibTeX</a>' in files["health.html"]

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from citekb.cli.main import main
+from citekb.project.load import load_project
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -95,23 +96,28 @@ def test_evidence_badges_and_summary(basic: Path) -> None:
 
 def test_each_page_offers_its_references_for_download(basic: Path) -> None:
     html = read(basic, "health")
+    keys = "[&quot;nasem2020&quot;,&quot;holtlunstad2015&quot;,&quot;bowlby1969&quot;]"
     assert (
-        '<p class="citekb-downloads">Download these references: '
-        '<a href="../references/health.bib" download>BibTeX</a> · '
-        '<a href="../references/health.ris" download>RIS</a> · '
-        '<a href="../references/health.json" download>CSL-JSON</a></p>'
+        f'<p class="citekb-downloads" data-citekb-keys="{keys}" data-citekb-name="health"'
+        ' data-citekb-blocks="../references/cited-blocks.json" data-search-exclude>Download these references: '
+        '<a href="../references/cited.bib" download>BibTeX</a> · '
+        '<a href="../references/cited.ris" download>RIS</a> · '
+        '<a href="../references/cited.json" download>CSL-JSON</a></p>'
     ) in html
-    bib = (basic / "references" / "health.bib").read_text(encoding="utf-8")
-    assert sorted(re.findall(r"^@\w+\{([^,]+),", bib, re.M)) == [
-        "bowlby1969",
-        "holtlunstad2015",
-        "nasem2020",
-    ]
+    cited = sorted({c.key for p in load_project(basic.parent).pages for c in p.citations})
+    bib = (basic / "references" / "cited.bib").read_text(encoding="utf-8")
+    assert sorted(re.findall(r"^@\w+\{([^,]+),", bib, re.M)) == cited
     assert "verification" not in bib
-    ris = (basic / "references" / "health.ris").read_text(encoding="utf-8")
-    assert ris.count("ER  -") == 3
-    items = json.loads((basic / "references" / "health.json").read_text(encoding="utf-8"))
-    assert sorted(item["id"] for item in items) == ["bowlby1969", "holtlunstad2015", "nasem2020"]
+    ris = (basic / "references" / "cited.ris").read_text(encoding="utf-8")
+    assert ris.count("ER  -") == len(cited)
+    items = json.loads((basic / "references" / "cited.json").read_text(encoding="utf-8"))
+    assert [item["id"] for item in items] == cited
+    blocks = json.loads((basic / "references" / "cited-blocks.json").read_text(encoding="utf-8"))
+    assert sorted(blocks) == cited
+    assert blocks["nasem2020"]["bibtex"].startswith("@techreport{nasem2020,")
+    assert json.loads(blocks["nasem2020"]["csl-json"])["id"] == "nasem2020"
+    assert blocks["nasem2020"]["ris"].endswith("ID  - nasem2020\nER  - ")
+    assert len(list((basic / "references").iterdir())) == 4  # however many pages
 
 
 def test_year_suffixes_across_the_site(basic: Path) -> None:
@@ -385,3 +391,33 @@ def test_enabled_false_leaves_the_site_alone(tmp_path: Path) -> None:
     assert "citekb-cite" not in page and "[@nasem2020]" in page
     assert not (site / "bibliography").exists()
     assert not (root / ".citekb-cache").exists()
+
+
+def _indexed(site: Path) -> dict[str, str]:
+    """Material's search index: page location → all its indexed text."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#", 1)[0]
+        out[page] = out.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    return out
+
+
+@pytest.mark.parametrize("searchable", [False, True])
+def test_reference_lists_stay_out_of_the_search_unless_asked(
+    tmp_path: Path, searchable: bool
+) -> None:
+    root = copy_site("basic", tmp_path)
+    if searchable:
+        yml = root / "mkdocs.yml"
+        text = yml.read_text(encoding="utf-8")
+        yml.write_text(
+            text.replace("      evidence:", "      search_references: true\n      evidence:"),
+            encoding="utf-8",
+        )
+    indexed = _indexed(mkdocs_build(root, strict=True))
+    title = "Loneliness and social isolation as risk factors for mortality"
+    assert title in indexed["bibliography/"]  # the bibliography page is always indexed
+    assert (title in indexed["health/"]) is searchable
+    assert ("Cite this page" in indexed["health/"]) is searchable
+    assert "Survival" in indexed["health/"]  # the page's own text is indexed

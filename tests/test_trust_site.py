@@ -153,7 +153,9 @@ def test_page_has_review_line_cite_block_and_json_ld(trust: Path) -> None:
         '<p class="citekb-page-meta citekb-review">Last reviewed January 10, 2022 · '
         "Next review due January 10, 2024 · Reviewed by Dr Jane Doe</p>"
     ) in html
-    cite = re.search(r'<details class="citekb-cite-page">.*?</details>', html, re.S)
+    cite = re.search(
+        r'<details class="citekb-cite-page" data-search-exclude>.*?</details>', html, re.S
+    )
     assert cite is not None
     block = cite.group()
     assert "<summary>Cite this page</summary>" in block

@@ -11,8 +11,12 @@ import resource
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import citekb
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 #: The folder that holds the ``citekb`` package under test.
 TOOLS = str(Path(citekb.__file__).resolve().parent.parent)
@@ -45,10 +49,16 @@ def _limits() -> None:
 
 
 def run(
-    root: Path, *args: str, timeout: float = 120, stdin: str | None = None, module: str = ""
+    root: Path,
+    *args: str,
+    timeout: float = 120,
+    stdin: str | None = None,
+    module: str = "",
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``citekb ARGS`` (or ``python -m MODULE ARGS``) at ``root`` in a limited fresh process."""
-    env = {**os.environ, "PYTHONPATH": TOOLS, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
+    """``citekb ARGS`` (or ``python -m MODULE ARGS``) at ``root`` in a limited fresh process
+    (``env``: the environment, by default this one's)."""
+    env = {**(env or os.environ), "PYTHONPATH": TOOLS, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"}
     command = [sys.executable, "-m", module or "citekb.cli.main", *args]
     return subprocess.run(
         command,

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 from security_helpers import SITE_YML, no_traceback, run
 
+from citekb.project.cache import read_sealed
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -44,7 +46,7 @@ def test_check_never_unpickles_a_cache(site, tmp_path: Path, cache_dir: str) -> 
     assert result.returncode == 1
     assert "docs/index.md:3:6: error[unknown-key]" in result.stdout  # checked, not cached
     # the rebuilt cache is JSON of this run, and the second run reads it
-    saved = json.loads((root / cache_dir / "check.json").read_text(encoding="utf-8"))
+    saved = json.loads(read_sealed(root / cache_dir / "check.json") or "null")
     assert saved["format"].startswith("citekb-cache")
     again = run(root, "check")
     assert again.stdout == result.stdout and again.returncode == 1
@@ -60,14 +62,14 @@ def test_build_never_unpickles_a_cache(site, tmp_path: Path) -> None:
     assert not marker.exists(), "a committed project cache ran code"
     assert result.returncode == 0, result.stderr
     assert "ref-smith2020" in (root / "out" / "index.html").read_text(encoding="utf-8")
-    assert json.loads((root / ".citekb-cache" / "project.json").read_bytes())["state"]
+    assert json.loads(read_sealed(root / ".citekb-cache" / "project.json") or "null")["state"]
 
 
 @pytest.mark.parametrize(
     "content",
     [
         b"[" * 200_000,  # nests past every recursion limit
-        b'{"format": "citekb-cache-3", "key": "x", "state": [[1, 2], "no"]}',
+        b'{"format": "citekb-cache-4", "key": "x", "state": [[1, 2], "no"]}',
         b"\xff\xfe not json",
         json.dumps({"apa": "[" * 5000}).encode(),
     ],
@@ -79,11 +81,12 @@ def test_a_damaged_cache_is_rebuilt(site, content: bytes) -> None:
     run(root, "check")
     run(root, "handouts")
     cache = root / ".citekb-cache"
-    names = sorted(p.name for p in cache.iterdir())
+    names = sorted(p.relative_to(cache).as_posix() for p in cache.rglob("*") if p.is_file())
     assert names[:2] == ["check.json", "library.json"], names
-    assert len(names) == 3 and names[2].startswith("references-"), names
-    for path in cache.iterdir():  # the check result, the library and the formatted references
-        path.write_bytes(content)
+    assert len([n for n in names if n.startswith("pages/")]) == 2, names  # two parsed pages
+    assert len(names) == 5 and names[4].startswith("references-"), names
+    for name in names:  # the check result, the library, the pages and the references
+        (cache / name).write_bytes(content)
     result = run(root, "check")
     no_traceback(result)
     assert result.returncode == 1

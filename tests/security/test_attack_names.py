@@ -1,4 +1,4 @@
-"""Attack 6 (names and files): anchors and download files are unique, `@{has space}` is
+"""Attack 6 (names and files): anchors and downloaded works are unique, `@{has space}` is
 reported, `add` refuses a key that differs only in case, `fmt` respects a read-only file
 and no temporary file outlives a killed write."""
 
@@ -48,10 +48,13 @@ def test_pages_a_dash_b_and_a_slash_b_get_their_own_downloads(site) -> None:
     )
     result = run(root, "build", "-d", "out", module="mkdocs", timeout=120)
     no_traceback(result)
-    dash = json.loads((root / "out" / "references" / "a-b.json").read_text(encoding="utf-8"))
-    slash = json.loads((root / "out" / "references" / "a" / "b.json").read_text(encoding="utf-8"))
-    assert [item["id"] for item in dash] == ["a-b"]
-    assert [item["id"] for item in slash] == ["a/b"]
+    dash = (root / "out" / "a-b" / "index.html").read_text(encoding="utf-8")
+    slash = (root / "out" / "a" / "b" / "index.html").read_text(encoding="utf-8")
+    assert 'data-citekb-keys="[&quot;a-b&quot;]" data-citekb-name="a-b"' in dash
+    assert 'data-citekb-keys="[&quot;a/b&quot;]" data-citekb-name="a-b"' in slash
+    blocks = json.loads((root / "out" / "references" / "cited-blocks.json").read_text("utf-8"))
+    assert json.loads(blocks["a/b"]["csl-json"])["id"] == "a/b"
+    assert json.loads(blocks["a-b"]["csl-json"])["id"] == "a-b"
 
 
 def pandoc_keys(text: str) -> list[str]:

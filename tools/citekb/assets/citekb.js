@@ -145,3 +145,67 @@
   });
   window.addEventListener("resize", function () { if (current) place(current, preview); });
 })();
+
+/* citekb: a page's "Download these references" links lead to the files of every work the site
+   cites. Where the page lists its works (data-citekb-keys), a click gives a file of those works
+   alone instead, joined from each work's blocks (data-citekb-blocks) as citekb's export writes
+   it. Without script, or where the blocks cannot be fetched (a page opened from disk), the
+   link downloads the site's whole file. */
+(function () {
+  "use strict";
+  var SUFFIX = { bib: "bibtex", ris: "ris", json: "csl-json" };
+  var TYPES = { bib: "application/x-bibtex", ris: "application/x-research-info-systems",
+    json: "application/vnd.citationstyles.csl+json" };
+  var blocks = {};
+
+  function join(format, parts) {
+    if (format === "csl-json") return parts.length ? "[\n" + parts.join(",\n") + "\n]\n" : "[]\n";
+    return parts.length ? parts.join("\n\n") + "\n" : "";
+  }
+
+  function save(text, name, type) {
+    var url = URL.createObjectURL(new Blob([text], { type: type + ";charset=utf-8" }));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  function whole(link) {
+    var a = document.createElement("a");
+    a.href = link.href;
+    a.download = "";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest(".citekb-downloads a[download]") : null;
+    var box = link ? link.parentElement : null;
+    if (!box || !box.hasAttribute("data-citekb-keys") || !window.fetch) return;
+    var suffix = link.getAttribute("href").split(".").pop();
+    var format = SUFFIX[suffix];
+    if (!format) return;
+    e.preventDefault();
+    var source = new URL(box.getAttribute("data-citekb-blocks"), document.baseURI).href;
+    blocks[source] = blocks[source] || fetch(source).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+    blocks[source].then(function (all) {
+      var keys = JSON.parse(box.getAttribute("data-citekb-keys"));
+      var parts = [];
+      for (var i = 0; i < keys.length; i++) {
+        if (all[keys[i]]) parts.push(all[keys[i]][format]);
+      }
+      save(join(format, parts), box.getAttribute("data-citekb-name") + "." + suffix, TYPES[suffix]);
+    }).catch(function () {
+      delete blocks[source];
+      whole(link);
+    });
+  });
+})();

@@ -109,8 +109,8 @@ def _checked(
     (``config``: ``root``'s, when the caller has read it already).
 
     The last result is reused when nothing changed (then no project is loaded). It is kept in
-    ``cache_dir``, keyed by the config and the size and modification time of every input file
-    and of citekb's own code, as ruff and mypy do.
+    ``cache_dir``, keyed by the config and the content of every input file and of citekb's
+    own code, and sealed with this machine's key (:mod:`citekb.project.cache`).
     """
     from citekb.checks.rules import run_checks
     from citekb.cli.edit import usage_on_config_error
@@ -313,8 +313,8 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
         built = build_site(root, out, (project, found) if project is not None else None)
         if built.status:
             sys.exit(1)
-        if project is None:  # the check came from its cache: the build's own pages serve
-            project = Project(root, config, tuple(built.pages))
+        if project is None:  # the check came from its cache: the build's own state serves
+            project = Project(root, config, tuple(built.pages), evidence=built.evidence)
         sys.exit(_write_handouts(project, out, built))
     project = project or _project(root)
     code, found = engines.build(project, name, out)

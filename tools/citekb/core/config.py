@@ -129,6 +129,14 @@ OPTIONS: tuple[Option, ...] = (
         "Evidence status → the words shown beside each reference.",
     ),
     Option(
+        "search_references",
+        "bool",
+        False,
+        'Index each page\'s reference list, downloads and "Cite this page" block in the site'
+        " search (by default Material's `data-search-exclude` keeps them out; the bibliography"
+        " page is always indexed).",
+    ),
+    Option(
         "engine",
         "str?",
         None,
@@ -164,6 +172,7 @@ class Config:
     verification_labels: Mapping[str, str] = field(
         default_factory=lambda: dict(VERIFICATION_LABELS)
     )
+    search_references: bool = False
     engine: str | None = None  # None: the first installed of mkdocs, properdocs, zensical
     docs_dir: str = "docs"
     site_name: str = ""

@@ -28,6 +28,7 @@ from citekb.core.model import DEFAULT_XREF_PREFIXES, Citation, CitationMode, Clu
 from citekb.pages.pandoc import examples as _examples
 from citekb.pages.pandoc import reference_unless_cited
 from citekb.pages.pandoc import split_locator as _split_locator
+from citekb.pages.simple_blocks import simple_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -108,9 +109,13 @@ def _parser() -> MarkdownIt:
 def block_tokens(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     """The block-level parse the scanner works from; pass it back in to parse a page once.
 
-    ``env`` receives markdown-it's link reference definitions. Raises nothing: a parse that
+    ``env`` receives markdown-it's link reference definitions. A plain page (headings and
+    paragraphs) is read without markdown-it, to the same tokens. Raises nothing: a parse that
     fails (markdown-it is robust; never trust that) gives no blocks.
     """
+    simple = simple_tokens(text)
+    if simple is not None:
+        return simple
     try:
         return _parser().parse(text, env)
     except Exception:

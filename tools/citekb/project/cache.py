@@ -7,6 +7,11 @@ rebuilds the value from the type it must have (``tuple[list[Diagnostic], int]``,
 state), checking every field's type on the way; it constructs only the dataclasses and enums
 named by that type, and only through their constructors. Anything else (bad JSON, nesting too
 deep, another version or key, a wrong shape) makes the cache count as missing, so it is rebuilt.
+
+Keys are digests of the inputs' contents, never of their modification times (a restored
+tarball or CI cache keeps times but not contents). Every cache file is sealed with an HMAC under
+a key that lives outside the project (:func:`machine_key`): a file planted in the repository,
+whose cache key an attacker can compute, is not accepted.
 """
 
 from __future__ import annotations
@@ -14,24 +19,28 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
+import hmac
 import json
+import os
+import stat
 import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.project.atomic import write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-    from pathlib import Path
 
     Decoder = Callable[[Any], Any]
 
 #: Bumped when a cached state changes shape; a file of another version is ignored.
-FORMAT = "citekb-cache-3"
+FORMAT = "citekb-cache-4"
 #: Largest cache file read (bytes); a bigger one is ignored as damaged.
 MAX_BYTES = 1 << 30
 
@@ -74,14 +83,14 @@ def decode(data: Any, kind: Any) -> Any:
 
 
 def load_state(path: Path | None, key: str, kind: Any) -> Any:
-    """The state of type ``kind`` saved under ``key``, or None (missing, stale or unfit)."""
-    if path is None:
+    """The state of type ``kind`` saved under ``key``, or None (missing, stale, unfit, or not
+    sealed by this machine)."""
+    text = read_sealed(path)
+    if text is None:
         return None
     try:
-        if not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return None
-        saved = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):  # a damaged cache is only a slower run
+        saved = json.loads(text)
+    except (ValueError, RecursionError):  # a damaged cache is only a slower run
         return None
     if not isinstance(saved, dict) or saved.get("format") != FORMAT or saved.get("key") != key:
         return None
@@ -100,10 +109,67 @@ def save_state(path: Path | None, key: str, state: Any) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
         return
+    write_sealed(path, text)
+
+
+def read_sealed(path: Path | None) -> str | None:
+    """The text of a cache file that :func:`write_sealed` wrote on this machine; None when it is
+    missing, too large, not a regular file, or its seal does not match (planted, copied from
+    another machine or damaged)."""
+    if path is None:
+        return None
     try:
-        write_atomic(path, text)
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None
+        data = path.read_bytes()
     except OSError:
-        return  # read-only checkouts still work, just without a warm cache
+        return None
+    seal, _, body = data.partition(b"\n")
+    if not hmac.compare_digest(seal, _seal(body)):
+        return None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def write_sealed(path: Path, text: str) -> None:
+    """Write ``text`` atomically behind a seal (an HMAC under this machine's cache key); a
+    failed write is skipped: read-only checkouts still work, just without a warm cache."""
+    body = text.encode("utf-8")
+    try:
+        write_atomic(path, _seal(body) + b"\n" + body)
+    except OSError:
+        return
+
+
+def _seal(body: bytes) -> bytes:
+    return hmac.new(machine_key(), body, hashlib.sha256).hexdigest().encode()
+
+
+@cache
+def machine_key() -> bytes:
+    """The secret that seals cache files: 32 random bytes kept outside every project, in
+    ``$XDG_CACHE_HOME/citekb/cache-key`` (``~/.cache``), made on first use. A repository can
+    read none of it, so it can plant no cache file that citekb accepts. Where that file cannot
+    be kept, a key for this process alone: nothing cached is reused, which is only slower."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "citekb" / "cache-key"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(32).hex().encode())
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as handle:
+            key = handle.read(65)
+    except (OSError, RuntimeError):
+        return os.urandom(32)
+    return key if len(key) == 64 else os.urandom(32)
 
 
 @cache
@@ -280,26 +346,34 @@ def _any(data: Any) -> Any:
 
 @cache
 def code_digest() -> str:
-    """A digest of citekb's own code and styles (path, size, modification time): an upgrade or
-    a local edit must not reuse results an older citekb cached."""
-    import hashlib
-    from pathlib import Path
-
+    """A digest of citekb's own code and styles: an upgrade or a local edit must not reuse
+    results an older citekb cached."""
     package = Path(__file__).parent.parent
     digest = hashlib.sha256(FORMAT.encode())
-    add_stats(digest, sorted([*package.rglob("*.py"), *package.glob("styles/*.csl")]))
+    add_contents(digest, sorted([*package.rglob("*.py"), *package.glob("styles/*.csl")]))
     return digest.hexdigest()
 
 
-def add_stats(digest: Any, paths: Iterable[Path], shown: Callable[[Path], str] = str) -> None:
-    """Feed each file's name (as ``shown`` gives it), size and modification time to ``digest``;
-    a file that cannot be read is left out."""
+def add_contents(digest: Any, paths: Iterable[Path], shown: Callable[[Path], str] = str) -> None:
+    """Feed each regular file's name (as ``shown`` gives it) and a hash of its content to
+    ``digest``, so that any edit changes it, whatever its modification time says; a folder
+    counts by its name, a file that cannot be read (or is larger than a cache may key) by its
+    name and a marker."""
     for path in paths:
+        name = shown(path)
         try:
-            stat = path.stat()
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                digest.update(f"{name}\0dir\n".encode())
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+                raise OSError
+            with path.open("rb") as handle:
+                content = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError:
+            digest.update(f"{name}\0unreadable\n".encode())
             continue
-        digest.update(f"{shown(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{name}\0{content}\n".encode())
 
 
 def cache_folder(root: Path, cache_dir: str | None) -> Path | None:

@@ -11,6 +11,7 @@ from citekb.core.config import DEFAULT_EVIDENCE, Config, ConfigError, parse_conf
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import Resolution, resolve
 from citekb.core.model import Library
+from citekb.project.pagecache import PageCache
 from citekb.project.paths import expand_pattern, outside
 from citekb.project.worker import paused_gc, sharing
 
@@ -215,15 +216,12 @@ def _library_cache(
 
 
 def library_key(root: Path, bibs: Sequence[Path], raw: Sequence[tuple[str, bytes]]) -> str:
-    """The library cache's key: citekb's code, and each bib file's content, size and
-    modification time. The times make a committed cache useless to a pull request: a fresh
-    checkout's files are newer than anything it could have keyed."""
+    """The library cache's key: citekb's code, and each bib file's name and content."""
     import hashlib
 
-    from citekb.project.cache import add_stats, code_digest
+    from citekb.project.cache import code_digest
 
     digest = hashlib.sha256(code_digest().encode())
-    add_stats(digest, bibs, lambda path: relative(path, root))
     for shown, data in raw:
         digest.update(f"{shown}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return digest.hexdigest()
@@ -233,7 +231,7 @@ def _load(
     root: Path, config: Config | None, only: set[str] | None, need_pages: bool, cache: bool
 ) -> Project:
     from citekb.checks.rules import check_library
-    from citekb.project.cache import load_state, save_state
+    from citekb.project.cache import cache_folder, load_state, save_state
     from citekb.sources.bibtex import load_library
 
     root = root.resolve()
@@ -272,6 +270,9 @@ def _load(
     saved = _library_cache(root, config, bibs, raw) if cache else None
     key = library_key(root, bibs, raw) if saved is not None else ""
     known = load_state(saved, key, tuple[Library, list[Diagnostic]]) if saved else None
+    folder = cache_folder(root, config.cache_dir) if cache else None
+    page_cache = PageCache(folder / "pages" if folder else None, config.xref_prefixes)
+    kept, items = page_cache.split(items, read_text)
     with sharing(items, [] if known else raw, config.xref_prefixes, read_text) as share:
         if known is not None:  # the bib files are unchanged since the last load
             library, trouble = known
@@ -282,7 +283,11 @@ def _load(
             save_state(saved, key, (library, trouble))
         problems.extend(trouble)
         pages, trouble = share.pages()
+    page_cache.save(pages, trouble)
     problems.extend(trouble)
+    for page, trouble in kept:
+        pages.append(page)
+        problems.extend(trouble)
     pages.sort(key=lambda p: p.path)
     resolution, pages = _resolved(library, pages)
     texts.update((page.path, page.text) for page in pages)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
-from citekb.project.atomic import write_atomic
+from citekb.project.cache import read_sealed, write_sealed
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, MutableMapping, Sequence
@@ -36,10 +36,11 @@ class FormatCache(dict[str, Any]):
         super().__init__()
         self.path = path
         self.loaded = 0
-        if path is not None and path.is_file():
+        text = read_sealed(path)
+        if text is not None:
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError, RecursionError):
+                data = json.loads(text)
+            except (ValueError, RecursionError):
                 data = {}  # a damaged cache is only a slower build
             if isinstance(data, dict):
                 self.update(data)
@@ -52,10 +53,7 @@ class FormatCache(dict[str, Any]):
         data = {k: v for k, v in self.items() if keep is None or k in keep}
         if keep is not None and len(data) == self.loaded == len(self):
             return
-        try:
-            write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
-            return  # read-only checkouts still build, just without a warm cache
+        write_sealed(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         self.loaded = len(data)
 
 
@@ -91,11 +89,11 @@ def cache_file(root: Path, cache_dir: str | None, style_id: str) -> Path | None:
 
 
 def fingerprint(root: Path, config: Config, extra: str = "") -> str:
-    """A digest of everything ``load_project`` reads: config, and each input file's size and
-    modification time. Any edit, addition or removal changes it."""
+    """A digest of everything ``load_project`` reads: config, and each input file's name and
+    content. Any edit, addition or removal changes it."""
     import hashlib
 
-    from citekb.project.cache import add_stats, code_digest
+    from citekb.project.cache import add_contents, code_digest
     from citekb.project.load import bibliography_files
 
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{config!r}\0{extra}".encode())
@@ -108,7 +106,7 @@ def fingerprint(root: Path, config: Config, extra: str = "") -> str:
         paths.add(root / config.evidence)
     paths.add(root / "mkdocs.yml")
     digest.update(code_digest().encode())  # citekb's own code and styles
-    add_stats(digest, sorted(paths))
+    add_contents(digest, sorted(paths))
     return digest.hexdigest()
 
 

@@ -14,6 +14,7 @@ year suffixes, anchors and the site-wide bibliography agree everywhere.
 from __future__ import annotations
 
 import html
+import json
 import logging
 import re
 from collections import Counter
@@ -77,8 +78,6 @@ class SiteData:
     references_title: str = "References"
     #: Scanned clusters by page-text digest, kept across builds by the plugin's cache.
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
-    #: Page path → (label, relative URL) of files holding the works it cites.
-    downloads: Mapping[str, Sequence[tuple[str, str]]] = field(default_factory=dict)
     #: Page path → the page as loaded, whose clusters are reused when its body is unchanged.
     pages: Mapping[str, Page] = field(default_factory=dict)
     #: The evidence records, for ``forest`` blocks (none: every block reports that).
@@ -86,6 +85,8 @@ class SiteData:
     #: The keys pages cite, when ``refs`` holds more (a page lists the whole library with
     #: ``\\full_bibliography``); None: every work in ``refs`` is cited.
     cited: frozenset[str] | None = None
+    #: Whether the site search indexes each page's reference list and downloads.
+    searchable: bool = True
 
 
 # --- HTML for one cluster, a reference list, the bibliography -------------------------
@@ -141,9 +142,14 @@ def reference_item(item: Formatted, refs: References, extra: str = "") -> str:
 
 
 def references_html(
-    keys: Iterable[str], refs: References, anchors_by_key: Mapping[str, Sequence[str]]
+    keys: Iterable[str],
+    refs: References,
+    anchors_by_key: Mapping[str, Sequence[str]],
+    *,
+    searchable: bool = True,
 ) -> str:
-    """The page's reference list in reference-list order, with "back to citation" links."""
+    """The page's reference list in reference-list order, with "back to citation" links
+    (kept out of the site search unless ``searchable``)."""
     items = []
     for item in refs.ordered(keys):
         backs = anchors_by_key.get(item.key, ())
@@ -164,21 +170,44 @@ def references_html(
                 else ""
             )
         items.append(reference_item(item, refs, links))
-    summary = _evidence_summary(keys, refs)
-    return f'{summary}<ul class="citekb-references">{"".join(items)}</ul>'
+    summary = _evidence_summary(keys, refs, searchable)
+    return f'{summary}<ul class="citekb-references"{_hidden(searchable)}>{"".join(items)}</ul>'
 
 
-def downloads_html(links: Sequence[tuple[str, str]]) -> str:
-    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links)."""
+def downloads_html(
+    links: Sequence[tuple[str, str]],
+    keys: Sequence[str] = (),
+    name: str = "",
+    blocks: str = "",
+    *,
+    searchable: bool = True,
+) -> str:
+    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links).
+
+    The links lead to the site's files of every cited work; with ``keys`` (the page's works),
+    ``name`` (the downloaded file's name) and ``blocks`` (the URL of each work's blocks),
+    citekb.js gives the reader a file of this page's works alone."""
     if not links:
         return ""
     anchors = " · ".join(
         f'<a href="{_esc(url)}" download>{_esc(label)}</a>' for label, url in links
     )
-    return f'<p class="citekb-downloads">Download these references: {anchors}</p>'
+    data = ""
+    if keys:
+        data = (
+            f' data-citekb-keys="{_esc(json.dumps(list(keys), ensure_ascii=False, separators=(",", ":")))}"'
+            f' data-citekb-name="{_esc(name)}" data-citekb-blocks="{_esc(blocks)}"'
+        )
+    hidden = _hidden(searchable)
+    return f'<p class="citekb-downloads"{data}{hidden}>Download these references: {anchors}</p>'
 
 
-def _evidence_summary(keys: Iterable[str], refs: References) -> str:
+def _hidden(searchable: bool) -> str:
+    """The attribute that keeps an element out of Material's search index (unless wanted)."""
+    return "" if searchable else " data-search-exclude"
+
+
+def _evidence_summary(keys: Iterable[str], refs: References, searchable: bool = True) -> str:
     if not refs.evidence:
         return ""
     from citekb.sources.evidence import summarize
@@ -188,7 +217,8 @@ def _evidence_summary(keys: Iterable[str], refs: References) -> str:
     if not text:
         return ""
     return (
-        '<p class="citekb-evidence-summary"><strong>Evidence on this page:</strong>'
+        f'<p class="citekb-evidence-summary"{_hidden(searchable)}>'
+        "<strong>Evidence on this page:</strong>"
         f" {_esc(text)}</p>"
     )
 
@@ -310,8 +340,7 @@ class CitePreprocessor(Preprocessor):
         out.append(text[last:])
         listing = ""
         if cited:
-            listing = references_html(cited, refs, cited)
-            listing += downloads_html(data.downloads.get(data.page, ()))
+            listing = references_html(cited, refs, cited, searchable=data.searchable)
         result = "".join(out)
         if here:  # mkdocs-bibtex's `\bibliography`: the page's references go there
             return _replace_markers(

@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from citekb.core.config import OPTIONS, Config, Option
-from citekb.project.cache import cache_folder, load_state, save_state
+from citekb.project.cache import add_contents, cache_folder, load_state, save_state
 from citekb.site.build import (
     ASSET_URIS,
     ASSETS,
@@ -132,7 +132,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         self.urls: dict[str, str] = {}
         self.order: tuple[str, ...] = ()  # page names in navigation order
         self._site: SiteProject | None = None  # what the pass needs, made once per build
-        self._outputs: dict[str, str] = {}  # files the pass adds to the built site
         self._found: list[Diagnostic] = []  # what the pass found
         self.bib_url = ""
         self.limited: set[str] = set()  # pages not to render (page-limit)
@@ -174,7 +173,10 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
             site_name=config.site_name or "",
             site_author=config.site_author or "",
         )
-        self.site = SiteData(xref_prefixes=self.settings.xref_prefixes)
+        self.site = SiteData(
+            xref_prefixes=self.settings.xref_prefixes,
+            searchable=self.settings.search_references,
+        )
         # a `citekb.site.project_ext` entry (for Zensical) gives way to the plugin's own
         config.markdown_extensions[:] = [
             e for e in config.markdown_extensions if e not in EXTENSION_NAMES
@@ -198,7 +200,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         style = style_path(self.settings.style, self.root)
         self.today = _today()
         self.state_key = fingerprint(
-            self.root, self.settings, extra=f"{_stat(style)}\0{self.today}"
+            self.root, self.settings, extra=f"{_file_digest(style)}\0{self.today}"
         )
         state = load_state(self._state_file(), self.state_key, _State)
         if state is None:
@@ -316,9 +318,9 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         return f"{html}\n{page_meta_html(facts, cited)}"
 
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
-        """The post-build pass, one page at a time before MkDocs writes it: download links
-        and files, print links (the same :func:`~citekb.site.postbuild.fix_site` that runs
-        over the whole built site for engines without plugins)."""
+        """The post-build pass, one page at a time before MkDocs writes it: download links and
+        print links (the same :func:`~citekb.site.postbuild.fix_site` that runs over the whole
+        built site for engines without plugins; here it is given this page's URL alone)."""
         from citekb.site.postbuild import SiteProject, fix_site
         from citekb.site.urls import output_path
 
@@ -334,24 +336,25 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         files, found = fix_site(
             {path: output},
             self._site,
-            urls=self.urls,
+            urls={page.file.src_uri: url},
             assets=False,
             exports=self.exports,
             bibliography=False,
+            site_files=False,
         )
-        self._outputs.update((name, text) for name, text in files.items() if name != path)
         self._found.extend(found)
         return files.get(path, output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        from citekb.site.postbuild import write_output
+        from citekb.site.postbuild import cited_files, write_output
 
-        for name, text in self._outputs.items():  # the download files the pass made
-            write_output(Path(config.site_dir) / name, text)
+        if self._site is not None:  # the site's download files, once every page is built
+            for name, text in cited_files(self._site, self.exports).items():
+                write_output(Path(config.site_dir) / name, text)
         log_diagnostics(self._found)
-        self._outputs, self._found, self._site = {}, [], None
+        self._found, self._site = [], None
         if self.cache is not None:
             self.cache.save()
         self.exports.save()
@@ -430,12 +433,13 @@ def _today() -> dt.date:
         raise PluginError(f"citekb: {exc}") from None
 
 
-def _stat(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return str(path)
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+def _file_digest(path: Path) -> str:
+    """A digest of one file's name and content (the style: its edits must show)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    add_contents(digest, [path])
+    return digest.hexdigest()
 
 
 def watched_paths(root: Path, config: Config) -> list[Path]:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from citekb.pages.page import Page
     from citekb.project.load import Project
     from citekb.render.style import References
+    from citekb.sources.evidence import Evidence
 
 
 @dataclass
@@ -35,12 +36,14 @@ class MarkdownSetup:
 
 @dataclass
 class Built:
-    """What a build leaves for the handouts: exit status, pages, references, Markdown setup."""
+    """What a build leaves for the handouts: exit status, pages, references, Markdown setup,
+    and the evidence records (their forest plots)."""
 
     status: int
     pages: Sequence[Page] = ()
     refs: References | None = None
     markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
+    evidence: Evidence | None = None
 
 
 @contextmanager
@@ -113,4 +116,4 @@ def build_site(
     state = plugin.state if isinstance(plugin, CitekbPlugin) else None
     if state is None:
         return Built(0, markdown=setup)
-    return Built(0, state.pages, state.refs, setup)
+    return Built(0, state.pages, state.refs, setup, state.evidence)

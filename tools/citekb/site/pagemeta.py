@@ -51,6 +51,7 @@ class PageFacts:
     site_author: str = ""
     slug: str = "page"
     health: bool = False  # schema.org MedicalWebPage rather than WebPage
+    searchable: bool = True  # False: "Cite this page" is kept out of the site search
 
 
 def page_facts(page: Page, config: Config, url: str) -> PageFacts:
@@ -66,6 +67,7 @@ def page_facts(page: Page, config: Config, url: str) -> PageFacts:
         config.site_author.strip(),
         slug or "page",
         config.health,
+        config.search_references,
     )
 
 
@@ -131,7 +133,8 @@ def cite_bibtex(facts: PageFacts) -> str:
 def cite_page_html(facts: PageFacts) -> str:
     """The "Cite this page" block: APA and BibTeX."""
     return (
-        '<details class="citekb-cite-page"><summary>Cite this page</summary>'
+        f'<details class="citekb-cite-page"{"" if facts.searchable else " data-search-exclude"}>'
+        "<summary>Cite this page</summary>"
         f'<p class="citekb-cite-apa">{cite_apa_html(facts)}</p>'
         f'<pre class="citekb-cite-bibtex"><code>{_esc(cite_bibtex(facts))}</code></pre>'
         "</details>"

@@ -11,12 +11,13 @@ extension writes are the placeholders, so running the pass twice changes nothing
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
-from citekb.site.build import ASSET_URIS, export_texts
+from citekb.site.build import ASSET_URIS, export_key, export_texts
 from citekb.site.markdown_ext import Backlink, bibliography_html, citation_anchors, downloads_html
 from citekb.site.urls import output_path, page_url, relative_url
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from citekb.project.load import Project
     from citekb.render.style import References
 
-#: The per-page download files: label, file suffix, export format.
+#: The download formats: label, file suffix, export format.
 DOWNLOADS: tuple[tuple[str, str, str], ...] = (
     ("BibTeX", ".bib", "bibtex"),
     ("RIS", ".ris", "ris"),
@@ -41,9 +42,14 @@ _HINT = (
     "build with `citekb build`, which adds citekb's Markdown extension for engines without"
     " plugins, or list `citekb.site.project_ext` under markdown_extensions in mkdocs.yml"
 )
+#: Every cited work in each format (``CITED + suffix``), and each work's blocks by key, from
+#: which citekb.js makes a page's own file when a reader clicks its download link.
+CITED = "references/cited"
+BLOCKS = "references/cited-blocks.json"
 # the extension's own markup: a page's list (and downloads after it), the bibliography's list
 _PAGE_LIST = re.compile(
-    r'<ul class="citekb-references">.*?</ul>(?:<p class="citekb-downloads">.*?</p>)?', re.S
+    r'<ul class="citekb-references"[^>]*>.*?</ul>(?:<p class="citekb-downloads"[^>]*>.*?</p>)?',
+    re.S,
 )
 _BIB_LIST = re.compile(r'<ul class="citekb-references citekb-bibliography">.*?</ul>', re.S)
 
@@ -111,10 +117,28 @@ def backlinks(
     return out
 
 
-def download_stem(page: Page) -> str:
-    """``references/<page>`` without a suffix: where a page's download files go (folders are
-    kept, so that ``a-b.md`` and ``a/b.md`` never share a file)."""
-    return f"references/{page.name.removesuffix('.md')}"
+def download_name(page: Page) -> str:
+    """The name a page's downloaded files get, without a suffix (``a/b.md``: ``a-b``)."""
+    return page.name.removesuffix(".md").replace("/", "-")
+
+
+def cited_files(
+    site: SiteProject, exports: MutableMapping[str, Any] | None = None
+) -> dict[str, str]:
+    """The site's download files: every cited work in each format, and the blocks of each
+    (none when nothing is cited). Four files, however many pages link to them."""
+    entries = [site.entries[k] for k in sorted(site.entries)]
+    if not entries:
+        return {}
+    texts = export_texts(entries, exports if exports is not None else {})
+    files = {f"{CITED}{suffix}": texts[fmt] for _, suffix, fmt in DOWNLOADS}
+    blocks = {e.key: exports[export_key(e)] for e in entries} if exports is not None else None
+    if blocks is None:
+        from citekb.sources.export import entry_blocks
+
+        blocks = {e.key: entry_blocks(e) for e in entries}
+    files[BLOCKS] = json.dumps(blocks, ensure_ascii=False, separators=(",", ":"))
+    return files
 
 
 def fix_site(
@@ -127,10 +151,12 @@ def fix_site(
     exports: MutableMapping[str, Any] | None = None,
     bibliography: bool = True,
     page_meta: bool = False,
+    site_files: bool = True,
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """Resolve what needs the whole site over the built pages (site-relative path → HTML).
 
-    Returns the files to write (changed pages and the download files) and what went wrong:
+    Returns the files to write (changed pages, and with ``site_files`` the site's download
+    files, :func:`cited_files`) and what went wrong:
     a page whose citations were not rendered, or a bibliography page without its list, means
     the engine did not run citekb's Markdown extension (``site-not-rendered``). ``urls`` maps
     docs-relative names to page URLs (the engine's, when it knows them; else MkDocs' rules);
@@ -172,13 +198,18 @@ def fix_site(
             site.entries[k] for k in dict.fromkeys(c.key for c in known) if k in site.entries
         ]
         if entries:
-            stem = download_stem(page)
-            links = []
-            texts = export_texts(entries, exports if exports is not None else {})
-            for label, suffix, fmt in DOWNLOADS:
-                out[f"{stem}{suffix}"] = texts[fmt]
-                links.append((label, relative_url(f"{stem}{suffix}", url)))
-            text = _with_downloads(text, downloads_html(links))
+            links = [
+                (label, relative_url(f"{CITED}{suffix}", url)) for label, suffix, _ in DOWNLOADS
+            ]
+            keys = [e.key for e in entries]
+            block = downloads_html(
+                links,
+                keys,
+                download_name(page),
+                relative_url(BLOCKS, url),
+                searchable=site.config.search_references,
+            )
+            text = _with_downloads(text, block)
         if page_meta and 'class="citekb-cite-page"' not in text:
             text = _with_page_meta(text, page, site.config, url, entries)
         if page.meta.get("handout") is True and 'class="citekb-print"' not in text:
@@ -189,6 +220,8 @@ def fix_site(
             out[path] = text
     if bibliography:
         found.extend(_bibliography(pages_html, site, built, out, assets=assets))
+    if site_files:
+        out.update(cited_files(site, exports))
     return out, found
 
 

@@ -48,7 +48,12 @@ def project_site(folder: str) -> SiteData:
         refs = site_references(project, engine, cache)
         cache.save()
         cited = frozenset(c.key for page in project.pages for c in page.citations)
-        data = SiteData(refs=refs, xref_prefixes=config.xref_prefixes, cited=cited)
+        data = SiteData(
+            refs=refs,
+            xref_prefixes=config.xref_prefixes,
+            cited=cited,
+            searchable=config.search_references,
+        )
         _PROJECTS[str(root)] = (key, data)
         return data
 
