@@ -26,7 +26,7 @@ EVIDENCE = ROOT / "references" / "evidence.yaml"
 
 EVIDENCE_TYPES = set(_EVIDENCE_TYPES)
 STATUSES = {"V-primary", "V-secondary", "unverified"}
-MEASURES = {"OR", "RR", "HR", "percent", "count", "times", "one-in-n"}
+MEASURES = {"OR", "RR", "HR", "percent", "count", "times", "one-in-n", "SMD", "MD", "g", "d"}
 HANDOUTS = {
     "handout-signs.md",
     "handout-small-steps.md",
