@@ -1,7 +1,7 @@
 """axe-core (WCAG 2.1 A and AA rules) on every page of the knowledge base, light and dark.
 
-axe-core comes from npm (``package.json`` pins it; ``npm ci`` at the repository root installs
-it, and ``.ci/system-deps`` does that on a fresh machine). It is injected from the local file,
+axe-core comes from npm (``package.json`` and ``package-lock.json`` pin it; ``make test`` runs
+``npm ci`` at the repository root, and ``.ci/system-deps`` installs Node and npm if missing). It is injected from the local file,
 never from a CDN. Without it the test skips; under CI (``CI=true``) it fails.
 """
 
