@@ -27,8 +27,12 @@ engines: .venv-properdocs/.installed .venv-zensical/.installed
 build: system-deps $(STAMP)
 	$(BIN)/citekb build
 
+## axe-core for tests/test_accessibility.py, at the version package-lock.json pins.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+
 ## Run the whole test suite (it compares the site built with MkDocs, ProperDocs and Zensical).
-test: system-deps $(STAMP) engines
+test: system-deps $(STAMP) engines node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 ## ruff, mypy, and the bibliography in canonical form.

@@ -185,6 +185,23 @@ def test_figures_describe_themselves_for_hints() -> None:
     assert Figure(308849, "count", "participants").describe() == "308,849 participants"
     assert Figure(6, "one-in-n").describe() == "1 in 6"
     assert Figure(4, "times").describe() == "4 times"
+    assert Figure(-0.49, "SMD", "p", (-0.84, -0.13)).describe() == "SMD -0.49 (CI -0.84–-0.13)"
+    assert Figure(0.43, "g").describe() == "g 0.43"
+
+
+def test_effect_size_measures_are_accepted() -> None:
+    evidence, problems = parse_evidence(
+        "k:\n  type: meta-analysis\n  status: V-primary\n  findings:\n"
+        "    - {id: a, statement: s, locator: l, status: V-primary, figures:\n"
+        "       [{value: 0.43, measure: g}, {value: -6.03, measure: MD}, {value: 0.95, measure: d},\n"
+        "        {value: -0.49, measure: SMD}, {value: 1, measure: Cohen}]}\n",
+        "evidence.yaml",
+    )
+    measures = [f.measure for _, f in evidence.records["k"].figures]
+    assert measures == ["g", "MD", "d", "SMD"]
+    assert [p.message for p in problems if "measure" in p.message] == [
+        "a figure of finding `a` has measure `Cohen`, not one of the allowed values"
+    ]
 
 
 def test_codes_are_registered_and_documented() -> None:

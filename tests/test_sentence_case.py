@@ -121,6 +121,24 @@ def test_holt_lunstad_2015_in_this_projects_library() -> None:
     assert "Perspectives on Psychological Science" in text  # the journal keeps title case
 
 
+def test_proper_nouns_in_this_projects_titles_survive_sentence_case() -> None:
+    library = _project_library()
+    refs = references_for(library, [e.key for e in library.entries], Engine(style_path("apa")))
+    text = "\n".join(rt.to_text(item.reference) for item in refs.ordered())
+    for lowered in (
+        "Contact samaritans",
+        "988 suicide & crisis lifeline",
+        "9-8-8: Suicide crisis helpline",
+        "holt-lunstad",
+        "strange situation",
+        "Chicago health",
+        "nhs 111",
+    ):
+        assert lowered not in text, lowered
+    assert "on Holt-Lunstad, Smith and Layton's 2010 meta-analysis" in text
+    assert "Contact Samaritans." in text
+
+
 def _project_library() -> Library:
     path = ROOT / "references" / "library.bib"
     library, _ = load_library([(str(path), path.read_bytes())])

@@ -58,8 +58,21 @@ _TYPES: dict[str, tuple[str, str]] = {
 TYPE_LABELS: dict[str, str] = {name: labels[0] for name, labels in _TYPES.items()}
 EVIDENCE_TYPES: tuple[str, ...] = tuple(_TYPES)
 STATUSES: tuple[str, ...] = ("V-primary", "V-secondary", "unverified")
-#: ``one-in-n`` figures store n ("1 in 6" is ``value: 6``).
-MEASURES: tuple[str, ...] = ("OR", "RR", "HR", "percent", "count", "times", "one-in-n")
+#: ``one-in-n`` figures store n ("1 in 6" is ``value: 6``). Effect sizes: ``SMD`` (standardised
+#: mean difference), ``MD`` (mean difference on the study's scale), Hedges' ``g``, Cohen's ``d``.
+MEASURES: tuple[str, ...] = (
+    "OR",
+    "RR",
+    "HR",
+    "percent",
+    "count",
+    "times",
+    "one-in-n",
+    "SMD",
+    "MD",
+    "g",
+    "d",
+)
 RATIO_MEASURES: frozenset[str] = frozenset({"OR", "RR", "HR"})
 
 _RECORD_KEYS = {"type", "status", "findings", "note", "notices"}
