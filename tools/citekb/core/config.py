@@ -91,6 +91,18 @@ OPTIONS: tuple[Option, ...] = (
         " instead of `crisis_line`.",
     ),
     Option("disclaimer", "str", DISCLAIMER, "The short note printed on every handout."),
+    Option(
+        "causal_verbs",
+        "list[str]",
+        (),
+        "Phrases that claim cause and effect, added to citekb's own (`causal-language`).",
+    ),
+    Option(
+        "certainty_words",
+        "list[str]",
+        (),
+        "Words that claim certainty, added to citekb's own (`certainty-words`).",
+    ),
     Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
     Option("field_order", "list[str]", (), "`citekb fmt` field order (default: author, title…)."),
     Option("review_months", "int", 36, "Months from `reviewed` to the next review due."),
@@ -128,6 +140,8 @@ class Config:
     crisis_line: str = CRISIS_LINE
     crisis_lines: tuple[tuple[str, str], ...] = ()  # (country, text); empty: crisis_line
     disclaimer: str = DISCLAIMER
+    causal_verbs: tuple[str, ...] = ()
+    certainty_words: tuple[str, ...] = ()
     reading_level: float = 8
     field_order: tuple[str, ...] = ()  # empty: bibfmt.DEFAULT_ORDER
     review_months: int = 36
