@@ -19,10 +19,16 @@ CAUSAL_PHRASES: tuple[str, ...] = (
     "result|results|resulted|resulting in",
     "contribute|contributes|contributed to",
     "prevent|prevents|prevented",
-    "protect|protects|protected against|from",
-    "make|makes|made … more|less likely|vulnerable|prone",
+    "protect|protects|protected … against|from",
+    "make|makes|made … likely|likelier|vulnerable|prone",
+    "make|makes|made … happier|healthier|sicker|lonelier",
     "kill|kills|killed",
     "trigger|triggers|triggered",
+    "impair|impairs|impaired",
+    "fuel|fuels|fuelled|fueled",
+    "speed|speeds|sped up",
+    "take|takes|took … toll on",
+    "is|are|was|were a|an|the … driver|drivers of",
     "drive|drives|drove",
     "shorten|shortens|shortened … life|lives|lifespan",
     "add|adds|added years to",
@@ -69,11 +75,11 @@ CERTAINTY_WORDS: tuple[str, ...] = (
     "without|beyond doubt",
 )
 
-#: Words that, shortly before a causal verb in the same clause, hedge or deny the claim.
+#: Words that, before a causal verb in the same clause, hedge or deny the claim.
 HEDGES: frozenset[str] = _set(
     "may might could can cannot can't would should possibly perhaps probably likely unlikely "
     "potentially plausibly appear appears appeared seem seems seemed thought believed "
-    "hypothesised hypothesized suggest suggests suggested suggesting whether if not no nor "
+    "hypothesised hypothesized suggest suggests suggested suggesting whether if not no nor what why "
     "doesn't don't didn't isn't aren't wasn't weren't won't neither unclear uncertain "
     "unknown"
 )
@@ -89,7 +95,8 @@ INTRANSITIVE_NEXT: frozenset[str] = _set(
 #: "had reduced mortality"), or an aim ("to reduce").
 NOUN_BEFORE: frozenset[str] = _set(
     "a an the this that these those its their his her our your my of any no some each every "
-    "large small big sharp modest significant slight greater higher lower"
+    "large small big sharp modest significant slight greater higher lower all from many main "
+    "root common leading other possible underlying"
 )
 ADJECTIVE_BEFORE: frozenset[str] = _set(
     "have has had having show shows showed shown found find finds report reports reported "
@@ -98,5 +105,14 @@ ADJECTIVE_BEFORE: frozenset[str] = _set(
 #: Words after an -ed form that make it a verb with an object ("raised the risk").
 DETERMINERS: frozenset[str] = _set("the a an their its his her our people's this that these those")
 BE_FORMS: frozenset[str] = _set("is are was were be been being")
+#: Words that, anywhere before a causal phrase, attribute it to its source as a view or a
+#: proposal ("the authors argue that …"), not a finding.
+ATTRIBUTIONS: frozenset[str] = _set(
+    "argue argues argued propose proposes proposed hypothesise hypothesises hypothesised "
+    "hypothesize hypothesizes hypothesized theorise theorises theorised theorize theorizes "
+    "theorized speculate speculates speculated claim claims claimed"
+)
+#: Prepositions before a verb form that make it an adjective ("with lower grades").
+PREPOSITIONS: frozenset[str] = _set("with of in at for from by among on")
 #: Words before "to" that turn an infinitive into a claim ("shown to reduce").
 CLAIM_BEFORE_TO: frozenset[str] = _set("shown proven proved known found demonstrated")

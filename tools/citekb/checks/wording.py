@@ -35,7 +35,7 @@ __all__ = ["Match", "Matcher", "check_wording", "matcher"]
 _WORD = re.compile(r"[\w%]+(?:['’-][\w%]+)*")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]—–]| - ")
 _GAP = 4  # words a "…" may stand for
-_WINDOW = 4  # words before a verb searched for a hedge
+_WINDOW = 12  # words before a verb, in its clause, searched for a hedge
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +94,13 @@ class Matcher:
         if self.triggers.isdisjoint(t for t, _, _ in tokens):
             return []
         out: list[Match] = []
+        attributed = False
         for i, (token, start, _) in enumerate(tokens):
+            attributed = attributed or token in words.ATTRIBUTIONS
             if token not in self.triggers or _quoted(sentence, start):
                 continue
             found = self._at(tokens, i, low)
-            if found is not None:
+            if found is not None and not (attributed and found[0] == "causal"):
                 out.append(Match(found[0], found[1], start))
         return out
 
@@ -146,6 +148,8 @@ class Matcher:
         prev = _before_list(tokens, i, low, 1)
         if prev and prev[-1][:1].isdigit():
             return False  # "a 29% increase"
+        if prev and form == "base" and prev[-1] in words.PREPOSITIONS:
+            return False  # "with lower grades"
         if prev and prev[-1] in words.BE_FORMS:
             return nxt == "by"  # "was reduced by the programme", not "was reduced in"
         if not nxt or nxt in words.INTRANSITIVE_NEXT:
