@@ -15,12 +15,14 @@ randomised evidence (trials are cited for what they tested).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from citekb.checks import claim_words as words
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
+from citekb.pages.citations import line_starts
 from citekb.sources.design import DESIGN_LABELS, design_of
 
 if TYPE_CHECKING:
@@ -95,9 +97,10 @@ class Matcher:
             return []
         out: list[Match] = []
         attributed = False
+        quotes = _Quotes(sentence)
         for i, (token, start, _) in enumerate(tokens):
             attributed = attributed or token in words.ATTRIBUTIONS
-            if token not in self.triggers or _quoted(sentence, start):
+            if token not in self.triggers or quotes.inside(start):
                 continue
             found = self._at(tokens, i, low)
             if found is not None and not (attributed and found[0] == "causal"):
@@ -195,10 +198,27 @@ def _before(tokens: Sequence[tuple[str, int, int]], i: int, low: str, n: int) ->
     return set(_before_list(tokens, i, low, n))
 
 
-def _quoted(sentence: str, at: int) -> bool:
-    """Whether ``at`` is inside "…" or “…” in the sentence."""
-    head = sentence[:at]
-    return head.count('"') % 2 == 1 or head.rfind("“") > head.rfind("”")
+class _Quotes:
+    """Whether an offset lies inside "…" or “…”, asked at rising offsets (linear overall)."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.done = 0
+        self.straight = 0  # '"' seen so far
+        self.curly = False  # inside “…”
+
+    def inside(self, at: int) -> bool:
+        for char in _QUOTE.findall(self.sentence, self.done, at):
+            if char == '"':
+                self.straight += 1
+            else:
+                self.curly = char == "“"
+        self.done = max(self.done, at)
+        return self.straight % 2 == 1 or self.curly
+
+
+_QUOTE = re.compile(r'["“”]')
+_BLOCKQUOTE = re.compile(r"[ \t]{0,3}>")
 
 
 @lru_cache(maxsize=8)
@@ -207,14 +227,16 @@ def matcher(causal: tuple[str, ...] = (), certainty: tuple[str, ...] = ()) -> Ma
     return Matcher(words.CAUSAL_PHRASES + causal, words.CERTAINTY_WORDS + certainty)
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _position(starts: Sequence[int], offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``, given each line's first offset."""
+    line = bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
-def _in_blockquote(text: str, offset: int) -> bool:
-    start = text.rfind("\n", 0, offset) + 1
-    return text[start:offset].lstrip().startswith(">")
+def _in_blockquote(text: str, starts: Sequence[int], offset: int) -> bool:
+    """Whether the line holding ``offset`` starts with ``>`` (prose of a block quote)."""
+    start = starts[bisect_right(starts, offset) - 1]
+    return _BLOCKQUOTE.match(text, start, offset) is not None
 
 
 def check_wording(
@@ -226,12 +248,16 @@ def check_wording(
     out: list[Diagnostic] = []
     undecided: dict[str, tuple[str, int, str]] = {}
     for page in pages:
+        starts: list[int] = []
         for start, sentence, keys in page.sentences:
             found = find(sentence)
-            if not found or _in_blockquote(page.text, start):
+            if not found:
+                continue
+            starts = starts or line_starts(page.text)
+            if _in_blockquote(page.text, starts, start):
                 continue
             for match in found:
-                line, column = _position(page.text, start + match.start)
+                line, column = _position(starts, start + match.start)
                 if match.kind == "certainty":
                     out.append(_certainty(page.path, line, column, match.phrase))
                 elif evidence is not None:
