@@ -87,14 +87,19 @@ class Matcher:
             self.change.setdefault(ed, "ed")
         self.triggers = frozenset(self.phrases) | frozenset(self.change)
 
+    def may_match(self, sentences: Sequence[tuple[int, str, tuple[str, ...]]]) -> bool:
+        """Whether any of a page's sentences holds a word of the lists (one scan)."""
+        joined = "\n".join(text for _, text, _ in sentences).lower()
+        return bool(joined) and not self.triggers.isdisjoint(_WORD.findall(joined))
+
     def find(self, sentence: str) -> list[Match]:
         """Every causal or certainty phrase in one sentence, in order."""
         low = sentence.lower()
         if low.rstrip(" *_\"'”’)").endswith("?"):
             return []
+        if self.triggers.isdisjoint(_WORD.findall(low)):
+            return []  # most sentences: no word of any list, found at C speed
         tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(low)]
-        if self.triggers.isdisjoint(t for t, _, _ in tokens):
-            return []
         out: list[Match] = []
         attributed = False
         quotes = _Quotes(sentence)
@@ -244,10 +249,13 @@ def check_wording(
 ) -> list[Diagnostic]:
     """``certainty-words`` in every cited sentence; ``causal-language`` where the evidence is
     not randomised; ``missing-design`` once per undecided record such a sentence cites."""
-    find = matcher(config.causal_verbs, config.certainty_words).find
+    words_of = matcher(config.causal_verbs, config.certainty_words)
+    find = words_of.find
     out: list[Diagnostic] = []
     undecided: dict[str, tuple[str, int, str]] = {}
     for page in pages:
+        if not words_of.may_match(page.sentences):
+            continue
         starts: list[int] = []
         for start, sentence, keys in page.sentences:
             found = find(sentence)
