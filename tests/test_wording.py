@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekb.checks.rules import run_checks
 from citekb.checks.wording import matcher
@@ -215,3 +217,70 @@ def test_long_sentences_stay_fast() -> None:
     start = time.perf_counter()
     find(sentence)
     assert time.perf_counter() - start < 2.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *[
+                    "the",
+                    "a",
+                    "may",
+                    "not",
+                    "to",
+                    "of",
+                    ",",
+                    ";",
+                    ":",
+                    "(",
+                    ")",
+                    '"',
+                    "“",
+                    "”",
+                    "?",
+                    "-",
+                    "'",
+                    "’",
+                    "…",
+                    "29%",
+                    ".",
+                ],
+                "causes",
+                "cause",
+                "raised",
+                "reduce",
+                "lowers",
+                "lower",
+                "increased",
+                "protects",
+                "from",
+                "makes",
+                "more",
+                "likely",
+                "never",
+                "always",
+                "proves",
+                "was",
+                "by",
+                "with",
+                "argue",
+                "people's",
+                "LEADS",
+                "to",
+                "Isolation",
+                "risk",
+                "\n",
+                "  ",
+            ]
+        ),
+        max_size=60,
+    )
+)
+def test_matcher_never_raises_and_points_inside_the_sentence(parts: list[str]) -> None:
+    sentence = " ".join(parts)
+    for match in matcher().find(sentence):
+        assert 0 <= match.start < len(sentence)
+        assert match.kind in {"causal", "certainty"}
+        assert sentence.lower().startswith(match.phrase.split()[0], match.start)
