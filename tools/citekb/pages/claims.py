@@ -37,6 +37,8 @@ def cited_sentences(
         if lo == hi:
             continue
         sentences = _sentences_in(masked, Block(*span))
+        if not sentences:  # nothing but citations: no words to check
+            continue
         starts = [s.start for s in sentences]
         keys: list[list[str]] = [[] for _ in sentences]
         for cite in citations[lo:hi]:
