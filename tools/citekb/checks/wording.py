@@ -1,8 +1,8 @@
 """Wording that matches the evidence: ``causal-language``, ``certainty-words``, ``missing-design``.
 
-Each sentence that cites something (``Page.sentences``, prose with code, links and citation
+Each prose block that cites something (``Page.cited``, prose with code, links and citation
 brackets blanked) is cut into words once; a set intersection with every list's first words
-spares most sentences any further work, and each match looks at most a few words either
+spares most blocks any further work (the rest are cut into sentences), and each match looks at most a few words either
 side, so the scan is linear in the page. Word lists are data (``checks.claim_words``),
 extended by the ``causal_verbs`` and ``certainty_words`` options.
 
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from citekb.checks import claim_words as words
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.pages.citations import line_starts
+from citekb.pages.claims import cited_sentences
 from citekb.sources.design import DESIGN_LABELS, design_of
 
 if TYPE_CHECKING:
@@ -87,18 +88,17 @@ class Matcher:
             self.change.setdefault(ed, "ed")
         self.triggers = frozenset(self.phrases) | frozenset(self.change)
 
-    def may_match(self, sentences: Sequence[tuple[int, str, tuple[str, ...]]]) -> bool:
-        """Whether any of a page's sentences holds a word of the lists (one scan)."""
-        joined = "\n".join(text for _, text, _ in sentences).lower()
-        return bool(joined) and not self.triggers.isdisjoint(_WORD.findall(joined))
+    def may_match(self, text: str) -> bool:
+        """Whether ``text`` holds a word of the lists (one scan, at C speed)."""
+        return not self.triggers.isdisjoint(_WORD.findall(text.lower()))
 
     def find(self, sentence: str) -> list[Match]:
         """Every causal or certainty phrase in one sentence, in order."""
         low = sentence.lower()
         if low.rstrip(" *_\"'”’)").endswith("?"):
             return []
-        if self.triggers.isdisjoint(_WORD.findall(low)):
-            return []  # most sentences: no word of any list, found at C speed
+        if not self.may_match(low):
+            return []  # most sentences
         tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(low)]
         out: list[Match] = []
         attributed = False
@@ -254,10 +254,14 @@ def check_wording(
     out: list[Diagnostic] = []
     undecided: dict[str, tuple[str, int, str]] = {}
     for page in pages:
-        if not words_of.may_match(page.sentences):
-            continue
         starts: list[int] = []
-        for start, sentence, keys in page.sentences:
+        sentences = [
+            s
+            for block in page.cited
+            if words_of.may_match(block[1])
+            for s in cited_sentences(block)
+        ]
+        for start, sentence, keys in sentences:
             found = find(sentence)
             if not found:
                 continue

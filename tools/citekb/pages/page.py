@@ -79,8 +79,8 @@ class Page:
     anchors: frozenset[str] = frozenset()
     statistics: tuple[tuple[Statistic, tuple[str, ...]], ...] = ()  # with their sentence's keys
     clusters: tuple[Cluster, ...] = ()  # the citations as rendered together, in source order
-    #: (start offset, prose of the sentence, keys) for each sentence that cites (pages.claims)
-    sentences: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    #: prose blocks that cite: (start, prose, split, ((offset, key), …)); see pages.claims
+    cited: tuple[tuple[int, str, bool, tuple[tuple[int, str], ...]], ...] = ()
 
     @property
     def is_handout(self) -> bool:
@@ -367,7 +367,7 @@ def parse_page(
     """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
     from citekb.pages.braced import spaced_keys
     from citekb.pages.citations import block_tokens, scan_clusters
-    from citekb.pages.claims import cited_sentences
+    from citekb.pages.claims import cited_blocks
     from citekb.pages.limits import page_limit
     from citekb.pages.statistics import _prose, cited_statistics
 
@@ -384,8 +384,8 @@ def parse_page(
     citations = tuple(sorted((c for cl in clusters for c in cl.citations), key=_OFFSET))
     prosed = _prose(text, tokens)
     statistics = cited_statistics(text, citations, tokens, prosed)
-    sentences = cited_sentences(*prosed, citations)
+    cited = cited_blocks(*prosed, citations)
     page = Page(
-        path, name, text, meta, headings, links, citations, anchors, statistics, clusters, sentences
+        path, name, text, meta, headings, links, citations, anchors, statistics, clusters, cited
     )
     return page, problems
