@@ -359,6 +359,9 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
         found += check_reading_level(project.pages, project.config.reading_level)
         found += check_handout_html(project.pages)
     found += check_evidence(project)
+    from citekb.checks.wording import check_wording
+
+    found += check_wording(project.pages, project.evidence, project.config)
     found += check_corporate_authors(project.library.by_key.values())
     found += check_reviews(project.pages, project.config.review_months, today)
     from citekb.checks.presentation import check_presentation

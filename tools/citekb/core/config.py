@@ -119,6 +119,18 @@ OPTIONS: tuple[Option, ...] = (
         'The short note printed on every handout; null: "not medical advice" when `health`'
         " is true, none otherwise.",
     ),
+    Option(
+        "causal_verbs",
+        "list[str]",
+        (),
+        "Phrases that claim cause and effect, added to citekb's own (`causal-language`).",
+    ),
+    Option(
+        "certainty_words",
+        "list[str]",
+        (),
+        "Words that claim certainty, added to citekb's own (`certainty-words`).",
+    ),
     Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
     Option("field_order", "list[str]", (), "`citekb fmt` field order (default: author, title…)."),
     Option("review_months", "int", 36, "Months from `reviewed` to the next review due."),
@@ -166,6 +178,8 @@ class Config:
     crisis_line: str | None = None  # None: CRISIS_LINE for health content, else none
     crisis_lines: tuple[tuple[str, str], ...] = ()  # (country, text); empty: crisis_line
     disclaimer: str | None = None  # None: DISCLAIMER for health content, else none
+    causal_verbs: tuple[str, ...] = ()
+    certainty_words: tuple[str, ...] = ()
     reading_level: float = 8
     field_order: tuple[str, ...] = ()  # empty: bibfmt.DEFAULT_ORDER
     review_months: int = 36

@@ -53,6 +53,10 @@ class Code(StrEnum):
     RETRACTED_SOURCE = "retracted-source"
     SOURCE_NOTICE = "source-notice"
     CORPORATE_AUTHOR = "corporate-author"
+    # wording
+    CAUSAL_LANGUAGE = "causal-language"
+    CERTAINTY_WORDS = "certainty-words"
+    MISSING_DESIGN = "missing-design"
     # review dates
     REVIEW_OVERDUE = "review-overdue"
     REVIEW_MISSING = "review-missing"
@@ -125,6 +129,16 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.RETRACTED_SOURCE: (E, "A cited work has a retraction or withdrawal notice."),
     Code.SOURCE_NOTICE: (W, "A cited work has a correction or an expression of concern."),
     Code.CORPORATE_AUTHOR: (W, "An organisation's name as author is not in double braces."),
+    # wording
+    Code.CAUSAL_LANGUAGE: (
+        W,
+        "A sentence claims cause and effect on observational or weaker evidence.",
+    ),
+    Code.CERTAINTY_WORDS: (
+        W,
+        "A cited sentence says proves, always, never, definitely or guaranteed.",
+    ),
+    Code.MISSING_DESIGN: (W, "A meta-analysis or review a causal claim cites has no `design:`."),
     # review dates
     Code.REVIEW_OVERDUE: (W, "A page's next review date has passed."),
     Code.REVIEW_MISSING: (W, "A handout page has no `reviewed` date."),

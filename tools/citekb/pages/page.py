@@ -79,6 +79,8 @@ class Page:
     anchors: frozenset[str] = frozenset()
     statistics: tuple[tuple[Statistic, tuple[str, ...]], ...] = ()  # with their sentence's keys
     clusters: tuple[Cluster, ...] = ()  # the citations as rendered together, in source order
+    #: prose blocks that cite: (start, prose, split, ((offset, key), …)); see pages.claims
+    cited: tuple[tuple[int, str, bool, tuple[tuple[int, str], ...]], ...] = ()
 
     @property
     def is_handout(self) -> bool:
@@ -365,8 +367,9 @@ def parse_page(
     """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
     from citekb.pages.braced import spaced_keys
     from citekb.pages.citations import block_tokens, scan_clusters
+    from citekb.pages.claims import cited_blocks
     from citekb.pages.limits import page_limit
-    from citekb.pages.statistics import cited_statistics
+    from citekb.pages.statistics import _prose, cited_statistics
 
     limit = page_limit(text, path)
     if limit is not None:  # not parsed further: it would exhaust time, memory or the stack
@@ -379,6 +382,10 @@ def parse_page(
     anchors = frozenset(h.anchor for h in headings) | frozenset(_HTML_ID.findall(text))
     clusters = tuple(scan_clusters(text, path, xref_prefixes=xref_prefixes, tokens=tokens))
     citations = tuple(sorted((c for cl in clusters for c in cl.citations), key=_OFFSET))
-    statistics = cited_statistics(text, citations, tokens)
-    page = Page(path, name, text, meta, headings, links, citations, anchors, statistics, clusters)
+    prosed = _prose(text, tokens)
+    statistics = cited_statistics(text, citations, tokens, prosed)
+    cited = cited_blocks(*prosed, citations)
+    page = Page(
+        path, name, text, meta, headings, links, citations, anchors, statistics, clusters, cited
+    )
     return page, problems

@@ -393,13 +393,17 @@ def find_statistics(text: str) -> list[Statistic]:
 
 
 def cited_statistics(
-    text: str, citations: Sequence[Citation], tokens: Sequence[Token] | None = None
+    text: str,
+    citations: Sequence[Citation],
+    tokens: Sequence[Token] | None = None,
+    prosed: tuple[str, Sequence[tuple[int, int, bool]]] | None = None,
 ) -> tuple[tuple[Statistic, tuple[str, ...]], ...]:
     """Every statistic in the page's prose, with the keys cited in its sentence.
 
-    This half of the check needs no evidence, so it runs once, where the page is parsed.
+    This half of the check needs no evidence, so it runs once, where the page is parsed;
+    ``prosed`` may be ``_prose(text, tokens)`` already worked out.
     """
-    masked, spans = _prose(text, tokens)
+    masked, spans = prosed if prosed is not None else _prose(text, tokens)
     if not _may_state(masked):
         return ()
     segments = [Block(*span) for span in spans]

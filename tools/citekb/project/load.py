@@ -340,13 +340,17 @@ def _load(
 
 
 def _resolved(library: Library, pages: list[Page]) -> tuple[Resolution, list[Page]]:
-    """Pages whose citations (and statistics' keys) name entries by key, alias lines left out."""
+    """Pages whose citations (and the keys of statistics and cited blocks) name entries by key, alias lines left out."""
     resolution, cites = resolve(library, [(page.text, page.citations) for page in pages])
     keys = resolution.keys
     out = []
     for page, found in zip(pages, cites, strict=True):
         if found is not page.citations:
             stats = tuple((s, tuple(keys.get(k, k) for k in ks)) for s, ks in page.statistics)
-            page = replace(page, citations=found, statistics=stats)
+            cited = tuple(
+                (at, prose, split, tuple((o, keys.get(k, k)) for o, k in cites))
+                for at, prose, split, cites in page.cited
+            )
+            page = replace(page, citations=found, statistics=stats, cited=cited)
         out.append(page)
     return resolution, out

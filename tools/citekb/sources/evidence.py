@@ -14,7 +14,7 @@
             - {value: 1.29, measure: OR, population: "...", ci: [1.1, 1.5]}
 
 ``findings`` and ``figures`` may be omitted or empty; ``ci`` is optional; a ``note`` is allowed
-on records and findings; a record may list ``notices`` (see :mod:`citekb.sources.notices`). Anything else is a ``bad-evidence`` diagnostic at its own line.
+on records and findings; ``design`` (see :mod:`citekb.sources.design`) is optional; a record may list ``notices`` (see :mod:`citekb.sources.notices`). Anything else is a ``bad-evidence`` diagnostic at its own line.
 Parsing works on the YAML node tree, so every diagnostic and record keeps its line.
 """
 
@@ -29,6 +29,7 @@ import yaml
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.safeyaml import TooLarge, check_expansion, may_alias
+from citekb.sources.design import DESIGNS
 from citekb.sources.notices import Notice, parse_notices
 
 if TYPE_CHECKING:
@@ -40,11 +41,13 @@ if TYPE_CHECKING:
 _TYPES: dict[str, tuple[str, str]] = {
     "meta-analysis": ("meta-analysis", "meta-analyses"),
     "systematic-review": ("systematic review", "systematic reviews"),
+    "randomised-controlled-trial": ("randomised controlled trial", "randomised controlled trials"),
     "consensus-report": ("consensus report", "consensus reports"),
     "government-advisory": ("government advisory", "government advisories"),
     "narrative-review": ("narrative review", "narrative reviews"),
     "experimental-study": ("experimental study", "experimental studies"),
     "cohort-study": ("cohort study", "cohort studies"),
+    "case-control-study": ("case-control study", "case-control studies"),
     "cross-sectional-study": ("cross-sectional study", "cross-sectional studies"),
     "qualitative-study": ("qualitative study", "qualitative studies"),
     "theory": ("theory", "theories"),
@@ -75,7 +78,7 @@ MEASURES: tuple[str, ...] = (
 )
 RATIO_MEASURES: frozenset[str] = frozenset({"OR", "RR", "HR"})
 
-_RECORD_KEYS = {"type", "status", "findings", "note", "notices"}
+_RECORD_KEYS = {"type", "design", "status", "findings", "note", "notices"}
 _FINDING_KEYS = {"id", "statement", "locator", "status", "figures", "note"}
 _FIGURE_KEYS = {"value", "measure", "population", "ci"}
 
@@ -132,6 +135,7 @@ class EvidenceRecord:
     findings: tuple[Finding, ...] = ()
     line: int = 0
     notices: tuple[Notice, ...] = ()
+    design: str = ""  # "" when not given: ``sources.design.design_of`` derives it from type
 
     @property
     def figures(self) -> tuple[tuple[Finding, Figure], ...]:
@@ -413,6 +417,9 @@ def _record(
         return None
     kind = _choice(fields, "type", EVIDENCE_TYPES, what, key_node, problems)
     status = _choice(fields, "status", STATUSES, what, key_node, problems)
+    design = (
+        _choice(fields, "design", DESIGNS, what, key_node, problems) if "design" in fields else ""
+    )
     findings = []
     for item in _sequence(fields, "findings", what, problems):
         finding = _finding(item, key, problems)
@@ -430,7 +437,7 @@ def _record(
     if kind is None or status is None:
         return None
     line = key_node.start_mark.line + 1
-    return EvidenceRecord(key, kind, status, tuple(findings), line, notices)
+    return EvidenceRecord(key, kind, status, tuple(findings), line, notices, design or "")
 
 
 def _finding(node: yaml.Node, key: str, problems: _Problems) -> Finding | None:
