@@ -43,6 +43,7 @@ class Code(StrEnum):
     WRITE_FAILED = "write-failed"
     PAGE_LIMIT = "page-limit"
     OUTSIDE_PROJECT = "outside-project"
+    ENV_IN_CONFIG = "env-in-config"
     # evidence and statistics
     BAD_EVIDENCE = "bad-evidence"
     UNSOURCED_STATISTIC = "unsourced-statistic"
@@ -65,6 +66,7 @@ class Code(StrEnum):
     PLACEHOLDER_SITE_URL = "placeholder-site-url"
     HANDOUT_FAILED = "handout-failed"
     HANDOUT_UNSAFE_HTML = "handout-unsafe-html"
+    HANDOUT_IMAGE_LIMIT = "handout-image-limit"
     # rendering
     CITEPROC_FAILED = "citeproc-failed"
     # the built site
@@ -112,6 +114,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.WRITE_FAILED: (E, "A command could not write a file."),
     Code.PAGE_LIMIT: (E, "A page passes a size limit: front matter, nesting or length."),
     Code.OUTSIDE_PROJECT: (E, "A page or bib file is not a regular file inside the project."),
+    Code.ENV_IN_CONFIG: (W, "mkdocs.yml takes a value from an environment variable (`!ENV`)."),
     # evidence and statistics
     Code.BAD_EVIDENCE: (E, "The evidence YAML does not parse or breaks the evidence schema."),
     Code.UNSOURCED_STATISTIC: (E, "A prose sentence states a statistic and cites nothing."),
@@ -134,6 +137,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.PLACEHOLDER_SITE_URL: (W, "site_url is on a placeholder domain such as example.org."),
     Code.HANDOUT_FAILED: (E, "A handout could not be rendered, so no PDF was written."),
     Code.HANDOUT_UNSAFE_HTML: (W, "A handout page has raw HTML that the printed handout drops."),
+    Code.HANDOUT_IMAGE_LIMIT: (W, "A handout image is too large or an SVG nests `<use>` too far."),
     # rendering
     Code.CITEPROC_FAILED: (W, "citeproc-py could not format an entry; a plain fallback is shown."),
     # the built site

@@ -248,10 +248,10 @@ def write_pdf(document: Any, target: Path) -> None:
 def site_references(project: Project) -> References:
     """Every cited work of the site, formatted as the MkDocs plugin formats it (same year
     suffixes, same evidence types). Raises :class:`~citekb.render.style.StyleError` for a bad style."""
-    from citekb.render.style import Engine, style_path
+    from citekb.project.load import style_engine
     from citekb.site import build as site
 
-    engine = Engine(style_path(project.config.style, project.root))
+    engine = style_engine(project.config, project.root)
     cache = site.FormatCache(site.cache_file(project.root, project.config.cache_dir, engine.id))
     refs = site.site_references(project, engine, cache)
     cache.save()

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import yaml
 from yaml.constructor import SafeConstructor
 
-from citekb.core.config import deep_nesting, yaml_failure
+from citekb.core.configyaml import deep_nesting, reader_failure, yaml_failure
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.safeyaml import TooLarge, check_expansion, may_alias
 from citekb.pages.citations import DEFAULT_XREF_PREFIXES
@@ -142,6 +142,9 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
         mark = getattr(exc, "problem_mark", None)
         line, col = (first + mark.line, mark.column + 1) if mark else (1, 1)
         problem = getattr(exc, "problem", None) or "invalid YAML"
+        if isinstance(exc, yaml.reader.ReaderError):  # a NUL or another control character
+            line, col, problem = reader_failure(source, exc)
+            line += first - 1
         return {}, [
             diagnostic(
                 Code.BAD_FRONTMATTER,

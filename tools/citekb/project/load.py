@@ -11,13 +11,21 @@ from citekb.core.config import DEFAULT_EVIDENCE, Config, ConfigError, parse_conf
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import Resolution, resolve
 from citekb.core.model import Library
-from citekb.project.paths import expand_pattern, outside
+from citekb.project.paths import (
+    MAX_CONFIG,
+    Refused,
+    expand_pattern,
+    outside,
+    read_inside,
+    read_regular,
+)
 from citekb.project.worker import paused_gc, sharing
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from citekb.pages.page import Page
+    from citekb.render.style import Engine
     from citekb.sources.evidence import Evidence
 
 
@@ -43,23 +51,39 @@ class Project:
 
 
 def load_config(root: Path) -> Config:
-    """Read ``root/mkdocs.yml``; a missing or broken file raises ``ConfigError``."""
+    """Read ``root/mkdocs.yml`` (and what it inherits); a missing or broken file raises
+    ``ConfigError``."""
     path = root / "mkdocs.yml"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    config = parse_config(text)
+    if not path.exists() and not path.is_symlink():
+        raise ConfigError(f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base")
+    text = _config_text(path, root, "mkdocs.yml")
+
+    def inherited(target: str, including: str) -> tuple[str, str]:
+        found = (root / including).parent / target
+        shown = relative(found, root)
+        return _config_text(found, root, shown, f"{including}: INHERIT {target!r}: "), shown
+
+    config = parse_config(text, read=inherited)
     check_style(config, root)
     return config
 
 
+def _config_text(path: Path, root: Path, shown: str, where: str = "") -> str:
+    """The text of a config file inside the project; ``ConfigError`` when it may not be read."""
+    try:
+        data = read_inside(path, root, MAX_CONFIG)
+        return data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"{where or shown + ': '}cannot read {shown}: {why}"
+            " (hint: keep configuration files inside the project, as regular UTF-8 files)"
+        ) from None
+
+
 def check_style(config: Config, root: Path) -> None:
-    """Raise ``ConfigError`` (exit 2) unless the ``style`` option names a usable CSL style."""
+    """Raise ``ConfigError`` (exit 2) unless the ``style`` option names a usable CSL style,
+    a regular file inside the project."""
     if config.style == "apa":  # the vendored style, which citekb's own tests check
         return
     from citekb.render.cslcheck import validate_style
@@ -68,16 +92,46 @@ def check_style(config: Config, root: Path) -> None:
     path = style_path(config.style, root)
     where = "mkdocs.yml: plugins.citekb.style"
     try:
-        source = path.read_bytes()
+        source = read_style(config, root)
+    except Refused as exc:
+        raise ConfigError(
+            f"{where}: {config.style!r} {exc.strerror}; give `apa` or a path to a CSL style"
+            " inside the project"
+        ) from None
     except OSError:
         raise ConfigError(
             f"{where}: {config.style!r} is neither `apa` nor a readable .csl file"
-            f" (looked for {path}); give `apa` or a path to a CSL style, relative to the root"
+            f" (looked for {relative(path, root)}); give `apa` or a path to a CSL style,"
+            " relative to the root"
         ) from None
     try:
-        validate_style(source, path)
+        validate_style(source, Path(relative(path, root)))
     except StyleError as exc:
         raise ConfigError(f"{where}: {exc}; give `apa` or a path to a CSL style") from None
+
+
+def read_style(config: Config, root: Path) -> bytes:
+    """The configured CSL style's bytes: the vendored APA style, or a regular file of at most
+    :data:`MAX_CONFIG` bytes inside the project (else ``Refused`` or another ``OSError``)."""
+    from citekb.render.style import style_path
+
+    path = style_path(config.style, root)
+    if config.style == "apa":
+        return path.read_bytes()
+    return read_inside(path, root, MAX_CONFIG)
+
+
+def style_engine(config: Config, root: Path) -> Engine:
+    """The formatting engine of the configured style, read with :func:`read_style`; a style
+    that may not be read raises ``StyleError``."""
+    from citekb.render.style import Engine, StyleError, style_path
+
+    path = style_path(config.style, root)
+    try:
+        source = read_style(config, root)
+    except OSError as exc:
+        raise StyleError(f"cannot read CSL style {config.style}: {exc.strerror}") from None
+    return Engine(path, source)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -103,7 +157,7 @@ def read_text(
     otherwise line endings become ``\\n`` as with ``open()``.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         return None, [
             diagnostic(
@@ -169,7 +223,7 @@ def read_bytes(
     for path in paths:
         shown = relative(path, root)
         try:
-            out.append((shown, path.read_bytes()))
+            out.append((shown, read_inside(path, root)))
         except OSError as exc:
             problems.append(
                 diagnostic(

@@ -236,8 +236,8 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         """Read and check the project, and format every cited work."""
         from citekb.checks.policy import apply_policy
         from citekb.checks.rules import run_checks
-        from citekb.project.load import load_project
-        from citekb.render.style import Engine, StyleError
+        from citekb.project.load import load_project, style_engine
+        from citekb.render.style import StyleError
         from citekb.site.build import citeproc_failures
         from citekb.site.progress import terminal_progress
 
@@ -250,7 +250,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
             diagnostics = run_checks(project, self.today)
         self._preloaded = None
         try:
-            engine = Engine(style)
+            engine = style_engine(self.settings, self.root)
         except StyleError as exc:
             raise PluginError(f"citekb: {exc}") from None
         engine.progress = terminal_progress("citekb: formatting references")
