@@ -215,6 +215,12 @@ def _plain_fields(source: str) -> dict[str, Any] | None:
     return data
 
 
+#: Front-matter fields that MkDocs themes write into the page as raw HTML.
+THEME_FIELDS = ("title", "description")
+#: The start of a tag, comment or processing instruction.
+MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,20}")
+
+
 def _field_line(source: str, first: int, key: str) -> int:
     match = re.search(rf"^{re.escape(key)}\s*:", source, re.M)
     return first + source.count("\n", 0, match.start()) if match else first
@@ -233,6 +239,14 @@ def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         bad("title", "front matter needs a `title` string", "add `title: Page title`")
+    for name in THEME_FIELDS:
+        if isinstance(data.get(name), str) and (markup := MARKUP.search(data[name])):
+            bad(
+                name,
+                f"`{name}` holds HTML markup ({markup.group()!r}…): themes write it into the"
+                " page's <title> and header without escaping it",
+                f"write `{name}` as plain text, without `<` before a letter, `/`, `!` or `?`",
+            )
     if "summary" in data and not isinstance(data["summary"], str):
         bad("summary", "`summary` must be a string", "write one sentence: `summary: …`")
     tags = data.get("tags")

@@ -38,7 +38,7 @@ from citekb.site.postbuild import backlinks
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import MutableMapping, Sequence
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -275,6 +275,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return markdown
         assert self.settings is not None
+        escape_theme_fields(page.meta)
         self.site.page = f"{self.settings.docs_dir}/{page.file.src_uri}"
         if self.site.page in self.limited:
             page.meta = {}  # MkDocs read it; nothing may walk an alias bomb
@@ -383,6 +384,18 @@ def limited_pages(diagnostics: Sequence[Diagnostic]) -> set[str]:
         if d.code == Code.PAGE_LIMIT
         or (d.code == Code.BAD_FRONTMATTER and d.message.startswith("front matter is too large"))
     }
+
+
+def escape_theme_fields(meta: MutableMapping[str, Any]) -> None:
+    """Escape the front-matter fields a theme writes raw into ``<title>``, the header and
+    ``<meta>`` (``check`` reports markup in them as ``bad-frontmatter``)."""
+    import html
+
+    from citekb.pages.page import THEME_FIELDS
+
+    for name in THEME_FIELDS:
+        if isinstance(meta.get(name), str):
+            meta[name] = html.escape(meta[name])
 
 
 def outside_files(files: Files, diagnostics: Sequence[Diagnostic], docs_dir: str) -> list[File]:
