@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_helpers import ARGS, CHROMIUM
 from security_helpers import SITE_YML, no_traceback, run
+
+from browser_helpers import ARGS, CHROMIUM
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,4 +85,3 @@ def test_no_script_from_the_title_runs_in_chromium(material_site: Path) -> None:
         assert page.evaluate("window.pwned") is None
         assert page.title().startswith("</title><script>")  # shown as text
         browser.close()
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -173,3 +174,25 @@ def diagnostic(
     """Make a diagnostic at the code's default severity (an unknown code raises ValueError)."""
     known = Code(code)
     return Diagnostic(known, CODES[known].severity, path, line, column, message, hint)
+
+
+#: Characters a terminal or a CI log would act on: C0 and C1 controls (ESC starts an escape
+#: sequence, a newline a new line, and with it a forged ``::error`` workflow command), line and
+#: paragraph separators, and the bidirectional controls that reorder what a reviewer reads.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``…)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from citekb.core.config import OPTIONS, Config, Option
+from citekb.core.diagnostics import escape_controls
 from citekb.project.cache import cache_folder, load_state, save_state
 from citekb.site.build import (
     ASSET_URIS,
@@ -64,7 +65,8 @@ def log_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for d in diagnostics:
         hint = f" ({d.hint})" if d.hint else ""
         level = logging.ERROR if d.severity.value == "error" else logging.WARNING
-        log.log(level, "%s: %s [%s]%s", d.location, d.message, d.code, hint)
+        where, message = escape_controls(d.location), escape_controls(d.message)
+        log.log(level, "%s: %s [%s]%s", where, message, d.code, escape_controls(hint))
 
 
 def _mkdocs_option(option: Option) -> Any:
