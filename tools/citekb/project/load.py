@@ -339,6 +339,10 @@ def _load(
     pages.sort(key=lambda p: p.path)
     resolution, pages = _resolved(library, pages)
     texts.update((page.path, page.text) for page in pages)
+    if any(page.is_handout for page in pages):
+        from citekb.project.images import handout_images
+
+        problems.extend(handout_images(root, config.docs_dir, pages))
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")
