@@ -254,3 +254,29 @@ def test_a_review_date_at_the_end_of_time_is_a_finding(site, reviewed: str) -> N
         f"docs/index.md:3:1: error[bad-frontmatter] reviewed: {reviewed} puts the next review"
         " after the year 9999"
     ) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("option", "shown"),
+    [
+        ("evidence: /etc/passwd", "/etc/passwd"),
+        ("evidence: ../outside.yaml", "../outside.yaml"),
+        ("evidence: /dev/zero", "/dev/zero"),
+        ("bibliography: ['../outside.bib']", "../outside.bib"),
+        ("bibliography: ['/dev/zero']", "/dev/zero"),
+    ],
+)
+def test_evidence_and_bibliography_read_nothing_outside(
+    site, tmp_path: Path, option: str, shown: str
+) -> None:
+    (tmp_path / "outside.yaml").write_text("smith2020: [SECRET-EVIDENCE\n", encoding="utf-8")
+    (tmp_path / "outside.bib").write_text("@article{SECRET-BIB\n", encoding="utf-8")
+    yml = with_options(option)
+    if option.startswith("bibliography"):
+        yml = yml.replace("      bibliography: [references/*.bib]\n", "")
+    root = site({"mkdocs.yml": yml})
+    result = run(root, "check", timeout=60)
+    no_traceback(result)
+    assert result.returncode == 1
+    assert "error[outside-project] not read: it resolves to" in result.stdout
+    assert "SECRET" not in result.stdout + result.stderr
