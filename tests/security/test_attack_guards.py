@@ -280,3 +280,25 @@ def test_evidence_and_bibliography_read_nothing_outside(
     assert result.returncode == 1
     assert "error[outside-project] not read: it resolves to" in result.stdout
     assert "SECRET" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "limit"),
+    [
+        ("docs/big.md", 30 * 1024 * 1024, "20,971,520"),
+        ("references/evidence.yaml", 300 * 1024 * 1024, "268,435,456"),
+    ],
+)
+def test_huge_files_are_refused_before_they_are_read(
+    site, name: str, size: int, limit: str
+) -> None:
+    root = site({name: ""})
+    with (root / name).open("wb") as handle:
+        handle.truncate(size)  # sparse: no disk, but read() would fill memory
+    result = run(root, "check", timeout=60)
+    no_traceback(result)
+    assert result.returncode == 1
+    assert (
+        f"{name}:0:0: error[unreadable-file] not read: it has {size:,} bytes, more than {limit}"
+        in (result.stdout)
+    )

@@ -11,8 +11,10 @@ from citekb.core.config import DEFAULT_EVIDENCE, Config, ConfigError, parse_conf
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import Resolution, resolve
 from citekb.core.model import Library
+from citekb.pages.limits import MAX_PAGE_CHARS
 from citekb.project.paths import (
     MAX_CONFIG,
+    MAX_READ,
     Refused,
     expand_pattern,
     outside,
@@ -149,15 +151,21 @@ def relative(path: Path, root: Path) -> str:
 
 
 def read_text(
-    path: Path, shown: str, *, exact: bool = False, undecodable: str = Code.UNREADABLE_FILE
+    path: Path,
+    shown: str,
+    *,
+    exact: bool = False,
+    undecodable: str = Code.UNREADABLE_FILE,
+    limit: int = MAX_READ,
 ) -> tuple[str | None, list[Diagnostic]]:
     """Read UTF-8 text, or explain why not (``undecodable`` is the code for non-UTF-8 bytes).
 
     ``exact`` keeps a byte-order mark and the line endings, for a file that is written back;
-    otherwise line endings become ``\\n`` as with ``open()``.
+    otherwise line endings become ``\\n`` as with ``open()``. Only a regular file of at most
+    ``limit`` bytes is read (its size is checked first).
     """
     try:
-        data = read_regular(path)
+        data = read_regular(path, limit)
     except OSError as exc:
         return None, [
             diagnostic(
@@ -165,8 +173,10 @@ def read_text(
                 shown,
                 0,
                 0,
-                f"cannot read: {exc.strerror}",
-                "check that the file exists and is readable",
+                exc.strerror if isinstance(exc, Refused) else f"cannot read: {exc.strerror}",
+                "check that the file exists and is readable"
+                if not isinstance(exc, Refused)
+                else "keep only regular files of a sensible size in the project",
             )
         ]
     try:
@@ -185,6 +195,15 @@ def read_text(
             )
         ]
     return (text if exact else text.replace("\r\n", "\n").replace("\r", "\n")), []
+
+
+#: Largest page file read: a page past ``MAX_PAGE_CHARS`` is not parsed anyway.
+MAX_PAGE_BYTES = 4 * MAX_PAGE_CHARS
+
+
+def read_page(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """:func:`read_text` for a page: files past :data:`MAX_PAGE_BYTES` are not read."""
+    return read_text(path, shown, limit=MAX_PAGE_BYTES)
 
 
 def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Diagnostic]]:
@@ -325,7 +344,7 @@ def _load(
     saved = _library_cache(root, config, bibs, raw) if cache else None
     key = library_key(root, bibs, raw) if saved is not None else ""
     known = load_state(saved, key, tuple[Library, list[Diagnostic]]) if saved else None
-    with sharing(items, [] if known else raw, config.xref_prefixes, read_text) as share:
+    with sharing(items, [] if known else raw, config.xref_prefixes, read_page) as share:
         if known is not None:  # the bib files are unchanged since the last load
             library, trouble = known
         else:
