@@ -34,3 +34,14 @@ def test_json_keeps_the_names_exactly(site) -> None:
     no_traceback(result)
     paths = {d["path"] for d in json.loads(result.stdout)["diagnostics"]}
     assert f"docs/{FORGED}" in paths
+
+
+def test_config_errors_print_no_control_characters(site) -> None:
+    from security_helpers import SITE_YML
+
+    root = site({"mkdocs.yml": 'INHERIT: "x\\e]0;pwned\\a\\e[31m.yml"\n' + SITE_YML})
+    result = run(root, "check", timeout=60)
+    no_traceback(result)
+    assert result.returncode == 2
+    assert "INHERIT" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -32,13 +32,15 @@ _root = root_option
 
 @contextmanager
 def usage_on_config_error() -> Iterator[None]:
-    """Turn a ``ConfigError`` into a click usage error: exit 2 with the message."""
+    """Turn a ``ConfigError`` into a click usage error: exit 2 with the message (control
+    characters escaped)."""
     from citekb.core.config import ConfigError
+    from citekb.core.diagnostics import escape_controls
 
     try:
         yield
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(escape_controls(str(exc))) from None
 
 
 def _config(root: Path) -> Config:

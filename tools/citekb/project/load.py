@@ -173,7 +173,7 @@ def read_text(
                 shown,
                 0,
                 0,
-                exc.strerror if isinstance(exc, Refused) else f"cannot read: {exc.strerror}",
+                str(exc.strerror) if isinstance(exc, Refused) else f"cannot read: {exc.strerror}",
                 "check that the file exists and is readable"
                 if not isinstance(exc, Refused)
                 else "keep only regular files of a sensible size in the project",
