@@ -363,11 +363,12 @@ class CitekbExtension(Extension):
         if self._evidence_read is None:
             from pathlib import Path
 
+            from citekb.project.paths import read_regular
             from citekb.sources.evidence import Evidence as Records
             from citekb.sources.evidence import parse_evidence
 
             try:
-                text = Path(path).read_text(encoding="utf-8-sig")
+                text = read_regular(Path(path)).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 log.warning("%s: cannot read the evidence file: %s", path, exc)
                 self._evidence_read = Records(path=path)
