@@ -336,14 +336,16 @@ def test_new_page_in_a_folder_that_is_a_file_is_a_write_failed_diagnostic(site: 
 def test_add_reports_an_unreadable_bibliography_file(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = Path.read_bytes
+    import citekb.project.paths
 
-    def read_bytes(path: Path) -> bytes:
+    real = citekb.project.paths.read_regular
+
+    def read_regular(path: Path, limit: int = citekb.project.paths.MAX_READ) -> bytes:
         if path.name == "library.bib":
             raise PermissionError(13, "Permission denied")
-        return real(path)
+        return real(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(citekb.project.paths, "read_regular", read_regular)
     result = run(add, [], site, input=NEW_ENTRY)
     assert result.exit_code == 1
     assert (

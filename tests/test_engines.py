@@ -421,7 +421,8 @@ def test_engine_choice_order_and_messages(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_the_run_config_inherits_mkdocs_yml_and_adds_only_the_extension(tmp_path: Path) -> None:
-    from citekb.core.config import Config, load_yaml
+    from citekb.core.config import Config
+    from citekb.core.configyaml import load_yaml
     from citekb.site.engine_config import RUN_CONFIG, engine_run, run_config_text
 
     listed = load_yaml("markdown_extensions:\n  - citekb.site.project_ext:\n      project: .\n")

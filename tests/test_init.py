@@ -148,9 +148,15 @@ def test_new_page_without_mkdocs_yml_says_to_run_init(tmp_path: Path) -> None:
     assert written(tmp_path) == {}
 
 
+PRINTABLE = st.characters(
+    exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"), include_characters=" "
+)
+
+
 @settings(deadline=None, max_examples=60)
-@given(name=st.text(min_size=1, max_size=30), url=st.text(max_size=20))
+@given(name=st.text(PRINTABLE, min_size=1, max_size=30), url=st.text(PRINTABLE, max_size=20))
 def test_any_answer_stays_a_value_in_mkdocs_yml(name: str, url: str) -> None:
+    """Any answer init takes (printable text: it refuses control characters)."""
     site_url = "https://" + url if url else ""
     config = parse_config(mkdocs_yml(Answers(name=name, site_url=site_url)))
     assert (config.site_name, config.site_url, config.health) == (name, site_url, False)
@@ -178,3 +184,9 @@ def test_theme_defaults_as_documented(
     index = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert ('class="md-header' in index) is material
     assert ("fonts.googleapis.com" in index) is google
+
+
+def test_control_characters_in_an_answer_are_refused(tmp_path: Path) -> None:
+    code, out = run("init", str(tmp_path / "kb"), "--yes", "--name", "Bad\x1b[31m name")
+    assert code == 2 and "control characters" in out
+    assert not (tmp_path / "kb" / "mkdocs.yml").exists()

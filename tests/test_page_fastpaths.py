@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from citekb.pages import citations, statistics
 from citekb.pages import page as pages
-from citekb.pages.citations import _CANDIDATE, _STRUCTURE, block_tokens, line_starts, scan_clusters
+from citekb.pages.blocks import block_tokens
+from citekb.pages.citations import _CANDIDATE, _STRUCTURE, line_starts, scan_clusters
 from citekb.pages.page import _HTML_ID, _PLAIN_TEXT, _SAFE_LOADER, _plain_fields, markdown_parser
 from citekb.pages.statistics import (
     _CONTAINER,

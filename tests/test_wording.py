@@ -119,9 +119,9 @@ def test_inline_ignore_with_a_reason(make_site: MakeSite) -> None:
 
 
 def test_config_extends_the_word_lists(make_site: MakeSite) -> None:
-    from conftest import MKDOCS_YML
-
-    yml = MKDOCS_YML + (
+    yml = (
+        "site_name: Test KB\nplugins:\n  - citekb:\n      bibliography: [references/*.bib]\n"
+    ) + (
         "      causal_verbs: ['set|sets off', 'bring|brings … about']\n"
         "      certainty_words: [settled science]\n"
     )

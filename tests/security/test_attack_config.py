@@ -41,6 +41,9 @@ def test_name_tags_are_kept_as_inert_values(site) -> None:
     result = run(root, "check")
     no_traceback(result)
     assert result.returncode == 0, result.stderr
+    assert "mkdocs.yml:10:8: warning[env-in-config] !ENV reads the environment variable HOME" in (
+        result.stdout
+    )
 
 
 def test_an_alias_bomb_in_mkdocs_yml_is_refused(site) -> None:

@@ -76,7 +76,7 @@ def test_handout_embeds_no_file_and_fetches_nothing(
     check = run(root, "check")
     no_traceback(check)
     assert check.returncode == 0, check.stdout  # warnings only
-    warned = [line for line in check.stdout.splitlines() if "handout-unsafe-html" in line]
+    warned = [line for line in check.stdout.splitlines() if "[handout-unsafe-html]" in line]
     assert [w.split(": ", 1)[0] for w in warned] == [
         "docs/h.md:9:1",
         "docs/h.md:11:1",

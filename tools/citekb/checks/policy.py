@@ -7,6 +7,7 @@ from dataclasses import replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from citekb.core.config import GUARD_CODES
 from citekb.core.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
@@ -44,6 +45,9 @@ def apply_policy(
     ignores = {path: inline_ignores(text) for path, text in texts.items()}
     kept: list[Diagnostic] = []
     for diag in diagnostics:
+        if diag.code in GUARD_CODES:  # never silenced nor lowered (the config refuses that too)
+            kept.append(diag)
+            continue
         if diag.code in config.ignore:
             continue
         if any(

@@ -36,9 +36,14 @@ def as_date(value: object) -> dt.date | None:
 
 
 def add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` plus whole months; the 31st becomes the month's last day when it has none."""
+    """``date`` plus whole months; the 31st becomes the month's last day when it has none.
+
+    Raises ``OverflowError`` past the year 9999 (``reviewed: 9999-12-31``).
+    """
     index = date.month - 1 + months
     year, month = date.year + index // 12, index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"{date} plus {months} months is after the year {dt.MAXYEAR}")
     return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
 
 
@@ -49,6 +54,7 @@ class Review:
     reviewed: dt.date | None
     next_due: dt.date | None
     reviewed_by: tuple[str, ...] = ()
+    overflow: bool = False  # the next review would fall after the year 9999
 
     def overdue(self, today: dt.date) -> bool:
         return self.next_due is not None and self.next_due < today
@@ -58,11 +64,16 @@ def review_of(meta: Mapping[str, Any], months: int) -> Review:
     """The review dates front matter gives, the next one computed when not set."""
     reviewed = as_date(meta.get("reviewed"))
     next_due = as_date(meta.get("next_review"))
+    overflow = False
     if next_due is None and reviewed is not None:
-        next_due = add_months(reviewed, months)
+        try:
+            next_due = add_months(reviewed, months)
+        except OverflowError:
+            overflow = True
     by = meta.get("reviewed_by")
     names = [by] if isinstance(by, str) else by if isinstance(by, list) else []
-    return Review(reviewed, next_due, tuple(str(n).strip() for n in names if str(n).strip()))
+    named = tuple(str(n).strip() for n in names if str(n).strip())
+    return Review(reviewed, next_due, named, overflow)
 
 
 def human_date(date: dt.date) -> str:
@@ -96,6 +107,17 @@ def check_reviews(pages: Iterable[Page], months: int, today: dt.date | None) -> 
     out: list[Diagnostic] = []
     for page in pages:
         review = review_of(page.meta, months)
+        if review.overflow:
+            out.append(
+                diagnostic(
+                    Code.BAD_FRONTMATTER,
+                    page.path,
+                    field_line(page.text, "reviewed"),
+                    1,
+                    f"reviewed: {review.reviewed} puts the next review after the year 9999",
+                    "set `reviewed:` to the date of the last review",
+                )
+            )
         if today is not None and review.overdue(today):
             assert review.next_due is not None
             name = "next_review" if "next_review" in page.meta else "reviewed"

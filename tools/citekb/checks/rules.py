@@ -352,6 +352,7 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
     found += check_citations(citations, project.library, project.resolution.aliases, unused=every)
     found += check_links(project.pages, project.files)
     found += check_nav(project.config, project.files)
+    found += check_env(project.config)
     if any(page.is_handout for page in project.pages):
         from citekb.checks.handout_html import check_handout_html
         from citekb.checks.readability import check_reading_level
@@ -394,6 +395,27 @@ def check_nav(config: Config, files: frozenset[str]) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def check_env(config: Config) -> list[Diagnostic]:
+    """``env-in-config`` for each ``!ENV`` tag: MkDocs fills it from the build's environment,
+    so a pull request can publish a CI variable (``site_name: !ENV [SECRET, x]``)."""
+    return [
+        diagnostic(
+            Code.ENV_IN_CONFIG,
+            tag.path,
+            tag.line,
+            tag.column,
+            f"!ENV reads the environment variable {', '.join(map(_quoted, tag.names)) or '?'}:"
+            " the built site would show its value",
+            "write the value out; if the variable is meant to be public, ignore env-in-config",
+        )
+        for tag in config.env
+    ]
+
+
+def _quoted(name: str) -> str:
+    return repr(name)[1:-1] if name.isidentifier() else repr(name)
 
 
 def check_evidence(project: Project) -> list[Diagnostic]:

@@ -32,13 +32,15 @@ _root = root_option
 
 @contextmanager
 def usage_on_config_error() -> Iterator[None]:
-    """Turn a ``ConfigError`` into a click usage error: exit 2 with the message."""
+    """Turn a ``ConfigError`` into a click usage error: exit 2 with the message (control
+    characters escaped)."""
     from citekb.core.config import ConfigError
+    from citekb.core.diagnostics import escape_controls
 
     try:
         yield
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(escape_controls(str(exc))) from None
 
 
 def _config(root: Path) -> Config:
@@ -84,6 +86,32 @@ def _write(path: Path, text: str, shown: str) -> list[Diagnostic]:
     return []
 
 
+def linked_out(path: Path, root: Path, shown: str) -> Diagnostic | None:
+    """``outside-project`` for a file named inside the project that a link takes out of it
+    (even a link to a file not there yet), or that is a device or FIFO: it is not rewritten.
+    A file named outside the project (``citekb fmt /tmp/x.bib``) is the caller's choice."""
+    import os
+
+    from citekb.core.diagnostics import diagnostic
+    from citekb.project.paths import outside
+
+    top = root.resolve()
+    named = Path(os.path.abspath(path))  # noqa: PTH100 - lexical: links are not followed
+    if not (named.is_relative_to(root.absolute()) or named.is_relative_to(top)):
+        return None
+    real = path.resolve()
+    if not real.is_relative_to(top):
+        return diagnostic(
+            Code.OUTSIDE_PROJECT,
+            shown,
+            0,
+            0,
+            f"not written: it resolves to {real}, outside the project",
+            "replace the link with the file itself",
+        )
+    return outside(path, root, shown)
+
+
 @click.command("fmt")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -118,6 +146,9 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
     changed = 0
     for path in paths:
         shown = relative(path, root) if not files else path.as_posix()
+        if refused := linked_out(path, root, shown):
+            found.append(refused)
+            continue
         remove_stale(path.resolve())  # temporary files of a killed earlier run
         text, trouble = read_text(path, shown, exact=True, undecodable=Code.BIB_ENCODING)
         found += trouble
@@ -296,6 +327,8 @@ def add(
             raise click.UsageError("no bibliography file found; name one with --to")
         target = bibs[0]
     shown = relative(target, root)
+    if refused := linked_out(target, root, shown):
+        _fail([refused])
     sources = list(bibs)
     if target.exists() and target.resolve() not in {p.resolve() for p in bibs}:
         sources.append(target)

@@ -23,10 +23,11 @@ def _ask(
     given: str | None,
     text: str,
     default: str,
-    check: Callable[[str], str] = str.strip,
+    check: Callable[[str], str] | None = None,
 ) -> str:
     """The option's value, else the default under ``--yes``, else the person's answer (asked
-    again while ``check`` refuses it)."""
+    again while ``check`` refuses it; by default any printable text)."""
+    check = check or _printable
     if given is not None:
         return check(given)
     if yes:
@@ -34,9 +35,18 @@ def _ask(
     return str(click.prompt(text, default=default, show_default=True, value_proc=check))
 
 
+def _printable(value: str) -> str:
+    """``value`` without surrounding spaces; control characters are refused (a NUL or a
+    terminal escape has no place in a name or an address, and mkdocs.yml would refuse it)."""
+    value = value.strip()
+    if not value.isprintable():
+        raise click.BadParameter("remove the control characters from the answer")
+    return value
+
+
 def _site_url(value: str) -> str:
     """An http(s) address, or "" for none; anything else is refused."""
-    value = value.strip()
+    value = _printable(value)
     if value and not value.startswith(("https://", "http://")):
         raise click.BadParameter(
             f"{value!r} is not a web address: it must start with https:// (or leave it empty)",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from citekb import __version__
 from citekb.core.diagnostics import CODES, Diagnostic, Severity
+from citekb.core.diagnostics import escape_controls as safe
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -106,12 +107,13 @@ def render_text(
         level = f"{d.severity.value}[{d.code}]"
         if colour:
             level = f"{_COLOURS[d.severity]}{level}{_RESET}"
-            location = f"{_BOLD}{d.location}{_RESET}"
+            location = f"{_BOLD}{safe(d.location)}{_RESET}"
         else:
-            location = d.location
-        lines.append(f"{location}: {level} {d.message}")
+            location = safe(d.location)
+        lines.append(f"{location}: {level} {safe(d.message)}")
         if d.hint:
-            lines.append(f"  {_DIM if colour else ''}hint: {d.hint}{_RESET if colour else ''}")
+            hint = safe(d.hint)
+            lines.append(f"  {_DIM if colour else ''}hint: {hint}{_RESET if colour else ''}")
     lines += summary_lines(diagnostics, files=files, strict=strict)
     return "\n".join(lines) + "\n"
 
@@ -146,11 +148,11 @@ def render_github(diagnostics: Sequence[Diagnostic], **_: object) -> str:
     """GitHub Actions workflow commands; they become annotations on a pull request."""
     out = []
     for d in shown(diagnostics):
-        props = [f"file={_escape_property(d.path)}"]
+        props = [f"file={_escape_property(safe(d.path))}"]
         if d.line:
             props += [f"line={d.line}", f"col={max(d.column, 1)}"]
         props.append(f"title={_escape_property(f'citekb {d.code}')}")
-        message = d.message + (f"\n{d.hint}" if d.hint else "")
+        message = safe(d.message) + (f"\n{safe(d.hint)}" if d.hint else "")
         out.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(message)}")
     return "".join(line + "\n" for line in out)
 

@@ -10,26 +10,18 @@ import difflib
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from citekb.core.configyaml import (
+    ConfigError as ConfigError,
+)
+from citekb.core.configyaml import (
+    EnvTag,
+    load_config_yaml,
+)
 from citekb.core.model import DEFAULT_XREF_PREFIXES
 from citekb.core.nav import nav_pages, plugin_lines
-from citekb.core.safeyaml import (
-    NAME_TAG,
-    PYTHON_TAGS,
-    RefusedTag,
-    TooLarge,
-    check_expansion,
-    check_tags,
-    may_alias,
-)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; the CLI exits 2 with this message."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +188,7 @@ class Config:
     #: citekb options that replace its own (``bibliography: [refs.bib], style: x.csl``).
     bibtex_plugin: tuple[tuple[int, int, str], ...] = ()
     site_author: str = ""
+    env: tuple[EnvTag, ...] = ()  # `!ENV` tags in mkdocs.yml and the files it inherits
 
     @property
     def handout_disclaimer(self) -> str:
@@ -210,120 +203,6 @@ class Config:
         if self.crisis_line is not None:
             return self.crisis_line
         return CRISIS_LINE if self.health else ""
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """A safe loader that reads MkDocs tags (``!!python/name:``, ``!ENV``…) as inert values."""
-
-
-def _inert(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> object:
-    if node.tag.startswith(PYTHON_TAGS) and not node.tag.startswith(NAME_TAG):
-        raise RefusedTag(node.tag, node.start_mark)  # check_tags found it first; kept as a guard
-    if isinstance(node, yaml.ScalarNode):
-        return loader.construct_scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    return loader.construct_mapping(node)  # type: ignore[arg-type]
-
-
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _inert)
-_TolerantLoader.add_multi_constructor("!", _inert)
-
-
-def load_yaml(text: str, name: str = "mkdocs.yml") -> Any:
-    """Parse YAML that may carry MkDocs' custom tags; any failure becomes ``ConfigError``.
-
-    A ``!!python/`` tag other than ``!!python/name:``, or aliases that expand past a bound,
-    are refused (see :mod:`citekb.core.safeyaml`): MkDocs would run or explode on them.
-    """
-    loader = _TolerantLoader(text)
-    try:
-        node = loader.get_single_node()
-        check_tags(node)
-        if may_alias(text):
-            check_expansion(node)
-        return None if node is None else loader.construct_document(node)
-    except RefusedTag as exc:
-        line, column = (exc.mark.line + 1, exc.mark.column + 1) if exc.mark else (1, 1)
-        raise ConfigError(
-            f"{name}:{line}:{column}: refused tag {exc.shown}: MkDocs would build a Python "
-            "object from it, which can run any code; only !!python/name: tags are allowed "
-            "(hint: remove the tag, and never build a pull request that adds one)"
-        ) from None
-    except TooLarge as exc:
-        line, column = (exc.mark.line + 1, exc.mark.column + 1) if exc.mark else (1, 1)
-        raise ConfigError(
-            f"{name}:{line}:{column}: invalid YAML: {exc} "
-            "(hint: write the values out instead of nesting aliases)"
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
-    except (ValueError, RecursionError) as exc:
-        line, column, problem = yaml_failure(text, exc)
-        raise ConfigError(f"{name}:{line}:{column}: invalid YAML: {problem}") from None
-    finally:
-        loader.dispose()
-
-
-def yaml_failure(text: str, exc: ValueError | RecursionError) -> tuple[int, int, str]:
-    """Where (1-based line and column in ``text``) and why PyYAML failed outside its own errors.
-
-    PyYAML raises ``ValueError`` for a value it matched but cannot build (``2026-13-45`` is
-    read as a date) and ``RecursionError`` for very deep nesting; neither carries a mark.
-    """
-    if isinstance(exc, RecursionError):
-        line, column = deep_nesting(text) or (1, 1)
-        return line, column, "nesting is too deep"
-    mark = _unbuildable_scalar(text)
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return line, column, f"cannot read a value: {exc}"
-
-
-def _unbuildable_scalar(text: str) -> yaml.Mark | None:
-    """The mark of the first plain value the safe loader cannot build, if any."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, ValueError, RecursionError):
-        return None
-    builder = yaml.SafeLoader("")
-    stack = [node] if node is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            try:
-                builder.construct_object(node)
-            except ValueError:
-                return node.start_mark
-            except yaml.YAMLError:  # a custom tag: not a value problem
-                continue
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
-    return None
-
-
-def deep_nesting(text: str, limit: int = 100) -> tuple[int, int] | None:
-    """Line and column of the bracket that opens a run nested ``limit`` deep, if any.
-
-    libyaml's loader crashes the interpreter on nesting some 50,000 deep, so callers that
-    use it check this first; no real file nests a hundred deep.
-    """
-    depth, start = 0, 0
-    for offset, char in enumerate(text):
-        if char in "[{":
-            if depth == 0:
-                start = offset
-            depth += 1
-            if depth >= limit:
-                line = text.count("\n", 0, start) + 1
-                return line, start - (text.rfind("\n", 0, start) + 1) + 1
-        elif char in "]}" and depth:
-            depth -= 1
-    return None
 
 
 def plugin_options(mkdocs: Mapping[str, Any]) -> dict[str, Any]:
@@ -422,19 +301,45 @@ def _type(value: Any) -> str:
     )
 
 
+#: Codes that guard the build itself: no ``ignore``, ``per_path_ignore`` or ``severity`` may
+#: silence or lower them (the build leaves out what they refuse only while they are errors).
+GUARD_CODES = frozenset({"outside-project"})
+
+
 def _check_codes(options: Mapping[str, Any], known: Callable[[str], bool]) -> None:
-    named = list(options.get("ignore", ()))
-    for codes in dict(options.get("per_path_ignore", {})).values():
-        named.extend(codes)
-    named.extend(dict(options.get("severity", {})))
-    for code in named:
+    named = [("ignore", code) for code in options.get("ignore", ())]
+    for glob, codes in dict(options.get("per_path_ignore", {})).items():
+        named.extend((f"per_path_ignore[{glob!r}]", code) for code in codes)
+    named.extend(("severity", code) for code in dict(options.get("severity", {})))
+    for where, code in named:
         if not known(code):
             raise ConfigError(
                 f"plugins.citekb: unknown diagnostic code {code!r}{_did_you_mean(code)}"
             )
+        if code in GUARD_CODES:
+            raise ConfigError(
+                f"plugins.citekb.{where}: {code} cannot be ignored or lowered: it keeps files"
+                " outside the project out of the check, the site and the handouts"
+                f" (hint: remove {code} from `{where.split('[')[0]}`, and remove the link"
+                " or device it reports)"
+            )
     for code, level in dict(options.get("severity", {})).items():
         if level not in {"error", "warning"}:
             raise ConfigError(f"plugins.citekb.severity.{code} must be error or warning")
+
+
+def _no_nul(where: str, value: Any) -> None:
+    """Refuse a NUL character anywhere in an option's value: no file name can hold one."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ConfigError(f"{where} holds a NUL character; remove it")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(where, key)
+            _no_nul(f"{where}.{key}", item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _no_nul(where, item)
 
 
 def _did_you_mean(word: str, choices: Any = None) -> str:
@@ -477,6 +382,9 @@ def parse_options(options: Mapping[str, Any], **site: str) -> Config:
                 f"plugins.citekb: unknown option {name!r}{_did_you_mean(str(name), by_name)}"
             )
         values[option.name] = _check_kind(option, value)
+        _no_nul(f"plugins.citekb.{option.name}", values[option.name])
+    for name, value in site.items():
+        _no_nul(name, value)
     _check_review_options(values)
     from citekb.core.diagnostics import CODES
 
@@ -486,9 +394,20 @@ def parse_options(options: Mapping[str, Any], **site: str) -> Config:
     return Config(**values)
 
 
-def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
-    """Read a whole ``mkdocs.yml`` text into a ``Config``."""
-    data = load_yaml(text, name) or {}
+def parse_config(
+    text: str,
+    name: str = "mkdocs.yml",
+    read: Callable[[str, str], tuple[str, str]] | None = None,
+) -> Config:
+    """Read a whole ``mkdocs.yml`` text into a ``Config``.
+
+    ``read(target, including_file)`` returns the text and the reported name of a file that
+    ``INHERIT:`` names (it raises ``ConfigError`` when the file may not be read); each
+    inherited file is guarded as the top-level one is, and merged under it as MkDocs does.
+    Without ``read``, an ``INHERIT:`` key is refused.
+    """
+    data, envs = _load_inherited(text, name, read, 0)
+    data = data or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{name}: expected a mapping at the top level")
     try:
@@ -501,6 +420,7 @@ def parse_config(text: str, name: str = "mkdocs.yml") -> Config:
         )
     except ConfigError as exc:
         raise ConfigError(f"{name}: {exc}") from None
+    config = replace(config, env=envs) if envs else config
     if "nav" in data:
         config = replace(config, nav=nav_pages(text))
     if "bibtex" in text and "plugins" in data:
@@ -531,6 +451,41 @@ def bibtex_options(mkdocs: Mapping[str, Any]) -> str:
     if isinstance(csl := found.get("csl_file"), str) and csl and "://" not in csl:
         out.append(f"style: {csl}")
     return ", ".join(out)
+
+
+#: How many files deep ``INHERIT:`` may chain (a loop ends here too).
+MAX_INHERIT = 10
+
+
+def _load_inherited(
+    text: str, name: str, read: Callable[[str, str], tuple[str, str]] | None, depth: int
+) -> tuple[Any, tuple[EnvTag, ...]]:
+    data, envs = load_config_yaml(text, name)
+    if not isinstance(data, dict) or "INHERIT" not in data:
+        return data, envs
+    target = data.pop("INHERIT")
+    if not isinstance(target, str) or not target or "\x00" in target:
+        raise ConfigError(f"{name}: INHERIT must name a YAML file in the project")
+    if read is None:
+        raise ConfigError(f"{name}: INHERIT {target!r} cannot be followed here")
+    if depth >= MAX_INHERIT:
+        raise ConfigError(f"{name}: INHERIT chains more than {MAX_INHERIT} files (a loop?)")
+    parent_text, parent_name = read(target, name)
+    parent, parent_envs = _load_inherited(parent_text, parent_name, read, depth + 1)
+    if not isinstance(parent, dict):
+        raise ConfigError(f"{parent_name}: expected a mapping at the top level")
+    return _merged(parent, data), parent_envs + envs
+
+
+def _merged(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent`` as MkDocs merges ``INHERIT``: mappings deeply, all else replaced."""
+    out = dict(parent)
+    for key, value in child.items():
+        old = out.get(key)
+        out[key] = (
+            _merged(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+        )
+    return out
 
 
 def _str(value: Any, default: str) -> str:

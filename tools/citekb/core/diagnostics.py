@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,6 +45,7 @@ class Code(StrEnum):
     WRITE_FAILED = "write-failed"
     PAGE_LIMIT = "page-limit"
     OUTSIDE_PROJECT = "outside-project"
+    ENV_IN_CONFIG = "env-in-config"
     # evidence and statistics
     BAD_EVIDENCE = "bad-evidence"
     UNSOURCED_STATISTIC = "unsourced-statistic"
@@ -70,6 +72,7 @@ class Code(StrEnum):
     PLACEHOLDER_SITE_URL = "placeholder-site-url"
     HANDOUT_FAILED = "handout-failed"
     HANDOUT_UNSAFE_HTML = "handout-unsafe-html"
+    HANDOUT_IMAGE_LIMIT = "handout-image-limit"
     # rendering
     CITEPROC_FAILED = "citeproc-failed"
     # the built site
@@ -120,6 +123,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.WRITE_FAILED: (E, "A command could not write a file."),
     Code.PAGE_LIMIT: (E, "A page passes a size limit: front matter, nesting or length."),
     Code.OUTSIDE_PROJECT: (E, "A page or bib file is not a regular file inside the project."),
+    Code.ENV_IN_CONFIG: (W, "mkdocs.yml takes a value from an environment variable (`!ENV`)."),
     # evidence and statistics
     Code.BAD_EVIDENCE: (E, "The evidence YAML does not parse or breaks the evidence schema."),
     Code.UNSOURCED_STATISTIC: (E, "A prose sentence states a statistic and cites nothing."),
@@ -152,6 +156,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.PLACEHOLDER_SITE_URL: (W, "site_url is on a placeholder domain such as example.org."),
     Code.HANDOUT_FAILED: (E, "A handout could not be rendered, so no PDF was written."),
     Code.HANDOUT_UNSAFE_HTML: (W, "A handout page has raw HTML that the printed handout drops."),
+    Code.HANDOUT_IMAGE_LIMIT: (W, "A handout image is too large or an SVG nests `<use>` too far."),
     # rendering
     Code.CITEPROC_FAILED: (W, "citeproc-py could not format an entry; a plain fallback is shown."),
     # the built site
@@ -192,3 +197,25 @@ def diagnostic(
     """Make a diagnostic at the code's default severity (an unknown code raises ValueError)."""
     known = Code(code)
     return Diagnostic(known, CODES[known].severity, path, line, column, message, hint)
+
+
+#: Characters a terminal or a CI log would act on: C0 and C1 controls (ESC starts an escape
+#: sequence, a newline a new line, and with it a forged ``::error`` workflow command), line and
+#: paragraph separators, and the bidirectional controls that reorder what a reviewer reads.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``…)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    if named:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"

@@ -18,13 +18,16 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from citekb.core.svgsafe import MAX_IMAGE_BYTES, image_problem
+from citekb.project.paths import read_regular
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 #: Longest ``data:`` URI served (the QR code is a few kilobytes).
 MAX_DATA_URI = 256 * 1024
 #: Largest file served.
-MAX_FILE = 16 * 1024 * 1024
+MAX_FILE = MAX_IMAGE_BYTES
 #: Link targets a printed handout keeps.
 LINK_SCHEMES = ("http", "https", "mailto")
 
@@ -45,11 +48,23 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         if scheme == "data":
             if len(url) > MAX_DATA_URI:
                 raise Refused(f"data: URI of {len(url):,} characters (at most {MAX_DATA_URI:,})")
-            return super().fetch(url, headers)  # decoded by urllib's DataHandler, no I/O
+            answer = super().fetch(url, headers)  # decoded by urllib's DataHandler, no I/O
+            try:
+                body = answer.read()
+            finally:
+                answer.close()
+            svg = "svg" in answer.content_type
+            bounded(body, "data.svg" if svg else "", url[:60])
+            return URLFetcherResponse(answer.url, body, answer.headers)
         if scheme == "file":
             path = self.allowed(Path(unquote(urlsplit(url).path)))
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+            try:
+                data = read_regular(path, MAX_FILE)
+            except OSError as exc:
+                raise Refused(f"{path}: {exc.strerror}") from None
+            bounded(data, path.name, str(path))
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
         raise Refused(f"handouts fetch nothing over the network: {url[:100]}")
 
     def allowed(self, path: Path) -> Path:
@@ -64,6 +79,13 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE:
             raise Refused(f"not a regular file of at most {MAX_FILE:,} bytes: {path}")
         return real
+
+
+def bounded(data: bytes, name: str, shown: str) -> None:
+    """Raise ``Refused`` for an image too costly to draw (:func:`~citekb.core.svgsafe.image_problem`)."""
+    why = image_problem(data, name)
+    if why:
+        raise Refused(f"{shown}: {why}")
 
 
 def safe_link(target: str) -> bool:

@@ -15,7 +15,7 @@ import hashlib
 import html
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -251,10 +251,10 @@ def write_pdf(document: Any, target: Path) -> None:
 def site_references(project: Project) -> References:
     """Every cited work of the site, formatted as the MkDocs plugin formats it (same year
     suffixes, same evidence types). Raises :class:`~citekb.render.style.StyleError` for a bad style."""
-    from citekb.render.style import Engine, style_path
+    from citekb.project.load import style_engine
     from citekb.site import build as site
 
-    engine = Engine(style_path(project.config.style, project.root))
+    engine = style_engine(project.config, project.root)
     cache = site.FormatCache(site.cache_file(project.root, project.config.cache_dir, engine.id))
     refs = site.site_references(project, engine, cache)
     cache.save()
@@ -305,7 +305,8 @@ def write_handout(
     target = out_dir / f"{handout_slug(page.name)}.pdf"
     try:
         roots = (out_dir.parent, docs) if docs is not None else (out_dir.parent,)
-        document = render(handout_html(page, refs, config, evidence, setup), out_dir, roots)
+        document_html, problems = bounded_svgs(handout_html(page, refs, config, evidence, setup))
+        document = render(document_html, out_dir, roots)
         pages = len(document.pages)
         if pages > limit:
             return [too_long(page, pages, limit)]
@@ -321,7 +322,34 @@ def write_handout(
                 "fix the problem named here, then run `citekb handouts` again",
             )
         ]
-    return []
+    return [replace(d, path=page.path) for d in problems]
+
+
+def bounded_svgs(document: str) -> tuple[str, list[Diagnostic]]:
+    """``document`` with each inline ``<svg>`` whose ``<use>`` elements expand too far replaced
+    by a note (WeasyPrint would draw it for minutes), and a warning for each."""
+    from citekb.core.svgsafe import inline_svgs, svg_problem
+
+    out: list[str] = []
+    found: list[Diagnostic] = []
+    pos = 0
+    for start, end in inline_svgs(document):
+        why = svg_problem(document[start:end])
+        if why is None:
+            continue
+        out += [document[pos:start], '<p class="left-out">[An image is left out here.]</p>']
+        pos = end
+        found.append(
+            diagnostic(
+                Code.HANDOUT_IMAGE_LIMIT,
+                "",
+                0,
+                0,
+                f"the printed handout leaves an inline image out: {why}",
+                "use a smaller image, or an SVG without nested <use> (export it flat)",
+            )
+        )
+    return "".join([*out, document[pos:]]), found
 
 
 def write_handouts(

@@ -16,19 +16,12 @@ from bisect import bisect_right
 from functools import cache, lru_cache
 from itertools import accumulate, pairwise
 from operator import add, attrgetter
-from typing import TYPE_CHECKING, Any
-
-from markdown_it import MarkdownIt
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+from typing import TYPE_CHECKING
 
 from citekb.core.model import DEFAULT_XREF_PREFIXES, Citation, CitationMode, Cluster
+from citekb.pages.blocks import block_tokens
 from citekb.pages.pandoc import examples as _examples
-from citekb.pages.pandoc import reference_unless_cited
 from citekb.pages.pandoc import split_locator as _split_locator
-from citekb.pages.simple_blocks import simple_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -88,38 +81,6 @@ _KEY_BEFORE_URL = re.compile(r"@(?:[\w*][\w:.\#$%&\-+?<>~/]*:|\{[^\s{}]*)\Z")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _NON_BREAK = re.compile(r"[^\r\n]")
 _TABLE_PIPE = re.compile(r"(?<!\\)\|")
-
-
-@cache
-def _parser() -> MarkdownIt:
-    md = (
-        MarkdownIt("commonmark")
-        .enable("table")
-        .use(front_matter_plugin)
-        .use(footnote_plugin)
-        .use(deflist_plugin)
-        .use(admon_plugin)
-    )
-    # Only the block structure is needed; footnote_tail would drop footnotes never referenced.
-    md.disable(["inline", "text_join", "footnote_tail"])
-    md.block.ruler.at("reference", reference_unless_cited, {"alt": []})
-    return md
-
-
-def block_tokens(text: str, env: dict[str, Any] | None = None) -> list[Token]:
-    """The block-level parse the scanner works from; pass it back in to parse a page once.
-
-    ``env`` receives markdown-it's link reference definitions. A plain page (headings and
-    paragraphs) is read without markdown-it, to the same tokens. Raises nothing: a parse that
-    fails (markdown-it is robust; never trust that) gives no blocks.
-    """
-    simple = simple_tokens(text)
-    if simple is not None:
-        return simple
-    try:
-        return _parser().parse(text, env)
-    except Exception:
-        return []
 
 
 def scan_clusters(

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import yaml
 from yaml.constructor import SafeConstructor
 
-from citekb.core.config import deep_nesting, yaml_failure
+from citekb.core.configyaml import deep_nesting, reader_failure, yaml_failure
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.safeyaml import TooLarge, check_expansion, may_alias
 from citekb.pages.citations import DEFAULT_XREF_PREFIXES
@@ -144,6 +144,9 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], list[Diagn
         mark = getattr(exc, "problem_mark", None)
         line, col = (first + mark.line, mark.column + 1) if mark else (1, 1)
         problem = getattr(exc, "problem", None) or "invalid YAML"
+        if isinstance(exc, yaml.reader.ReaderError):  # a NUL or another control character
+            line, col, problem = reader_failure(source, exc)
+            line += first - 1
         return {}, [
             diagnostic(
                 Code.BAD_FRONTMATTER,
@@ -214,6 +217,12 @@ def _plain_fields(source: str) -> dict[str, Any] | None:
     return data
 
 
+#: Front-matter fields that MkDocs themes write into the page as raw HTML.
+THEME_FIELDS = ("title", "description")
+#: The start of a tag, comment or processing instruction.
+MARKUP = re.compile(r"<[A-Za-z/!?][^<>]{0,20}")
+
+
 def _field_line(source: str, first: int, key: str) -> int:
     match = re.search(rf"^{re.escape(key)}\s*:", source, re.M)
     return first + source.count("\n", 0, match.start()) if match else first
@@ -232,6 +241,14 @@ def _schema_problems(data: dict[str, Any], source: str, first: int, path: str) -
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         bad("title", "front matter needs a `title` string", "add `title: Page title`")
+    for name in THEME_FIELDS:
+        if isinstance(data.get(name), str) and (markup := MARKUP.search(data[name])):
+            bad(
+                name,
+                f"`{name}` holds HTML markup ({markup.group()!r}…): themes write it into the"
+                " page's <title> and header without escaping it",
+                f"write `{name}` as plain text, without `<` before a letter, `/`, `!` or `?`",
+            )
     if "summary" in data and not isinstance(data["summary"], str):
         bad("summary", "`summary` must be a string", "write one sentence: `summary: …`")
     tags = data.get("tags")
@@ -301,7 +318,7 @@ def outline(
     blocks that hold a heading or a link are parsed further.
     """
     if tokens is None:
-        from citekb.pages.citations import block_tokens
+        from citekb.pages.blocks import block_tokens
 
         env = {}
         tokens = block_tokens(text, env)
@@ -365,8 +382,9 @@ def parse_page(
     path: str, name: str, text: str, *, xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES
 ) -> tuple[Page, list[Diagnostic]]:
     """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
+    from citekb.pages.blocks import block_tokens
     from citekb.pages.braced import spaced_keys
-    from citekb.pages.citations import block_tokens, scan_clusters
+    from citekb.pages.citations import scan_clusters
     from citekb.pages.claims import cited_blocks
     from citekb.pages.limits import page_limit
     from citekb.pages.statistics import _prose, cited_statistics

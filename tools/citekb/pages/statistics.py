@@ -17,7 +17,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from citekb.pages.citations import block_tokens, line_starts
+from citekb.pages.blocks import block_tokens
+from citekb.pages.citations import line_starts
 
 __all__ = [
     "WORD_NUMBERS",

@@ -11,14 +11,24 @@ from citekb.core.config import DEFAULT_EVIDENCE, Config, ConfigError, parse_conf
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import Resolution, resolve
 from citekb.core.model import Library
+from citekb.pages.limits import MAX_PAGE_CHARS
 from citekb.project.pagecache import PageCache
-from citekb.project.paths import expand_pattern, outside
+from citekb.project.paths import (
+    MAX_CONFIG,
+    MAX_READ,
+    Refused,
+    expand_pattern,
+    outside,
+    read_inside,
+    read_regular,
+)
 from citekb.project.worker import paused_gc, sharing
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from citekb.pages.page import Page
+    from citekb.render.style import Engine
     from citekb.sources.evidence import Evidence
 
 
@@ -44,24 +54,42 @@ class Project:
 
 
 def load_config(root: Path) -> Config:
-    """Read ``root/mkdocs.yml``; a missing or broken file raises ``ConfigError``."""
+    """Read ``root/mkdocs.yml`` (and what it inherits); a missing or broken file raises
+    ``ConfigError``."""
     path = root / "mkdocs.yml"
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         raise ConfigError(
             f"no mkdocs.yml in {root}: run citekb at the root of a knowledge base,"
             " or start one with `citekb init`"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    config = parse_config(text)
+        )
+    text = _config_text(path, root, "mkdocs.yml")
+
+    def inherited(target: str, including: str) -> tuple[str, str]:
+        found = (root / including).parent / target
+        shown = relative(found, root)
+        return _config_text(found, root, shown, f"{including}: INHERIT {target!r}: "), shown
+
+    config = parse_config(text, read=inherited)
     check_style(config, root)
     return config
 
 
+def _config_text(path: Path, root: Path, shown: str, where: str = "") -> str:
+    """The text of a config file inside the project; ``ConfigError`` when it may not be read."""
+    try:
+        data = read_inside(path, root, MAX_CONFIG)
+        return data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"{where or shown + ': '}cannot read {shown}: {why}"
+            " (hint: keep configuration files inside the project, as regular UTF-8 files)"
+        ) from None
+
+
 def check_style(config: Config, root: Path) -> None:
-    """Raise ``ConfigError`` (exit 2) unless the ``style`` option names a usable CSL style."""
+    """Raise ``ConfigError`` (exit 2) unless the ``style`` option names a usable CSL style,
+    a regular file inside the project."""
     if config.style == "apa":  # the vendored style, which citekb's own tests check
         return
     from citekb.render.cslcheck import validate_style
@@ -70,16 +98,46 @@ def check_style(config: Config, root: Path) -> None:
     path = style_path(config.style, root)
     where = "mkdocs.yml: plugins.citekb.style"
     try:
-        source = path.read_bytes()
+        source = read_style(config, root)
+    except Refused as exc:
+        raise ConfigError(
+            f"{where}: {config.style!r} {exc.strerror}; give `apa` or a path to a CSL style"
+            " inside the project"
+        ) from None
     except OSError:
         raise ConfigError(
             f"{where}: {config.style!r} is neither `apa` nor a readable .csl file"
-            f" (looked for {path}); give `apa` or a path to a CSL style, relative to the root"
+            f" (looked for {relative(path, root)}); give `apa` or a path to a CSL style,"
+            " relative to the root"
         ) from None
     try:
-        validate_style(source, path)
+        validate_style(source, Path(relative(path, root)))
     except StyleError as exc:
         raise ConfigError(f"{where}: {exc}; give `apa` or a path to a CSL style") from None
+
+
+def read_style(config: Config, root: Path) -> bytes:
+    """The configured CSL style's bytes: the vendored APA style, or a regular file of at most
+    :data:`MAX_CONFIG` bytes inside the project (else ``Refused`` or another ``OSError``)."""
+    from citekb.render.style import style_path
+
+    path = style_path(config.style, root)
+    if config.style == "apa":
+        return path.read_bytes()
+    return read_inside(path, root, MAX_CONFIG)
+
+
+def style_engine(config: Config, root: Path) -> Engine:
+    """The formatting engine of the configured style, read with :func:`read_style`; a style
+    that may not be read raises ``StyleError``."""
+    from citekb.render.style import Engine, StyleError, style_path
+
+    path = style_path(config.style, root)
+    try:
+        source = read_style(config, root)
+    except OSError as exc:
+        raise StyleError(f"cannot read CSL style {config.style}: {exc.strerror}") from None
+    return Engine(path, source)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -97,15 +155,21 @@ def relative(path: Path, root: Path) -> str:
 
 
 def read_text(
-    path: Path, shown: str, *, exact: bool = False, undecodable: str = Code.UNREADABLE_FILE
+    path: Path,
+    shown: str,
+    *,
+    exact: bool = False,
+    undecodable: str = Code.UNREADABLE_FILE,
+    limit: int = MAX_READ,
 ) -> tuple[str | None, list[Diagnostic]]:
     """Read UTF-8 text, or explain why not (``undecodable`` is the code for non-UTF-8 bytes).
 
     ``exact`` keeps a byte-order mark and the line endings, for a file that is written back;
-    otherwise line endings become ``\\n`` as with ``open()``.
+    otherwise line endings become ``\\n`` as with ``open()``. Only a regular file of at most
+    ``limit`` bytes is read (its size is checked first).
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limit)
     except OSError as exc:
         return None, [
             diagnostic(
@@ -113,8 +177,10 @@ def read_text(
                 shown,
                 0,
                 0,
-                f"cannot read: {exc.strerror}",
-                "check that the file exists and is readable",
+                str(exc.strerror) if isinstance(exc, Refused) else f"cannot read: {exc.strerror}",
+                "check that the file exists and is readable"
+                if not isinstance(exc, Refused)
+                else "keep only regular files of a sensible size in the project",
             )
         ]
     try:
@@ -133,6 +199,15 @@ def read_text(
             )
         ]
     return (text if exact else text.replace("\r\n", "\n").replace("\r", "\n")), []
+
+
+#: Largest page file read: a page past ``MAX_PAGE_CHARS`` is not parsed anyway.
+MAX_PAGE_BYTES = 4 * MAX_PAGE_CHARS
+
+
+def read_page(path: Path, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """:func:`read_text` for a page: files past :data:`MAX_PAGE_BYTES` are not read."""
+    return read_text(path, shown, limit=MAX_PAGE_BYTES)
 
 
 def bibliography_files(root: Path, config: Config) -> tuple[list[Path], list[Diagnostic]]:
@@ -171,7 +246,7 @@ def read_bytes(
     for path in paths:
         shown = relative(path, root)
         try:
-            out.append((shown, path.read_bytes()))
+            out.append((shown, read_inside(path, root)))
         except OSError as exc:
             problems.append(
                 diagnostic(
@@ -272,8 +347,8 @@ def _load(
     known = load_state(saved, key, tuple[Library, list[Diagnostic]]) if saved else None
     folder = cache_folder(root, config.cache_dir) if cache else None
     page_cache = PageCache(folder / "pages" if folder else None, config.xref_prefixes)
-    kept, items = page_cache.split(items, read_text)
-    with sharing(items, [] if known else raw, config.xref_prefixes, read_text) as share:
+    kept, items = page_cache.split(items, read_page)
+    with sharing(items, [] if known else raw, config.xref_prefixes, read_page) as share:
         if known is not None:  # the bib files are unchanged since the last load
             library, trouble = known
         else:
@@ -291,6 +366,10 @@ def _load(
     pages.sort(key=lambda p: p.path)
     resolution, pages = _resolved(library, pages)
     texts.update((page.path, page.text) for page in pages)
+    if any(page.is_handout for page in pages):
+        from citekb.project.images import handout_images
+
+        problems.extend(handout_images(root, config.docs_dir, pages))
     for shown, data in raw:
         if b"citekb:" in data:
             texts[shown] = data.decode("utf-8", "replace")

@@ -5,7 +5,9 @@ A pull request can add ``docs/notes.md -> /etc/passwd``, a folder linked to ``/e
 linked to ``/dev/zero`` or a folder that links to itself. MkDocs follows such links and would
 publish what they point to; ``glob``'s ``**`` follows a loop for ever. Every page and bib file
 is therefore resolved first: what is not a regular file inside the project is reported as
-``outside-project`` and not read.
+``outside-project`` and not read. :func:`read_inside` is the one way to read a file that an
+option names (the style, the evidence file, an inherited config): inside the project, a
+regular file, and at most a given size, checked before anything is read.
 """
 
 from __future__ import annotations
@@ -34,6 +36,55 @@ def outside(path: Path, root: Path, shown: str) -> Diagnostic | None:
         f"not read: {why}",
         "copy the file into the project instead of linking to it, or remove the link",
     )
+
+
+#: Largest file citekb reads: bib files, pages and evidence (a page is limited again later).
+MAX_READ = 256 * 1024 * 1024
+#: Largest configuration file (``mkdocs.yml``, an inherited config, a CSL style).
+MAX_CONFIG = 4 * 1024 * 1024
+
+
+class Refused(OSError):
+    """A file citekb will not read: outside the project, not a regular file, or too large."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.strerror = why
+
+
+def read_inside(path: Path, root: Path, limit: int = MAX_READ) -> bytes:
+    """The bytes of ``path``, a regular file inside ``root`` once links are followed, of at most
+    ``limit`` bytes; raise :class:`Refused` (or another ``OSError``) otherwise."""
+    why = _refusal(path, root)
+    if why is not None:
+        raise Refused(f"not read: {why}")
+    return read_regular(path, limit)
+
+
+def read_regular(path: Path, limit: int = MAX_READ) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking (a FIFO swapped in answers at once), its kind and size
+    come from the open descriptor, and no more than ``limit + 1`` bytes are read, so neither
+    ``/dev/zero`` nor a file that grows while it is read can exhaust memory.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused("not read: it is not a regular file (a device, FIFO or socket)")
+        if info.st_size > limit:
+            raise Refused(f"not read: it has {info.st_size:,} bytes, more than {limit:,}")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit and (chunk := os.read(fd, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise Refused(f"not read: it has more than {limit:,} bytes")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _refusal(path: Path, root: Path) -> str | None:

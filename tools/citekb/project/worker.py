@@ -20,6 +20,7 @@ import os
 import pickle
 import shutil
 import stat
+import sys
 import tempfile
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -204,6 +205,35 @@ class Share:
         return parse_pages(self._items[lo : lo + CHUNK], self._xref, self._read)
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this helper end when the process that started it ends (``kill``, ``SIGTERM``).
+
+    On Linux the kernel sends ``SIGKILL`` on the parent's death (``PR_SET_PDEATHSIG``);
+    elsewhere a daemon thread polls the parent's pid. A parent already gone ends it now.
+    """
+    import signal
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="citekb-parent-watch").start()
+
+
 def _cores() -> int:
     """The cores this process may use (``sched_getaffinity`` is Linux-only)."""
     if hasattr(os, "sched_getaffinity"):
@@ -232,7 +262,12 @@ def sharing(
     pool = None
     try:
         try:
-            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            pool = ProcessPoolExecutor(
+                1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
             tails = {bibs[i][0]: pool.submit(_split_tail, i, folder) for i in large}
             chunks = [
                 pool.submit(_parse_chunk, lo, xref_prefixes, folder)

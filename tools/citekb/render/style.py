@@ -1,10 +1,9 @@
 """CSL formatting through citeproc-py into rich text shared by the site and the PDF handouts.
 
 Each entry is formatted once, alone, into a :class:`Formatted` record (reference, in-text
-author, year), cached by the entry's content and the style's bytes. Everything that depends on
-the set of cited works (sort order, year suffixes 2020a/2020b, initials for first authors who
-share a family name) is composed here from those records, and every citation form in
-:mod:`citekb.render.citeforms`, so a warm cache never touches citeproc-py, which is imported lazily.
+author, year), cached by the entry's content and the style's bytes. What depends on the set of
+cited works (sort order, 2020a/2020b, initials for authors who share a family name) is composed
+here and in :mod:`citekb.render.citeforms`, so a warm cache never touches citeproc-py.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.render import richtext as rt
+from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.notices import Trust
 
@@ -122,11 +122,12 @@ class Formatted:
 
 
 class Engine:
-    """Formats CSL-JSON items with one CSL style; keeps citeproc-py's parsed style."""
+    """Formats CSL-JSON items with one CSL style (``source``: its bytes, read by the caller
+    inside the project; else ``path`` is read, bounded); keeps citeproc-py's parsed style."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, source: bytes | None = None) -> None:
         try:
-            self.source = path.read_bytes()
+            self.source = read_style_file(path) if source is None else source
         except OSError as exc:
             raise StyleError(f"cannot read CSL style {path}: {exc.strerror}") from None
         if b"<style" not in self.source:
@@ -344,9 +345,7 @@ _RETRIEVED_BARE = re.compile(r"Retrieved (?=https?://)")  # no access date: APA 
 def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
     """Close citeproc-py gaps: "(Ed.)" and "Trans." capitalised, no "Retrieved" before a bare
     URL (APA gives an access date only with "Retrieved … from"), DOIs and URLs as links.
-
-    Editors standing in for the author are not repeated since
-    :func:`citekb.render.citeproc_tuning.suppress_substituted`.
+    (Editors standing in for the author: :func:`citekb.render.citeproc_tuning.suppress_substituted`.)
     """
     item = item or {}
 

@@ -160,13 +160,14 @@ def evidence_trust(project: Project, keys: Iterable[str]) -> Trust:
 
 def read_library(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
     """Load BibTeX files for standalone use; a missing or unreadable file is a diagnostic."""
+    from citekb.project.paths import read_regular
     from citekb.sources.bibtex import load_library
 
     files: list[tuple[str, bytes]] = []
     problems: list[Diagnostic] = []
     for name in paths:
         try:
-            files.append((str(name), Path(name).read_bytes()))
+            files.append((str(name), read_regular(Path(name))))
         except OSError as exc:
             problems.append(
                 diagnostic(

@@ -65,7 +65,7 @@ def run_config_text(data: Any, parent: str = "mkdocs.yml") -> str | None:
 def engine_run(root: Path, config: Config) -> Iterator[Path]:
     """The config file to run the engine with (``mkdocs.yml``, or the added one), with a
     bibliography page in place for the run; what was added is removed afterwards."""
-    from citekb.core.config import load_yaml
+    from citekb.core.configyaml import load_yaml
 
     mkdocs = root / "mkdocs.yml"
     data = load_yaml(mkdocs.read_text(encoding="utf-8-sig"))

@@ -85,7 +85,7 @@ def command(
 
 def site_settings(root: Path) -> tuple[Path, bool]:
     """``site_dir`` (absolute) and ``use_directory_urls`` from ``root/mkdocs.yml``."""
-    from citekb.core.config import load_yaml
+    from citekb.core.configyaml import load_yaml
 
     try:
         data: Any = load_yaml((root / "mkdocs.yml").read_text(encoding="utf-8-sig"))
@@ -122,12 +122,12 @@ def build(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnosti
 
 def run_pass(project: Project, site_dir: Path, *, use_directory_urls: bool) -> list[Diagnostic]:
     """Format the site's references and run the post-build pass over ``site_dir``."""
-    from citekb.render.style import Engine, style_path
+    from citekb.project.load import style_engine
     from citekb.site.build import FormatCache, cache_file, site_references
     from citekb.site.postbuild import SiteProject, fix_site_dir
 
     config = project.config
-    style = Engine(style_path(config.style, project.root))
+    style = style_engine(config, project.root)
     cache = FormatCache(cache_file(project.root, config.cache_dir, style.id))
     refs = site_references(project, style, cache)
     cache.save()

@@ -14,7 +14,6 @@ year suffixes, anchors and the site-wide bibliography agree everywhere.
 from __future__ import annotations
 
 import html
-import json
 import logging
 import re
 from collections import Counter
@@ -171,38 +170,10 @@ def references_html(
             )
         items.append(reference_item(item, refs, links))
     summary = _evidence_summary(keys, refs, searchable)
-    return f'{summary}<ul class="citekb-references"{_hidden(searchable)}>{"".join(items)}</ul>'
+    return f'{summary}<ul class="citekb-references"{hidden_from_search(searchable)}>{"".join(items)}</ul>'
 
 
-def downloads_html(
-    links: Sequence[tuple[str, str]],
-    keys: Sequence[str] = (),
-    name: str = "",
-    blocks: str = "",
-    *,
-    searchable: bool = True,
-) -> str:
-    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links).
-
-    The links lead to the site's files of every cited work; with ``keys`` (the page's works),
-    ``name`` (the downloaded file's name) and ``blocks`` (the URL of each work's blocks),
-    citekb.js gives the reader a file of this page's works alone."""
-    if not links:
-        return ""
-    anchors = " · ".join(
-        f'<a href="{_esc(url)}" download>{_esc(label)}</a>' for label, url in links
-    )
-    data = ""
-    if keys:
-        data = (
-            f' data-citekb-keys="{_esc(json.dumps(list(keys), ensure_ascii=False, separators=(",", ":")))}"'
-            f' data-citekb-name="{_esc(name)}" data-citekb-blocks="{_esc(blocks)}"'
-        )
-    hidden = _hidden(searchable)
-    return f'<p class="citekb-downloads"{data}{hidden}>Download these references: {anchors}</p>'
-
-
-def _hidden(searchable: bool) -> str:
+def hidden_from_search(searchable: bool) -> str:
     """The attribute that keeps an element out of Material's search index (unless wanted)."""
     return "" if searchable else " data-search-exclude"
 
@@ -217,7 +188,7 @@ def _evidence_summary(keys: Iterable[str], refs: References, searchable: bool = 
     if not text:
         return ""
     return (
-        f'<p class="citekb-evidence-summary"{_hidden(searchable)}>'
+        f'<p class="citekb-evidence-summary"{hidden_from_search(searchable)}>'
         "<strong>Evidence on this page:</strong>"
         f" {_esc(text)}</p>"
     )
@@ -422,11 +393,12 @@ class CitekbExtension(Extension):
         if self._evidence_read is None:
             from pathlib import Path
 
+            from citekb.project.paths import read_regular
             from citekb.sources.evidence import Evidence as Records
             from citekb.sources.evidence import parse_evidence
 
             try:
-                text = Path(path).read_text(encoding="utf-8-sig")
+                text = read_regular(Path(path)).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
                 log.warning("%s: cannot read the evidence file: %s", path, exc)
                 self._evidence_read = Records(path=path)

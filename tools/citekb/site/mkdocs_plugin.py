@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from citekb.core.config import OPTIONS, Config, Option
+from citekb.core.diagnostics import escape_controls
 from citekb.project.cache import add_contents, cache_folder, load_state, save_state
 from citekb.site.build import (
     ASSET_URIS,
@@ -38,7 +39,7 @@ from citekb.site.postbuild import backlinks
 
 if TYPE_CHECKING:
     import datetime as dt
-    from collections.abc import Sequence
+    from collections.abc import MutableMapping, Sequence
 
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -69,7 +70,8 @@ def log_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
             continue
         hint = f" ({d.hint})" if d.hint else ""
         level = logging.ERROR if d.severity.value == "error" else logging.WARNING
-        log.log(level, "%s: %s [%s]%s", d.location, d.message, d.code, hint)
+        where, message = escape_controls(d.location), escape_controls(d.message)
+        log.log(level, "%s: %s [%s]%s", where, message, d.code, escape_controls(hint))
     if hidden:
         log.info(
             "%d library entries that no page cites have problems: `citekb check --all-entries`"
@@ -251,8 +253,8 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         from citekb.checks.policy import apply_policy
         from citekb.checks.presentation import SITE_URL_CODES
         from citekb.checks.rules import run_checks
-        from citekb.project.load import load_project
-        from citekb.render.style import Engine, StyleError
+        from citekb.project.load import load_project, style_engine
+        from citekb.render.style import StyleError
         from citekb.site.build import citeproc_failures
         from citekb.site.progress import terminal_progress
 
@@ -267,7 +269,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         diagnostics = [d for d in diagnostics if d.code not in SITE_URL_CODES]
         self._preloaded = None
         try:
-            engine = Engine(style)
+            engine = style_engine(self.settings, self.root)
         except StyleError as exc:
             raise PluginError(f"citekb: {exc}") from None
         engine.progress = terminal_progress("citekb: formatting references")
@@ -292,6 +294,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return markdown
         assert self.settings is not None
+        escape_theme_fields(page.meta)
         self.site.page = f"{self.settings.docs_dir}/{page.file.src_uri}"
         if self.site.page in self.limited:
             page.meta = {}  # MkDocs read it; nothing may walk an alias bomb
@@ -401,6 +404,18 @@ def limited_pages(diagnostics: Sequence[Diagnostic]) -> set[str]:
         if d.code == Code.PAGE_LIMIT
         or (d.code == Code.BAD_FRONTMATTER and d.message.startswith("front matter is too large"))
     }
+
+
+def escape_theme_fields(meta: MutableMapping[str, Any]) -> None:
+    """Escape the front-matter fields a theme writes raw into ``<title>``, the header and
+    ``<meta>`` (``check`` reports markup in them as ``bad-frontmatter``)."""
+    import html
+
+    from citekb.pages.page import THEME_FIELDS
+
+    for name in THEME_FIELDS:
+        if isinstance(meta.get(name), str):
+            meta[name] = html.escape(meta[name])
 
 
 def outside_files(files: Files, diagnostics: Sequence[Diagnostic], docs_dir: str) -> list[File]:

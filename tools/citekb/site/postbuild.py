@@ -11,6 +11,7 @@ extension writes are the placeholders, so running the pass twice changes nothing
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
 from citekb.site.build import ASSET_URIS, export_key, export_texts
-from citekb.site.markdown_ext import Backlink, bibliography_html, citation_anchors, downloads_html
+from citekb.site.markdown_ext import (
+    Backlink,
+    bibliography_html,
+    citation_anchors,
+    hidden_from_search,
+)
 from citekb.site.urls import output_path, page_url, relative_url
 
 if TYPE_CHECKING:
@@ -223,6 +229,34 @@ def fix_site(
     if site_files:
         out.update(cited_files(site, exports))
     return out, found
+
+
+def downloads_html(
+    links: Sequence[tuple[str, str]],
+    keys: Sequence[str] = (),
+    name: str = "",
+    blocks: str = "",
+    *,
+    searchable: bool = True,
+) -> str:
+    """ "Download these references: BibTeX · RIS · CSL-JSON" (nothing without links).
+
+    The links lead to the site's files of every cited work; with ``keys`` (the page's works),
+    ``name`` (the downloaded file's name) and ``blocks`` (the URL of each work's blocks),
+    citekb.js gives the reader a file of this page's works alone."""
+    if not links:
+        return ""
+    anchors = " · ".join(
+        f'<a href="{html.escape(url)}" download>{html.escape(label)}</a>' for label, url in links
+    )
+    data = ""
+    if keys:
+        data = (
+            f' data-citekb-keys="{html.escape(json.dumps(list(keys), ensure_ascii=False, separators=(",", ":")))}"'
+            f' data-citekb-name="{html.escape(name)}" data-citekb-blocks="{html.escape(blocks)}"'
+        )
+    hidden = hidden_from_search(searchable)
+    return f'<p class="citekb-downloads"{data}{hidden}>Download these references: {anchors}</p>'
 
 
 def _bibliography(

@@ -31,8 +31,7 @@ def project_site(folder: str) -> SiteData:
     Engines make a new extension for every page, so the result is kept per folder and read
     again only when an input file (page, bibliography, evidence, config) changes.
     """
-    from citekb.project.load import load_config, load_project
-    from citekb.render.style import Engine, style_path
+    from citekb.project.load import load_config, load_project, style_engine
     from citekb.site.build import FormatCache, cache_file, fingerprint, site_references
 
     root = Path(folder).resolve()
@@ -43,7 +42,7 @@ def project_site(folder: str) -> SiteData:
         if cached is not None and cached[0] == key:
             return cached[1]
         project = load_project(root, config)
-        engine = Engine(style_path(config.style, root))
+        engine = style_engine(config, root)
         cache = FormatCache(cache_file(root, config.cache_dir, engine.id))
         refs = site_references(project, engine, cache)
         cache.save()

@@ -64,17 +64,8 @@ STATUSES: tuple[str, ...] = ("V-primary", "V-secondary", "unverified")
 #: ``one-in-n`` figures store n ("1 in 6" is ``value: 6``). Effect sizes: ``SMD`` (standardised
 #: mean difference), ``MD`` (mean difference on the study's scale), Hedges' ``g``, Cohen's ``d``.
 MEASURES: tuple[str, ...] = (
-    "OR",
-    "RR",
-    "HR",
-    "percent",
-    "count",
-    "times",
-    "one-in-n",
-    "SMD",
-    "MD",
-    "g",
-    "d",
+    *("OR", "RR", "HR", "percent", "count", "times", "one-in-n"),
+    *("SMD", "MD", "g", "d"),
 )
 RATIO_MEASURES: frozenset[str] = frozenset({"OR", "RR", "HR"})
 
@@ -257,6 +248,14 @@ def parse_evidence(text: str, path: str) -> tuple[Evidence, list[Diagnostic]]:
         return Evidence(path=path), [
             diagnostic(Code.BAD_EVIDENCE, path, line, column, message, hint)
         ]
+    except yaml.reader.ReaderError as exc:
+        from citekb.core.configyaml import reader_failure
+
+        line, column, problem = reader_failure(text, exc)
+        hint = "Remove the control character."
+        return Evidence(path=path), [
+            diagnostic(Code.BAD_EVIDENCE, path, line, column, f"evidence YAML: {problem}", hint)
+        ]
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc)
         context = getattr(exc, "context", None)
@@ -271,7 +270,7 @@ def parse_evidence(text: str, path: str) -> tuple[Evidence, list[Diagnostic]]:
             diagnostic(Code.BAD_EVIDENCE, path, line, column, message, hint)
         ]
     except (ValueError, RecursionError) as exc:
-        from citekb.core.config import yaml_failure
+        from citekb.core.configyaml import yaml_failure
 
         line, column, problem = yaml_failure(text, exc)
         message = f"evidence YAML does not parse: {problem}"

@@ -1,5 +1,5 @@
-"""The block parse of a plain page without markdown-it: front matter, ATX headings,
-paragraphs and fenced code, and nothing else.
+"""The block-level parse of a page: markdown-it's, or for a plain page its tokens made
+without it (front matter, ATX headings, paragraphs and fenced code, and nothing else).
 
 Most knowledge-base pages are prose under headings; for them markdown-it's block parser is
 half the cost of reading a page. :func:`simple_tokens` gives the tokens markdown-it would give
@@ -11,8 +11,17 @@ parse. A property test holds the two to the same tokens.
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import Any
 
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from citekb.pages.pandoc import reference_unless_cited
 
 #: A line that opens or continues a paragraph and can be nothing else: it starts with a letter.
 _PROSE = re.compile(r"[A-Za-z]")
@@ -20,6 +29,38 @@ _PROSE = re.compile(r"[A-Za-z]")
 _HEADING = re.compile(r"(#{1,6}) +([^#\s](?:[^#\n]*[^#\s])?)\Z")
 #: A code fence at the margin: its marker and the info string (no backtick in a backtick one).
 _FENCE = re.compile(r"(`{3,})([^`]*)\Z|(~{3,})(.*)\Z")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(footnote_plugin)
+        .use(deflist_plugin)
+        .use(admon_plugin)
+    )
+    # Only the block structure is needed; footnote_tail would drop footnotes never referenced.
+    md.disable(["inline", "text_join", "footnote_tail"])
+    md.block.ruler.at("reference", reference_unless_cited, {"alt": []})
+    return md
+
+
+def block_tokens(text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """The block-level parse the scanner works from; pass it back in to parse a page once.
+
+    ``env`` receives markdown-it's link reference definitions. A plain page (headings and
+    paragraphs) is read without markdown-it, to the same tokens. Raises nothing: a parse that
+    fails (markdown-it is robust; never trust that) gives no blocks.
+    """
+    simple = simple_tokens(text)
+    if simple is not None:
+        return simple
+    try:
+        return _parser().parse(text, env)
+    except Exception:
+        return []
 
 
 def simple_tokens(text: str) -> list[Token] | None:

@@ -8,8 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citekb.pages.citations import _parser
-from citekb.pages.simple_blocks import simple_tokens
+from citekb.pages.blocks import _parser, simple_tokens
 
 FIELDS = ("type", "tag", "nesting", "map", "content", "level", "block", "markup", "hidden")
 FIELDS += ("info", "attrs", "meta", "children")
