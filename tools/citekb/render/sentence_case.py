@@ -247,16 +247,21 @@ _BOOK_CONTAINERS = frozenset({"chapter", "entry-encyclopedia", "entry-dictionary
 def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict[str, object]:
     """Replace ``title`` (and a chapter's book title) in a CSL item by its sentence-case form.
 
-    ``raw`` holds the BibTeX fields (``title``, ``subtitle``, ``booktitle``) before decoding.
-    ``title-short`` is left alone: APA cites a title in title case in the text.
+    ``raw`` holds the BibTeX fields (``title``, ``subtitle``, ``maintitle``, ``booktitle``…)
+    before decoding. A work in another language (``langid``/``language``) keeps its own case:
+    English sentence case would lower-case German nouns. ``title-short`` is left alone: APA
+    cites a title in title case in the text.
     """
+    from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
     from citekb.sources.csl import latex_to_text
 
-    if raw.get("title") and "title" in item:
-        title = sentence_case(raw["title"])
-        if raw.get("subtitle"):
-            title = f"{title}: {sentence_case(raw['subtitle'])}"
+    if not is_english(raw):
+        return item
+    title = compose_title(raw, sentence_case)
+    if title and "title" in item:
         item["title"] = latex_to_text(title)
     if item.get("type") in _BOOK_CONTAINERS and raw.get("booktitle") and "container-title" in item:
-        item["container-title"] = latex_to_text(sentence_case(raw["booktitle"]))
+        booktitle = compose_booktitle(raw, sentence_case)
+        if booktitle:
+            item["container-title"] = latex_to_text(booktitle)
     return item

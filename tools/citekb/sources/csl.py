@@ -7,6 +7,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.identifiers import strip_doi_prefix
+from citekb.sources import biblatex_fields as bx
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -69,12 +70,12 @@ _TEXT_FIELDS = {
     "title": "title",
     "shorttitle": "title-short",  # APA's in-text citations of works without an author
     "subtitle": "",  # joined onto the title below
+    "volumes": "number-of-volumes",
     "volume": "volume",
     "edition": "edition",
     "isbn": "ISBN",
     "issn": "ISSN",
     "note": "note",
-    "language": "language",
     "abstract": "",
     "chapter": "chapter-number",
     "version": "version",
@@ -86,11 +87,101 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SINGLE_QUOTED = re.compile(r"`([^`']*(?:'\w[^`']*)*)'(?!\w)")
 
 
-@cache
-def _decoder() -> LatexNodes2Text:
-    from pylatexenc.latex2text import LatexNodes2Text
+#: Macros whose content pylatexenc would drop or mangle: font switches keep their argument,
+#: logos their name, biblatex quotes become quotation marks, ``\hyphen`` a hyphen.
+_KEEP_ARGUMENT = (
+    "textsf",
+    "texttt",
+    "textrm",
+    "textup",
+    "textmd",
+    "textnormal",
+    "textsl",
+    "textbf",
+    "textit",
+    "emph",
+    "mkbibemph",
+    "mkbibitalic",
+    "mkbibbold",
+    "textsc",
+    "mkbibacro",
+    "textsuperscript",
+    "textsubscript",
+    "mbox",
+    "hbox",
+    "text",
+    "url",
+    "nolinkurl",
+    "ensuremath",
+    "NoCaseChange",
+    "uppercase",
+    "lowercase",
+    "MakeUppercase",
+    "MakeLowercase",
+)
+_NAMED = {
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2e",
+    "BibTeX": "BibTeX",
+    "XeTeX": "XeTeX",
+    "LuaTeX": "LuaTeX",
+    "ConTeXt": "ConTeXt",
+    "METAFONT": "METAFONT",
+    "MF": "METAFONT",
+    "hyphen": "-",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "slash": "/",
+    "nbhyph": "-",
+    "textquotedbl": '"',
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textunderscore": "_",
+    "textbar": "|",
+    "textellipsis": "\u2026",
+    "dots": "\u2026",
+}
+_QUOTES = ("mkbibquote", "enquote", "textquote", "mkbibquotes")
+_DISCARD = ("noopsort", "SortNoop", "sortnoop", "nocite")
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+@cache
+def _decoder() -> tuple[LatexNodes2Text, Any]:
+    from pylatexenc import latexwalker, macrospec
+    from pylatexenc.latex2text import (
+        LatexNodes2Text,
+        MacroTextSpec,
+        get_default_latex_context_db,
+    )
+
+    walker_db = latexwalker.get_default_latex_context_db()
+    walker_db.add_context_category(
+        "citekb",
+        prepend=True,
+        macros=[macrospec.MacroSpec(name, "{") for name in (*_KEEP_ARGUMENT, *_QUOTES, *_DISCARD)]
+        + [macrospec.MacroSpec(name, "") for name in _NAMED],
+    )
+    text_db = get_default_latex_context_db()
+    text_db.add_context_category(
+        "citekb",
+        prepend=True,
+        macros=[MacroTextSpec(name, "%s") for name in _KEEP_ARGUMENT]
+        + [MacroTextSpec(name, "\u201c%s\u201d") for name in _QUOTES]
+        + [MacroTextSpec(name, value.replace("%", "%%")) for name, value in _NAMED.items()]
+        + [MacroTextSpec(name, discard=True) for name in _DISCARD],
+    )
+    decoder = LatexNodes2Text(latex_context=text_db, math_mode="text", strict_latex_spaces=True)
+    return decoder, walker_db
+
+
+def _decode(value: str) -> str:
+    from pylatexenc.latexwalker import LatexWalker
+
+    decoder, walker_db = _decoder()
+    walker = LatexWalker(value, latex_context=walker_db, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return str(decoder.nodelist_to_text(nodes))
 
 
 @lru_cache(maxsize=8192)  # the same titles and names recur across pages and formats
@@ -99,7 +190,7 @@ def latex_to_text(value: str) -> str:
     if not any(ch in value for ch in "\\{}$~`'-%"):
         return " ".join(value.split())
     try:
-        text = _decoder().latex_to_text(value)
+        text = _decode(value)
     except Exception:  # pylatexenc is lenient, but bad input must never abort a build
         text = value.replace("{", "").replace("}", "")
     if "`" in text:  # LaTeX `single quotes': pylatexenc leaves the backtick alone
@@ -202,7 +293,8 @@ def _split_particle(words: list[str]) -> tuple[str, str]:
 
 
 def parse_names(value: str) -> list[dict[str, str]]:
-    """An ``author``/``editor`` field as CSL names; ``and others`` is dropped."""
+    """An ``author``/``editor`` field as CSL names; ``and others`` is dropped (the APA
+    formatter marks the list as truncated, see :func:`has_others`)."""
     names = []
     for raw in _split_top(" ".join(value.split()), _AND):
         if raw and raw.lower() != "others":
@@ -210,10 +302,20 @@ def parse_names(value: str) -> list[dict[str, str]]:
     return names
 
 
+def has_others(value: str) -> bool:
+    """True when a name list ends in ``and others`` (the source truncated it)."""
+    names = _split_top(" ".join(value.split()), _AND)
+    return len(names) > 1 and names[-1].lower() == "others"
+
+
 def parse_date(entry: Entry, prefix: str = "") -> dict[str, Any] | None:
-    """CSL date from biblatex ``date``/``urldate`` or BibTeX ``year``/``month``/``day``."""
+    """CSL date from biblatex ``date``/``urldate`` (ranges ``1984/1986`` too) or BibTeX
+    ``year``/``month``/``day``."""
     iso = literal_text(entry.get(f"{prefix}date"))
     if iso:
+        parsed = bx.parse_iso_range(iso)
+        if parsed:
+            return parsed
         match = _DATE.match(iso)
         if match:
             return {"date-parts": [[int(p) for p in match.groups() if p]]}
@@ -259,22 +361,28 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     for bib, csl in _TEXT_FIELDS.items():
         if csl and get(bib):
             item[csl] = latex_to_text(get(bib))
-    if get("subtitle"):
-        item["title"] = f"{item.get('title', '')}: {latex_to_text(get('subtitle'))}"
+    title = bx.compose_title(entry.fields, _same)
+    if title:
+        item["title"] = latex_to_text(title)
+    if get("maintitle") and get("volume"):
+        item.pop("volume", None)  # "Main title: Vol. 2. Title" (APA 10.2), or the book it is in
+    if get("language"):
+        item["language"] = latex_to_text(bx.localised(get("language")))
     for role in ("author", "editor", "translator"):
         if get(role):
             names = parse_names(get(role))
             if names:
                 item[role] = names
-    container = get("journal") or get("journaltitle") or get("booktitle")
+    booktitle = bx.compose_booktitle(entry.fields, _same) if get("booktitle") else None
+    container = get("journal") or get("journaltitle") or booktitle
     if container:
         item["container-title"] = latex_to_text(container)
     elif kind == "webpage" and get("organization"):
         item["container-title"] = latex_to_text(get("organization"))
     if get("series"):
-        item["collection-title"] = latex_to_text(get("series"))
+        item["collection-title"] = latex_to_text(bx.localised(get("series")))
     if get("number"):
-        item["issue" if kind == "article-journal" else "number"] = latex_to_text(get("number"))
+        item[_number_variable(kind, entry)] = latex_to_text(get("number"))
     if get("pages"):
         item["page"] = re.sub(r"-+", "-", literal_text(get("pages")))
     publisher = (
@@ -291,14 +399,21 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     if place:
         item["publisher-place"] = latex_to_text(place)
     if kind == "thesis":
-        item["genre"] = latex_to_text(get("type")) or (
+        item["genre"] = latex_to_text(bx.localised(get("type"))) or (
             "Master's thesis" if entry.type == "mastersthesis" else "Doctoral dissertation"
         )
     elif get("type"):
-        item["genre"] = latex_to_text(get("type"))
+        item["genre"] = latex_to_text(bx.localised(get("type")))
+    if get("pubstate"):
+        item["status"] = latex_to_text(bx.localised(get("pubstate")))
     issued = parse_date(entry)
+    if issued and entry.type == "patent" and "date-parts" in issued:
+        issued = {"date-parts": [[issued["date-parts"][0][0]]]}  # APA: the year of issue
     if issued:
         item["issued"] = issued
+    original = bx.original_date(entry.fields)
+    if original:
+        item["original-date"] = original
     accessed = parse_date(entry, "url")
     if accessed:
         item["accessed"] = accessed
@@ -307,7 +422,22 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     url = get("url") or _url_in(get("howpublished"))
     if url:
         item["URL"] = literal_text(url)
+    bx.add_eprint(item, entry.fields, literal_text)
     return item
+
+
+def _same(value: str) -> str:
+    return value
+
+
+def _number_variable(kind: str, entry: Entry) -> str:
+    """A journal's ``number`` is its issue; a book's (in a series) its number in the series,
+    which APA leaves out (10.2); anything else (reports, patents) keeps its own number."""
+    if kind == "article-journal":
+        return "issue"
+    if kind in ("book", "chapter") and entry.type not in ("report", "techreport", "manual"):
+        return "collection-number"
+    return "number"
 
 
 def _url_in(value: str) -> str:
