@@ -196,7 +196,7 @@ def _plain(text: str, capitalise: bool) -> str:
             continue
         kept = _protected(part)
         changed = part if kept else _lower(part)
-        if capitalise and index == 0:
+        if capitalise and index == 0 and not (kept and _lower_initial_brand(part)):
             changed = _upper_first(changed)
         out.append(changed)
     return "".join(out)
@@ -209,6 +209,11 @@ def _protected(part: str) -> bool:
         return True
     if sum(ch.isupper() for ch in word) >= 2 or any(ch.isupper() for ch in word[1:]):
         return True  # an acronym (US, COVID, PTSD) or a word like EdD, iPhone, McDonald
+    plain = _COMMAND.sub("", part)
+    if any(ch.isdigit() for ch in plain) and any(ch.isupper() for ch in plain):
+        return True  # F1, N2pc, 4E, B12
+    if len(word) == 1 and word.isupper() and word != "A":
+        return True  # a letter that is a word: "Advanced R", "vitamin D", "type B"
     bare = _COMMAND.sub("", part).strip(".,;:!?()[]\"'\u2018\u2019\u201c\u201d")
     for tail in _APOSTROPHES:
         if bare.endswith(tail):
@@ -217,6 +222,12 @@ def _protected(part: str) -> bool:
     if re.split(r"['\u2019]", bare, maxsplit=1)[0] == "I":
         return True  # I, I'm, I've
     return bare in PROPER_NOUNS and bare not in _MAYBE
+
+
+def _lower_initial_brand(part: str) -> bool:
+    """volBrain, iPhone, eLife: a brand written with a small first letter keeps it."""
+    letters = "".join(_LETTER_RUN.findall(_COMMAND.sub("", part)))
+    return bool(letters) and letters[0].islower() and any(ch.isupper() for ch in letters[1:])
 
 
 def _lower(part: str) -> str:
@@ -256,12 +267,79 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
     from citekb.sources.csl import latex_to_text
 
     if not is_english(raw):
+        if isinstance(item.get("container-title"), str):
+            item["container-title"] = f"{_NOCASE[0]}{item['container-title']}{_NOCASE[1]}"
         return item
     title = compose_title(raw, sentence_case)
     if title and "title" in item:
         item["title"] = latex_to_text(title)
+    container = item.get("container-title")
+    if isinstance(container, str) and item.get("type") not in _BOOK_CONTAINERS:
+        item["container-title"] = keep_journal_case(container)
     if item.get("type") in _BOOK_CONTAINERS and raw.get("booktitle") and "container-title" in item:
         booktitle = compose_booktitle(raw, sentence_case)
         if booktitle:
             item["container-title"] = latex_to_text(booktitle)
     return item
+
+
+_NOCASE = ('<span class="nocase">', "</span>")
+#: Words CSL title case leaves in lower case (CSL 1.0.2, "Title case conversion").
+_MINOR_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "down",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "so",
+        "the",
+        "till",
+        "to",
+        "up",
+        "via",
+        "with",
+        "yet",
+        "v",
+        "vs",
+        "versus",
+        "de",
+        "von",
+        "van",
+        "der",
+        "du",
+        "la",
+        "le",
+        "et",
+    ]
+)
+
+
+def keep_journal_case(title: str) -> str:
+    """Protect the words of a journal name that CSL title case would wrongly capitalise.
+
+    APA writes a periodical's name as the periodical does (9.25): ``npj Digital Medicine``,
+    ``eLife``. A word with a small first letter that is not an English minor word is wrapped
+    in ``<span class="nocase">`` (which citeproc-py honours); the rest is left to the style.
+    """
+    out = []
+    for word in re.split(r"(\s+)", title):
+        letters = "".join(_LETTER_RUN.findall(word))
+        if letters and letters[0].islower() and letters.casefold() not in _MINOR_WORDS:
+            out.append(f"{_NOCASE[0]}{word}{_NOCASE[1]}")
+        else:
+            out.append(word)
+    return "".join(out)
