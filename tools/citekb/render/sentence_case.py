@@ -143,7 +143,8 @@ def _ends_sentence(token: str) -> bool:
         return True
     if bare.endswith("."):
         word = bare.rstrip(".").lstrip("{(\"'\u2018\u201c").casefold()
-        return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
+        initial = len(word) == 1 and word.isalpha() and word not in "ivx"  # "I." is a numeral
+        return word not in _ABBREVIATIONS and not initial
     return False
 
 
@@ -284,46 +285,47 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
 
 
 _NOCASE = ('<span class="nocase">', "</span>")
-#: Words CSL title case leaves in lower case (CSL 1.0.2, "Title case conversion").
-_MINOR_WORDS = frozenset(
+#: Function words of other languages that CSL's (English) title case would capitalise.
+_FOREIGN_MINOR = frozenset(
     [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "but",
-        "by",
-        "down",
-        "for",
-        "from",
-        "in",
-        "into",
-        "nor",
-        "of",
-        "on",
-        "onto",
-        "or",
-        "over",
-        "so",
-        "the",
-        "till",
-        "to",
-        "up",
-        "via",
-        "with",
-        "yet",
-        "v",
-        "vs",
-        "versus",
-        "de",
+        "und",
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "für",
+        "fur",
+        "zur",
+        "zum",
+        "im",
+        "am",
+        "vom",
         "von",
         "van",
-        "der",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "do",
         "du",
         "la",
         "le",
+        "les",
         "et",
+        "en",
+        "och",
+        "og",
+        "og",
+        "i",
+        "y",
+        "e",
+        "em",
+        "och",
+        "über",
     ]
 )
 
@@ -332,14 +334,25 @@ def keep_journal_case(title: str) -> str:
     """Protect the words of a journal name that CSL title case would wrongly capitalise.
 
     APA writes a periodical's name as the periodical does (9.25): ``npj Digital Medicine``,
-    ``eLife``. A word with a small first letter that is not an English minor word is wrapped
-    in ``<span class="nocase">`` (which citeproc-py honours); the rest is left to the style.
+    ``eLife``, ``Zeitschrift für Psychologie``. A word with a small first letter that is a
+    brand (a capital inside, or no vowel), has letters outside ASCII, or is a function word
+    of another language is wrapped in ``<span class="nocase">`` (which citeproc-py honours);
+    everything else is left to the style's title case ("Machine learning" -> "Machine Learning").
     """
     out = []
     for word in re.split(r"(\s+)", title):
         letters = "".join(_LETTER_RUN.findall(word))
-        if letters and letters[0].islower() and letters.casefold() not in _MINOR_WORDS:
+        if letters and letters[0].islower() and _keeps_case(letters):
             out.append(f"{_NOCASE[0]}{word}{_NOCASE[1]}")
         else:
             out.append(word)
     return "".join(out)
+
+
+def _keeps_case(letters: str) -> bool:
+    return (
+        any(ch.isupper() for ch in letters)
+        or not any(ch in "aeiouy" for ch in letters.casefold())
+        or not letters.isascii()
+        or letters.casefold() in _FOREIGN_MINOR
+    )

@@ -291,6 +291,8 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
 def _year_of(item: Mapping[str, Any]) -> str:
     issued = item.get("issued") or {}
     parts = issued.get("date-parts") or [[]]
+    if len(parts) > 1 and parts[1] and parts[0] and parts[1][0] != parts[0][0]:
+        return f"{parts[0][0]}\u2013{parts[1][0]}"  # a range of years: "1984–1986"
     if parts and parts[0]:
         return str(parts[0][0])
     return str(issued.get("literal", "")) or "n.d."

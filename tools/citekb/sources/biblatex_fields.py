@@ -59,6 +59,19 @@ LOCALISATION_KEYS: dict[str, str] = {
     "countryuk": "United Kingdom",
     "countryus": "United States",
 }
+
+
+def ordinal_series(series: str) -> str:
+    """A numeric series is an ordinal, as biblatex prints it: ``3`` -> ``3rd series``."""
+    if not (series.isascii() and series.isdigit()) or len(series) > 4:
+        return series
+    number = int(series)
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix} series"
+
+
 _LANG_KEY = re.compile(r"^lang([a-z]+)$")
 #: ``langid``/``language`` values (biblatex/babel names and BCP 47 codes) that mean English.
 _ENGLISH = frozenset(

@@ -373,14 +373,18 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
             names = parse_names(get(role))
             if names:
                 item[role] = names
+    # biblatex files give whole books a booktitle (their own title) for children to inherit
+    whole_book = kind == "book" and entry.type not in ("inbook", "bookinbook", "suppbook")
     booktitle = bx.compose_booktitle(entry.fields, _same) if get("booktitle") else None
+    booktitle = None if whole_book else booktitle
     container = get("journal") or get("journaltitle") or booktitle
     if container:
         item["container-title"] = latex_to_text(container)
     elif kind == "webpage" and get("organization"):
         item["container-title"] = latex_to_text(get("organization"))
     if get("series"):
-        item["collection-title"] = latex_to_text(bx.localised(get("series")))
+        series = latex_to_text(bx.localised(get("series")))
+        item["collection-title"] = bx.ordinal_series(series)
     if get("number"):
         item[_number_variable(kind, entry)] = latex_to_text(get("number"))
     if get("pages"):
