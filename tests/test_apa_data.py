@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from citekb.core.model import Entry
 from citekb.render import richtext as rt
-from citekb.render.sentence_case import keep_journal_case, sentence_case
 from citekb.render.style import Engine, build_references, style_path
 from citekb.sources import biblatex_fields as bx
 from citekb.sources.csl import entry_to_csl, has_others, latex_to_text
+from citekb.sources.sentence_case import keep_journal_case, sentence_case
 
 
 def entry(key: str, kind: str, **fields: str) -> Entry:
@@ -332,3 +332,66 @@ def test_conformance_harness_on_real_libraries() -> None:
                 assert key not in text, text
     engine = Engine(style_path("apa"))
     assert build_references({}).order == () and engine.sentence_case
+
+
+def test_case_lost_flags_a_proper_noun_with_the_braced_fix() -> None:
+    from citekb.checks.case_lost import check_case_lost
+    from citekb.core.diagnostics import Code
+
+    samaritans = Entry(
+        "s",
+        "misc",
+        {"author": "{Samaritans}", "title": "Contact Samaritans"},
+        "lib.bib",
+        7,
+        field_lines={"title": 9},
+    )
+    found = check_case_lost([samaritans])
+    assert [(d.code, d.path, d.line) for d in found] == [(Code.CASE_LOST, "lib.bib", 9)]
+    assert "`title = {Contact {Samaritans}}`" in found[0].hint
+    braced = Entry(
+        "b", "misc", {"author": "{Samaritans}", "title": "Contact {Samaritans}"}, "lib.bib", 1
+    )
+    assert check_case_lost([braced]) == []
+
+
+def test_case_lost_ignores_common_words_and_other_languages() -> None:
+    from citekb.checks.case_lost import check_case_lost
+
+    long_name = Entry(
+        "w",
+        "report",
+        {
+            "author": "{WHO Commission on Social Connection}",
+            "title": "From Loneliness to Social Connection",
+        },
+        "l.bib",
+        1,
+    )
+    assert check_case_lost([long_name]) == []  # a long organisation name is not quoted whole
+    young = Entry(
+        "y", "article", {"author": "Young, Ann", "title": "Helping Young People"}, "l.bib", 1
+    )
+    other = Entry(
+        "o", "article", {"author": "Doe, J.", "title": "Caring for young children"}, "l.bib", 5
+    )
+    assert check_case_lost([young, other]) == []  # "young" is lower case in another title
+    assert [d.line for d in check_case_lost([young])] == [1]  # alone, Young may be the name
+    german = Entry(
+        "g",
+        "article",
+        {"author": "Brandt, A.", "title": "Die Länder Brandt", "langid": "german"},
+        "l.bib",
+        1,
+    )
+    assert check_case_lost([german]) == []
+    word_list = Entry("p", "misc", {"title": "Using Zotero Daily"}, "l.bib", 3)
+    assert [d.line for d in check_case_lost([word_list], ["Zotero"])] == [3]
+
+
+def test_proper_nouns_option() -> None:
+    from citekb.core.config import ConfigError, parse_options
+
+    assert tuple(parse_options({"proper_nouns": ["Zotero"]}).proper_nouns) == ("Zotero",)
+    with pytest.raises(ConfigError, match="proper_nouns"):
+        parse_options({"proper_nouns": 3})

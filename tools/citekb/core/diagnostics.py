@@ -52,6 +52,7 @@ class Code(StrEnum):
     RETRACTED_SOURCE = "retracted-source"
     SOURCE_NOTICE = "source-notice"
     CORPORATE_AUTHOR = "corporate-author"
+    CASE_LOST = "case-lost"
     # review dates
     REVIEW_OVERDUE = "review-overdue"
     REVIEW_MISSING = "review-missing"
@@ -121,6 +122,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.RETRACTED_SOURCE: (E, "A cited work has a retraction or withdrawal notice."),
     Code.SOURCE_NOTICE: (W, "A cited work has a correction or an expression of concern."),
     Code.CORPORATE_AUTHOR: (W, "An organisation's name as author is not in double braces."),
+    Code.CASE_LOST: (W, "APA sentence case would lower-case a title word that looks like a name."),
     # review dates
     Code.REVIEW_OVERDUE: (W, "A page's next review date has passed."),
     Code.REVIEW_MISSING: (W, "A handout page has no `reviewed` date."),

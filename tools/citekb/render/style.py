@@ -166,7 +166,7 @@ class Engine:
         """The CSL-JSON item this style formats (sentence-case titles for APA)."""
         item = add_others(entry_to_csl(entry), entry.fields)
         if self.sentence_case:
-            from citekb.render.sentence_case import apply_sentence_case
+            from citekb.sources.sentence_case import apply_sentence_case
 
             apply_sentence_case(item, entry.fields)
         return item
