@@ -210,6 +210,13 @@ EPRINT_ARCHIVES: dict[str, tuple[str, str]] = {
 }
 _EPRINT_ID = re.compile(r"^[A-Za-z0-9._/:\-]{1,200}$")
 _ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+#: A journal field that only names an arXiv preprint: "arXiv preprint arXiv:1806.06920",
+#: "arXiv:1111.1797 [cs]", "ArXiv e-prints".
+_ARXIV_JOURNAL = re.compile(
+    r"^arxiv(?:\s+(?:preprint|e-?prints?))?[\s,:]*(?:arxiv:\s*|abs/)?"
+    r"((?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)(?:\s*\[[^\]]*\])?\.?$",
+    re.IGNORECASE,
+)
 
 
 def add_eprint(
@@ -227,6 +234,10 @@ def add_eprint(
         kind, ident = "arxiv", _ARXIV_PREFIX.sub("", literal(fields["arxivid"]))
     if not kind and re.match(r"^\d{4}\.\d{4,5}(v\d+)?$", ident):
         kind = "arxiv"  # a modern arXiv identifier needs no eprinttype
+    journal = _ARXIV_JOURNAL.match(literal(fields.get("journal") or fields.get("journaltitle", "")))
+    if journal and kind in ("", "arxiv") and (not ident or ident == journal.group(1)):
+        kind, ident = "arxiv", journal.group(1)  # Google Scholar: "arXiv preprint arXiv:ID"
+        item.pop("container-title", None)
     if kind not in EPRINT_ARCHIVES or not _EPRINT_ID.match(ident):
         return
     archive, template = EPRINT_ARCHIVES[kind]

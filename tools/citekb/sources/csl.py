@@ -436,9 +436,10 @@ def _same(value: str) -> str:
 
 def _number_variable(kind: str, entry: Entry) -> str:
     """A journal's ``number`` is its issue; a book's (in a series) its number in the series,
-    which APA leaves out (10.2); anything else (reports, patents) keeps its own number."""
-    if kind == "article-journal":
-        return "issue"
+    which APA leaves out (10.2); anything else (reports, patents) keeps its own number.
+    Proceedings with a volume (AIP Conference Proceedings 1641(1)) are cited like a journal."""
+    if kind == "article-journal" or (kind == "paper-conference" and entry.get("volume")):
+        return "issue"  # proceedings with a volume are published like a journal
     if kind in ("book", "chapter") and entry.type not in ("report", "techreport", "manual"):
         return "collection-number"
     return "number"
