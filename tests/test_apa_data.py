@@ -395,3 +395,52 @@ def test_proper_nouns_option() -> None:
     assert tuple(parse_options({"proper_nouns": ["Zotero"]}).proper_nouns) == ("Zotero",)
     with pytest.raises(ConfigError, match="proper_nouns"):
         parse_options({"proper_nouns": 3})
+
+
+def test_google_scholar_arxiv_journals_and_proceedings_numbers(apa: Engine) -> None:
+    scholar = entry(
+        "b",
+        "article",
+        author="Betancourt, M. J.",
+        title="Generalizing",
+        journal="arXiv preprint arXiv:1304.1920",
+        year="2013",
+    )
+    assert ref(apa, scholar) == (
+        "Betancourt, M. J. (2013). Generalizing (arXiv:1304.1920). arXiv. "
+        "https://arxiv.org/abs/1304.1920"
+    )
+    listing = entry(
+        "a",
+        "article",
+        author="Agrawal, S.",
+        title="Analysis",
+        journal="arXiv:1111.1797 [cs]",
+        year="2012",
+    )
+    assert "(arXiv:1111.1797). arXiv. https://arxiv.org/abs/1111.1797" in ref(apa, listing)
+    proceedings = entry(
+        "c",
+        "inproceedings",
+        author="Caticha, Ariel",
+        title="The basics",
+        booktitle="AIP Conference Proceedings",
+        volume="1641",
+        number="1",
+        pages="15--26",
+        year="2015",
+    )
+    assert ref(apa, proceedings) == (
+        "Caticha, A. (2015). The basics. AIP Conference Proceedings, 1641, 15–26."
+    )  # the number is not taken for an article number standing in for the pages
+    doubled = entry(
+        "m",
+        "article",
+        author="Wickham, H.",
+        title="Mutatr",
+        journal="CS",
+        volume="26",
+        pages="405\u2013\u2013418",
+        year="2011",
+    )
+    assert "26, 405–418." in ref(apa, doubled)

@@ -388,7 +388,7 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     if get("number"):
         item[_number_variable(kind, entry)] = latex_to_text(get("number"))
     if get("pages"):
-        item["page"] = re.sub(r"-+", "-", literal_text(get("pages")))
+        item["page"] = re.sub(r"[-\u2010-\u2015]+", "-", literal_text(get("pages")))
     publisher = (
         get("publisher") or get("institution") or get("school") or get("organization")
         if kind != "webpage"
@@ -436,10 +436,12 @@ def _same(value: str) -> str:
 
 def _number_variable(kind: str, entry: Entry) -> str:
     """A journal's ``number`` is its issue; a book's (in a series) its number in the series,
-    which APA leaves out (10.2); anything else (reports, patents) keeps its own number.
-    Proceedings with a volume (AIP Conference Proceedings 1641(1)) are cited like a journal."""
-    if kind == "article-journal" or (kind == "paper-conference" and entry.get("volume")):
-        return "issue"  # proceedings with a volume are published like a journal
+    which APA leaves out (10.2), as for proceedings (else the style prints "Article 1" in
+    place of the pages); anything else (reports, patents) keeps its own number."""
+    if kind == "article-journal":
+        return "issue"
+    if kind == "paper-conference":
+        return "collection-number"  # the proceedings' number in a series, which APA omits
     if kind in ("book", "chapter") and entry.type not in ("report", "techreport", "manual"):
         return "collection-number"
     return "number"
