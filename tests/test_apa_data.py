@@ -444,3 +444,51 @@ def test_google_scholar_arxiv_journals_and_proceedings_numbers(apa: Engine) -> N
         year="2011",
     )
     assert "26, 405–418." in ref(apa, doubled)
+
+
+def test_zotero_better_bibtex_names_and_dates(apa: Engine) -> None:
+    names = entry(
+        "b",
+        "article",
+        title="Weakly",
+        journaltitle="Physical Review A",
+        date="2007",
+        author="Astrakharchik, G. E. and family=Boronat, given=Philippe, "
+        "given-i={{Ph}} and family=Dijk, given=Marten, prefix=van, useprefix=true",
+    )
+    assert ref(apa, names).startswith("Astrakharchik, G. E., Boronat, P., & van Dijk, M. (2007).")
+    chinese = entry(
+        "c",
+        "book",
+        title="法医学铁道损伤图谱",
+        author="肖, 发民",
+        date="2003",
+        publisher="郑州大学出版社",
+        langid="chinese",
+    )
+    assert ref(apa, chinese) == "肖发民. (2003). 法医学铁道损伤图谱. 郑州大学出版社."
+    conference = entry(
+        "s",
+        "inproceedings",
+        author="Seeley, Donn",
+        title="A tour",
+        booktitle="Proc. USENIX",
+        date="1989-01-30/1989-02-03",
+    )
+    assert ref(apa, conference).startswith("Seeley, D. (1989). A tour.")
+    subtitle = entry(
+        "f",
+        "article",
+        author="Boas, A.",
+        title="Stikord",
+        date="2014",
+        journaltitle="Weekendavisen",
+        journalsubtitle="Ideer",
+    )
+    assert ref(apa, subtitle) == "Boas, A. (2014). Stikord. Weekendavisen: Ideer."
+    assert bx.parse_iso_range("20") is None and bx.parse_iso_range("2017-23") == {
+        "date-parts": [[2017]]
+    }
+    assert "lichess.org" in keep_journal_case("lichess.org") and "nocase" in keep_journal_case(
+        "lichess.org"
+    )

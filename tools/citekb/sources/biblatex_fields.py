@@ -162,7 +162,7 @@ def _with_main(fields: Mapping[str, str], own: str, case: Callable[[str], str]) 
     return f"{main}: {own}" if own else main
 
 
-_DATE_PART = re.compile(r"^(-?[0-9]{1,4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?:T\S*)?[?~%]?$")
+_DATE_PART = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?:T\S*)?[?~%]?$")
 
 
 def parse_iso_range(value: str) -> dict[str, Any] | None:
@@ -178,11 +178,26 @@ def parse_iso_range(value: str) -> dict[str, Any] | None:
         last = _DATE_PART.match(end.strip())
         if not last:
             return None
-        parts.append([int(p) for p in last.groups() if p])
+        later = [int(p) for p in last.groups() if p]
+        if later[0] != parts[0][0]:  # within one year (a conference's days) the start is kept
+            parts.append(later)
+    parts = [p if len(p) < 2 or 1 <= p[1] <= 12 else p[:1] for p in parts]  # no seasons
     out: dict[str, Any] = {"date-parts": parts}
     if start.strip().endswith(("?", "~", "%")):
         out["circa"] = 1
     return out
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def cjk_literal(name: dict[str, str]) -> dict[str, str]:
+    """A name in Chinese, Japanese or Korean script is written family name first, without a
+    space and never as initials (CSL 1.0.2, "Name-part order"): ``肖, 发民`` -> ``肖发民``."""
+    family, given = name.get("family", ""), name.get("given", "")
+    if family and given and _CJK.search(family) and _CJK.search(given):
+        return {"literal": family + given}
+    return name
 
 
 def original_date(fields: Mapping[str, str]) -> dict[str, Any] | None:

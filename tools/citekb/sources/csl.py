@@ -81,6 +81,13 @@ _TEXT_FIELDS = {
     "version": "version",
 }
 
+#: Name fields: BibTeX/biblatex -> CSL (``bookauthor`` wrote the book a part is in).
+_ROLES = {
+    "author": "author",
+    "editor": "editor",
+    "translator": "translator",
+    "bookauthor": "container-author",
+}
 _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -253,10 +260,46 @@ def _is_braced(value: str) -> bool:
 
 
 def parse_name(raw: str) -> dict[str, str]:
-    """One BibTeX name as a CSL name; a fully braced name is a corporate ``literal``."""
+    """One BibTeX name as a CSL name; a fully braced name is a corporate ``literal``.
+
+    biblatex's extended name format (``family=Dijk, given=Marten, prefix=van,
+    useprefix=true``), which Zotero's Better BibTeX writes, is read too; a name written in
+    Chinese, Japanese or Korean script is a ``literal``, family name first, without a space.
+    """
     raw = raw.strip()
     if _is_braced(raw):
         return {"literal": latex_to_text(raw[1:-1])}
+    name = _extended_name(raw) if "=" in raw else None
+    if name is None:
+        name = _bibtex_name(raw)
+    return bx.cjk_literal(name)
+
+
+_EXTENDED_PART = re.compile(r"^\s*([a-z-]+)\s*=\s*(.*)$", re.IGNORECASE | re.DOTALL)
+_EXTENDED_KEYS = {"family": "family", "given": "given", "suffix": "suffix", "prefix": ""}
+
+
+def _extended_name(raw: str) -> dict[str, str] | None:
+    """``family=Dijk, given=Marten, prefix=van, useprefix=true`` -> a CSL name, else None."""
+    parts = {}
+    for part in _split_top(raw, ","):
+        match = _EXTENDED_PART.match(part)
+        if not match:
+            return None
+        parts[match.group(1).casefold()] = match.group(2).strip()
+    if "family" not in parts and "given" not in parts:
+        return None
+    name = {
+        csl: latex_to_text(parts[key])
+        for key, csl in _EXTENDED_KEYS.items()
+        if csl and parts.get(key)
+    }
+    if parts.get("prefix"):  # kept with the surname ("van Dijk, M."), as for BibTeX names
+        name["non-dropping-particle"] = latex_to_text(parts["prefix"])
+    return name if name.get("family") or name.get("given") else None
+
+
+def _bibtex_name(raw: str) -> dict[str, str]:
     parts = _split_top(raw, ",")
     if len(parts) >= 2:
         last, first = parts[0], parts[-1]
@@ -368,16 +411,19 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item.pop("volume", None)  # "Main title: Vol. 2. Title" (APA 10.2), or the book it is in
     if get("language"):
         item["language"] = latex_to_text(bx.localised(get("language")))
-    for role in ("author", "editor", "translator"):
+    for role, csl_role in _ROLES.items():
         if get(role):
             names = parse_names(get(role))
             if names:
-                item[role] = names
+                item[csl_role] = names
     # biblatex files give whole books a booktitle (their own title) for children to inherit
     whole_book = kind == "book" and entry.type not in ("inbook", "bookinbook", "suppbook")
     booktitle = bx.compose_booktitle(entry.fields, _same) if get("booktitle") else None
     booktitle = None if whole_book else booktitle
-    container = get("journal") or get("journaltitle") or booktitle
+    journal = get("journal") or get("journaltitle")
+    if journal and get("journalsubtitle"):
+        journal = f"{journal}: {get('journalsubtitle')}"
+    container = journal or booktitle
     if container:
         item["container-title"] = latex_to_text(container)
     elif kind == "webpage" and get("organization"):

@@ -287,46 +287,12 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
 _NOCASE = ('<span class="nocase">', "</span>")
 #: Function words of other languages that CSL's (English) title case would capitalise.
 _FOREIGN_MINOR = frozenset(
-    [
-        "und",
-        "der",
-        "die",
-        "das",
-        "des",
-        "dem",
-        "den",
-        "für",
-        "fur",
-        "zur",
-        "zum",
-        "im",
-        "am",
-        "vom",
-        "von",
-        "van",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "do",
-        "du",
-        "la",
-        "le",
-        "les",
-        "et",
-        "en",
-        "och",
-        "og",
-        "og",
-        "i",
-        "y",
-        "e",
-        "em",
-        "och",
-        "über",
-    ]
+    (
+        *("und", "der", "die", "das", "des", "dem", "den", "für", "fur", "zur", "zum", "im"),
+        *("am", "vom", "von", "van", "de", "del", "della", "dell", "di", "da", "dos", "do"),
+        *("du", "la", "le", "les", "et", "en", "au", "aux", "sur", "och", "og", "i", "y", "e"),
+        *("em", "über", "d", "l"),
+    )
 )
 
 
@@ -342,11 +308,14 @@ def keep_journal_case(title: str) -> str:
     out = []
     for word in re.split(r"(\s+)", title):
         letters = "".join(_LETTER_RUN.findall(word))
-        if letters and letters[0].islower() and _keeps_case(letters):
+        if letters and letters[0].islower() and (_keeps_case(letters) or _DOMAIN.search(word)):
             out.append(f"{_NOCASE[0]}{word}{_NOCASE[1]}")
         else:
             out.append(word)
     return "".join(out)
+
+
+_DOMAIN = re.compile(r"\w\.\w")  # lichess.org, arxiv.org
 
 
 def _keeps_case(letters: str) -> bool:
