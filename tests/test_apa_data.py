@@ -475,7 +475,7 @@ def test_zotero_better_bibtex_names_and_dates(apa: Engine) -> None:
         booktitle="Proc. USENIX",
         date="1989-01-30/1989-02-03",
     )
-    assert ref(apa, conference).startswith("Seeley, D. (1989). A tour.")
+    assert ref(apa, conference).startswith("Seeley, D. (1989, January 30). A tour.")
     subtitle = entry(
         "f",
         "article",
