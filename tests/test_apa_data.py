@@ -492,3 +492,35 @@ def test_zotero_better_bibtex_names_and_dates(apa: Engine) -> None:
     assert "lichess.org" in keep_journal_case("lichess.org") and "nocase" in keep_journal_case(
         "lichess.org"
     )
+
+
+def test_publishers_listed_with_and(apa: Engine) -> None:
+    two = entry(
+        "a",
+        "book",
+        title="T",
+        author="N, F.",
+        date="1988",
+        publisher="Deutscher Taschenbuch-Verlag and Walter de Gruyter",
+    )
+    assert ref(apa, two).endswith("Deutscher Taschenbuch-Verlag; Walter de Gruyter.")
+    for one in ("Routledge and Kegan Paul", "John Wiley and Sons", "Chapman and Hall/CRC"):
+        book = entry("b", "book", title="T", author="N, F.", date="1988", publisher=one)
+        assert ref(apa, book).endswith(f"{one}.")  # one publisher whose name has "and"
+
+
+def test_starred_quotes_and_prepublished_preprints(apa: Engine) -> None:
+    assert latex_to_text(r"\enquote{\enquote*{x}} y") == "\u201c\u2018x\u2019\u201d y"
+    preprint = entry(
+        "d",
+        "article",
+        title="Language",
+        author="Brown, T.",
+        date="2020",
+        eprint="2005.14165",
+        eprinttype="arxiv",
+        pubstate="prepublished",
+    )
+    assert ref(apa, preprint) == (
+        "Brown, T. (2020). Language (arXiv:2005.14165). arXiv. https://arxiv.org/abs/2005.14165"
+    )

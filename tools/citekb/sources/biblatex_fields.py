@@ -262,6 +262,8 @@ def add_eprint(
     if kind in ("arxiv", "biorxiv", "ssrn") and not in_journal:
         item["type"] = "article"
         item.setdefault("publisher", archive)
+        if item.get("status") in ("pre-published", "submitted"):
+            del item["status"]  # a preprint is unpublished by definition (APA 10.8)
         item.pop("container-title", None)
         if kind == "arxiv":  # nocase: the style's capitalize-first would write "ArXiv"
             item.setdefault("number", f'<span class="nocase">arXiv:{ident}</span>')

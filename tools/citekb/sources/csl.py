@@ -166,7 +166,8 @@ def _decoder() -> tuple[LatexNodes2Text, Any]:
     walker_db.add_context_category(
         "citekb",
         prepend=True,
-        macros=[macrospec.MacroSpec(name, "{") for name in (*_KEEP_ARGUMENT, *_QUOTES, *_DISCARD)]
+        macros=[macrospec.MacroSpec(name, "{") for name in (*_KEEP_ARGUMENT, *_DISCARD)]
+        + [macrospec.MacroSpec(name, "*{") for name in _QUOTES]  # \enquote*{x}: inner quotes
         + [macrospec.MacroSpec(name, "") for name in _NAMED],
     )
     text_db = get_default_latex_context_db()
@@ -174,12 +175,20 @@ def _decoder() -> tuple[LatexNodes2Text, Any]:
         "citekb",
         prepend=True,
         macros=[MacroTextSpec(name, "%s") for name in _KEEP_ARGUMENT]
-        + [MacroTextSpec(name, "\u201c%s\u201d") for name in _QUOTES]
+        + [MacroTextSpec(name, _quoted) for name in _QUOTES]
         + [MacroTextSpec(name, value.replace("%", "%%")) for name, value in _NAMED.items()]
         + [MacroTextSpec(name, discard=True) for name in _DISCARD],
     )
     decoder = LatexNodes2Text(latex_context=text_db, math_mode="text", strict_latex_spaces=True)
     return decoder, walker_db
+
+
+def _quoted(node: Any, l2tobj: Any) -> str:
+    """``\\enquote{x}`` -> “x”, ``\\enquote*{x}`` -> ‘x’ (the last argument is the text)."""
+    args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+    text = l2tobj.nodelist_to_text([args[-1]]) if args else ""
+    starred = len(args) > 1
+    return f"\u2018{text}\u2019" if starred else f"\u201c{text}\u201d"
 
 
 def _decode(value: str) -> str:
@@ -444,7 +453,7 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     if not publisher and howpublished and not _url_in(howpublished):
         publisher = howpublished  # misc: "The Guardian", "Blog post on …"
     if publisher:
-        item["publisher"] = latex_to_text(publisher)
+        item["publisher"] = latex_to_text(_publishers(publisher))
     place = get("address") or get("location")
     if place:
         item["publisher-place"] = latex_to_text(place)
@@ -474,6 +483,19 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item["URL"] = literal_text(url)
     bx.add_eprint(item, entry.fields, literal_text)
     return item
+
+
+def _publishers(value: str) -> str:
+    """biblatex lists publishers with ``and``; APA (9.29) separates them with semicolons.
+
+    Only when every part is a name of two or more words ("Deutscher Taschenbuch-Verlag and
+    Walter de Gruyter"): "Chapman and Hall", "John Wiley and Sons" and "Routledge and Kegan
+    Paul" are each one publisher, whose name keeps its "and".
+    """
+    parts = _split_top(" ".join(value.split()), _AND)
+    if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
+        return "; ".join(parts)
+    return value
 
 
 def _same(value: str) -> str:
