@@ -88,6 +88,7 @@ _ROLES = {
     "translator": "translator",
     "bookauthor": "container-author",
 }
+_INNER_WORD = re.compile(r"\s(?:of|for|on|in|the|de|für|des|du)\s", re.IGNORECASE)
 _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -453,7 +454,8 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     if not publisher and howpublished and not _url_in(howpublished):
         publisher = howpublished  # misc: "The Guardian", "Blog post on …"
     if publisher:
-        item["publisher"] = latex_to_text(_publishers(publisher))
+        listed = _publishers(publisher) if publisher == get("publisher") else publisher
+        item["publisher"] = latex_to_text(listed)
     place = get("address") or get("location")
     if place:
         item["publisher-place"] = latex_to_text(place)
@@ -490,12 +492,16 @@ def _publishers(value: str) -> str:
 
     Only when every part is a name of two or more words ("Deutscher Taschenbuch-Verlag and
     Walter de Gruyter"): "Chapman and Hall", "John Wiley and Sons" and "Routledge and Kegan
-    Paul" are each one publisher, whose name keeps its "and".
+    Paul" are each one publisher, whose name keeps its "and", and so is a name whose "and"
+    follows "of" or "for" ("U.S. Department of Health and Human Services"). Only the
+    ``publisher`` field is a list; ``institution`` and ``howpublished`` are one name or text.
     """
     parts = _split_top(" ".join(value.split()), _AND)
-    if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
-        return "; ".join(parts)
-    return value
+    if len(parts) < 2 or any(len(part.split()) < 2 for part in parts):
+        return value
+    if any(_INNER_WORD.search(part) for part in parts[:-1]):
+        return value  # "Department of Health and Human Services": one name
+    return "; ".join(parts)
 
 
 def _same(value: str) -> str:
