@@ -6,8 +6,10 @@ are compared as plain text (spaces collapsed), and each difference is printed, o
 Markdown with ``--out``. pandoc is a witness, not the judge: a difference is an APA error of one
 side or the other (or of neither), which someone must decide against the APA 7 manual. The
 decisions already taken are in ``benchmarks/apa_reviewed_differences.yaml`` (``--reviewed``):
-a difference listed there (same file name, key and both texts) is marked as reviewed, with
-the side that is right and the APA rule.
+a difference listed there (same file name and key, and both texts the same, compared by a
+SHA-256 prefix so that the file quotes nothing from the libraries) is marked as reviewed,
+with the side that is right and the APA rule. A difference that is not listed, or whose
+texts changed, is "NOT REVIEWED". ``--summary`` prints the count per reviewed rule.
 
 pandoc comes from ``pypandoc-binary`` (the ``bench`` extra); citekb never needs it at run time.
 
@@ -17,6 +19,7 @@ Usage: python benchmarks/apa_conformance.py BIB... [--out report.md] [--reviewed
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import subprocess
 import sys
@@ -37,6 +40,11 @@ class Difference:
     key: str
     citekb: str
     pandoc: str
+
+
+def digest(text: str) -> str:
+    """The first 12 hex digits of the text's SHA-256: identifies a rendering without quoting it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 def plain(text: str) -> str:
@@ -135,12 +143,22 @@ def load_reviewed(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return {(str(d["file"]), str(d["key"])): d for d in data if isinstance(d, dict)}
 
 
+def review_of(d: Difference, reviewed: dict[tuple[str, str], Any]) -> dict[str, Any] | None:
+    """The reviewed decision for this difference, if its two texts are the ones reviewed."""
+    known = reviewed.get((d.file, d.key))
+    if not known:
+        return None
+    same = known.get("citekb_sha") == digest(d.citekb) and known.get("pandoc_sha") == digest(
+        d.pandoc
+    )
+    return dict(known) if same else None
+
+
 def report(compared: int, diffs: list[Difference], reviewed: dict[tuple[str, str], Any]) -> str:
     lines = [f"# citekb vs pandoc, APA: {len(diffs)} differences in {compared} references", ""]
     for d in diffs:
-        known = reviewed.get((d.file, d.key))
-        same = known and known.get("citekb") == d.citekb and known.get("pandoc") == d.pandoc
-        status = f"reviewed: {known['right']} right ({known['rule']})" if same else "NOT REVIEWED"
+        known = review_of(d, reviewed)
+        status = f"reviewed: {known['right']} right ({known['rule']})" if known else "NOT REVIEWED"
         lines += [
             f"## {d.file} `{d.key}` ({status})",
             f"- citekb: {d.citekb}",
@@ -155,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bib", nargs="+", type=Path)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--reviewed", type=Path, default=REVIEWED)
+    parser.add_argument("--summary", action="store_true", help="counts per reviewed rule")
     args = parser.parse_args(argv)
     import pypandoc
 
@@ -165,7 +184,16 @@ def main(argv: list[str] | None = None) -> int:
         total += compared
         diffs += found
         print(f"{bib.name}: {compared} references, {len(found)} differ", file=sys.stderr)
-    text = report(total, diffs, load_reviewed(args.reviewed))
+    reviewed = load_reviewed(args.reviewed)
+    text = report(total, diffs, reviewed)
+    if args.summary:
+        counts: dict[str, int] = {}
+        for d in diffs:
+            known = review_of(d, reviewed)
+            label = f"{known['right']} right: {known['rule']}" if known else "not reviewed"
+            counts[label] = counts.get(label, 0) + 1
+        for label, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            print(f"{count:5d}  {label}", file=sys.stderr)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")
     else:

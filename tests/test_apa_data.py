@@ -524,3 +524,16 @@ def test_starred_quotes_and_prepublished_preprints(apa: Engine) -> None:
     assert ref(apa, preprint) == (
         "Brown, T. (2020). Language (arXiv:2005.14165). arXiv. https://arxiv.org/abs/2005.14165"
     )
+
+
+def test_particles_left_after_the_given_name(apa: Engine) -> None:
+    scholar = entry(
+        "o",
+        "article",
+        author="Oord, Aaron van den and Smith, John",
+        title="T",
+        journal="J",
+        volume="1",
+        year="2016",
+    )
+    assert ref(apa, scholar).startswith("van den Oord, A., & Smith, J. (2016).")

@@ -315,6 +315,8 @@ def _bibtex_name(raw: str) -> dict[str, str]:
         last, first = parts[0], parts[-1]
         suffix = parts[1] if len(parts) == 3 else ""
         particle, family = _split_particle(last.split())
+        first, trailing = _trailing_particle(first)
+        particle = " ".join(p for p in (trailing, particle) if p)
     else:
         words = _split_top(" ".join(raw.split()), " ")
         # "First von Last": the particle starts at the first lower-case word after the first
@@ -335,6 +337,21 @@ def _bibtex_name(raw: str) -> dict[str, str]:
     if not name["family"]:
         return {"literal": latex_to_text(raw)}
     return name
+
+
+#: Particles that Google Scholar exports leave after the given name ("Oord, Aaron van den").
+_PARTICLES = frozenset(
+    ("van", "von", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "ter", "ten")
+)
+
+
+def _trailing_particle(given: str) -> tuple[str, str]:
+    """``Aaron van den`` -> (``Aaron``, ``van den``): the particle belongs to the surname."""
+    words = given.split()
+    cut = len(words)
+    while cut > 1 and words[cut - 1] in _PARTICLES:
+        cut -= 1
+    return " ".join(words[:cut]), " ".join(words[cut:])
 
 
 def _split_particle(words: list[str]) -> tuple[str, str]:
