@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
 
-import apa_conformance as ac  # noqa: E402
+import apa_conformance as ac
 
 
 def test_pandoc_entries_are_read_by_key() -> None:
