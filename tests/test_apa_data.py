@@ -537,3 +537,26 @@ def test_particles_left_after_the_given_name(apa: Engine) -> None:
         year="2016",
     )
     assert ref(apa, scholar).startswith("van den Oord, A., & Smith, J. (2016).")
+
+
+def test_a_set_stands_for_its_first_member(apa: Engine) -> None:
+    from citekb.sources.bibtex import load_library
+
+    bib = (
+        b"@set{stdmodel, entryset = {glashow,weinberg}}\n"
+        b"@article{glashow, author = {Glashow, Sheldon}, title = {Partial symmetries},"
+        b" journaltitle = {Nucl. Phys.}, volume = {22}, pages = {579--588}, date = {1961},"
+        b" doi = {10.1016/0029-5582(61)90469-2}}\n"
+        b"@article{weinberg, author = {Weinberg, Steven}, title = {A model of leptons},"
+        b" journaltitle = {Phys. Rev. Lett.}, volume = {19}, date = {1967}}\n"
+    )
+    library, problems = load_library([("sets.bib", bib)])
+    assert problems == []
+    stdmodel = library.get("stdmodel")
+    assert stdmodel is not None and "doi" not in stdmodel.fields
+    from citekb.checks.rules import check_library
+
+    assert [d.code for d in check_library(library)] == []  # not one work under two keys
+    assert ref(apa, stdmodel) == (
+        "Glashow, S. (1961). Partial symmetries. Nucl. Phys., 22, 579–588."
+    )
