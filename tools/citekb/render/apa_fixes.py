@@ -94,7 +94,7 @@ def honest_others(rich: Rich) -> Rich:
 
 def add_others(item: dict[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
     """Mark name lists that end in ``and others`` with the :data:`OTHERS` stand-in name."""
-    from citekb.sources.csl import has_others
+    from citekb.sources.bibnames import has_others
 
     for role in ("author", "editor", "translator"):
         if item.get(role) and has_others(fields.get(role, "")):

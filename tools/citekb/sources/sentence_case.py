@@ -265,7 +265,7 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
     cites a title in title case in the text.
     """
     from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
-    from citekb.sources.csl import latex_to_text
+    from citekb.sources.latex import latex_to_text
 
     if not is_english(raw):
         if isinstance(item.get("container-title"), str):
