@@ -560,3 +560,34 @@ def test_a_set_stands_for_its_first_member(apa: Engine) -> None:
     assert ref(apa, stdmodel) == (
         "Glashow, S. (1961). Partial symmetries. Nucl. Phys., 22, 579–588."
     )
+
+
+@given(st.text(alphabet="abAB ,={}-\\'\u8096\u53d1", max_size=50))
+def test_any_name_list_parses_to_csl_names(raw: str) -> None:
+    from citekb.sources.csl import parse_names
+
+    for name in parse_names(raw):
+        assert set(name) <= {"family", "given", "literal", "non-dropping-particle", "suffix"}
+        assert all(isinstance(v, str) for v in name.values())
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "title",
+                "subtitle",
+                "maintitle",
+                "mainsubtitle",
+                "volume",
+                "titleaddon",
+                "booktitle",
+                "booksubtitle",
+            ]
+        ),
+        st.text(alphabet="aB{}\\: ", max_size=20),
+    )
+)
+def test_composed_titles_never_raise(fields: dict[str, str]) -> None:
+    title = bx.compose_title(fields, sentence_case)
+    assert title is None or isinstance(latex_to_text(title), str)
