@@ -591,3 +591,29 @@ def test_any_name_list_parses_to_csl_names(raw: str) -> None:
 def test_composed_titles_never_raise(fields: dict[str, str]) -> None:
     title = bx.compose_title(fields, sentence_case)
     assert title is None or isinstance(latex_to_text(title), str)
+
+
+def test_original_date_in_narrative_and_parenthetical_citations(apa: Engine) -> None:
+    from citekb.core.model import Citation, CitationMode, Cluster
+    from citekb.render.citeforms import render_cluster
+
+    reprint = entry(
+        "k",
+        "book",
+        author="Kullback, Solomon",
+        title="Information theory",
+        publisher="Dover",
+        date="1997",
+        origdate="1959",
+    )
+    refs = build_references(apa.format_entries([reprint]))
+    formatted = refs.get("k")
+    assert formatted is not None and formatted.year == "1959/1997"
+    assert rt.to_text(formatted.author) == "Kullback"
+
+    def text(mode: CitationMode) -> str:
+        cluster = Cluster((Citation("k", mode, "p.md", 1, 1, 0),), 0, 3)
+        return "".join(rt.to_text(piece.rich) for piece in render_cluster(cluster, refs))
+
+    assert text(CitationMode.IN_TEXT) == "Kullback (1959/1997)"
+    assert text(CitationMode.NORMAL) == "(Kullback, 1959/1997)"

@@ -289,13 +289,20 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
-    issued = item.get("issued") or {}
-    parts = issued.get("date-parts") or [[]]
+    """The in-text year: "2015", "1984–1986", "n.d.", or "1969/1982" for a republished work
+    (APA 8.15), as the style's citation writes it."""
+    year = _date_text(item.get("issued") or {}) or "n.d."
+    original = _date_text(item.get("original-date") or {})
+    return f"{original}/{year}" if original and original != year else year
+
+
+def _date_text(date: Mapping[str, Any]) -> str:
+    parts = date.get("date-parts") or [[]]
     if len(parts) > 1 and parts[1] and parts[0] and parts[1][0] != parts[0][0]:
         return f"{parts[0][0]}\u2013{parts[1][0]}"  # a range of years: "1984–1986"
     if parts and parts[0]:
         return str(parts[0][0])
-    return str(issued.get("literal", "")) or "n.d."
+    return str(date.get("literal", ""))
 
 
 def _strip_affixes(cite: Rich, prefix: str) -> Rich:
