@@ -617,3 +617,11 @@ def test_original_date_in_narrative_and_parenthetical_citations(apa: Engine) -> 
 
     assert text(CitationMode.IN_TEXT) == "Kullback (1959/1997)"
     assert text(CitationMode.NORMAL) == "(Kullback, 1959/1997)"
+
+
+def test_pubstate_is_a_status_not_a_raw_key(apa: Engine) -> None:
+    in_press = entry(
+        "a", "article", author="Smith, J.", title="T", journaltitle="J", pubstate="inpress"
+    )
+    assert ref(apa, in_press) == "Smith, J. (in press). T. J."
+    assert cite(apa, in_press) == "Smith, in press"
