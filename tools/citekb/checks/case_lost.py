@@ -64,8 +64,8 @@ def lost_words(entry: Entry, common: frozenset[str], proper: frozenset[str]) -> 
     found: list[str] = []
     for name in _TITLE_FIELDS:
         raw = entry.get(name)
-        if not raw:
-            continue
+        if not raw or not vouched & _words(raw):
+            continue  # the common case, settled without sentence-casing the title
         cased = sentence_case(raw)
         if cased == raw:
             continue
@@ -73,7 +73,7 @@ def lost_words(entry: Entry, common: frozenset[str], proper: frozenset[str]) -> 
             if before == after or before.casefold() != after.casefold():
                 continue
             for word in _words(before):
-                if word in vouched and word not in found and word.casefold() in after.casefold():
+                if word in vouched and word not in found and word not in after:
                     found.append(word)
     return found
 
