@@ -58,6 +58,9 @@ def test_a_real_run_lists_pandocs_period_after_a_url(tmp_path: Path) -> None:
     compared, diffs = ac.compare(bib, pypandoc.get_pandoc_path())
     assert compared == 2
     assert [(d.key, d.citekb, d.pandoc) for d in diffs] == [
-        ("page", "Smith, J. (2020). A page. https://example.org/a",
-         "Smith, J. (2020). A page. https://example.org/a."),
+        (
+            "page",
+            "Smith, J. (2020). A page. https://example.org/a",
+            "Smith, J. (2020). A page. https://example.org/a.",
+        ),
     ]
