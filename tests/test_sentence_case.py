@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from citekb.core.model import Entry, Library
 from citekb.render import richtext as rt
-from citekb.render.sentence_case import sentence_case
 from citekb.render.style import Engine, references_for, style_path
 from citekb.sources.bibtex import load_library
+from citekb.sources.sentence_case import sentence_case
 
 ROOT = Path(__file__).parent.parent
 GOLDEN = Path(__file__).parent / "golden"

@@ -364,6 +364,10 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
 
     found += check_wording(project.pages, project.evidence, project.config)
     found += check_corporate_authors(project.library.by_key.values())
+    if project.config.style == "apa":  # only APA titles are put in sentence case
+        from citekb.checks.case_lost import check_case_lost
+
+        found += check_case_lost(project.library.by_key.values(), project.config.proper_nouns)
     found += check_reviews(project.pages, project.config.review_months, today)
     from citekb.checks.presentation import check_presentation
 

@@ -125,6 +125,12 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
     Option("field_order", "list[str]", (), "`citekb fmt` field order (default: author, title…)."),
+    Option(
+        "proper_nouns",
+        "list[str]",
+        (),
+        "Words `case-lost` treats as proper nouns when APA sentence case lower-cases them.",
+    ),
     Option("review_months", "int", 36, "Months from `reviewed` to the next review due."),
     Option(
         "verification_labels",
@@ -174,6 +180,7 @@ class Config:
     certainty_words: tuple[str, ...] = ()
     reading_level: float = 8
     field_order: tuple[str, ...] = ()  # empty: bibfmt.DEFAULT_ORDER
+    proper_nouns: tuple[str, ...] = ()  # title words flagged by case-lost when lower-cased
     review_months: int = 36
     verification_labels: Mapping[str, str] = field(
         default_factory=lambda: dict(VERIFICATION_LABELS)

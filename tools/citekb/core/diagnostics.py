@@ -59,6 +59,7 @@ class Code(StrEnum):
     CAUSAL_LANGUAGE = "causal-language"
     CERTAINTY_WORDS = "certainty-words"
     MISSING_DESIGN = "missing-design"
+    CASE_LOST = "case-lost"
     # review dates
     REVIEW_OVERDUE = "review-overdue"
     REVIEW_MISSING = "review-missing"
@@ -143,6 +144,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
         "A cited sentence says proves, always, never, definitely or guaranteed.",
     ),
     Code.MISSING_DESIGN: (W, "A meta-analysis or review a causal claim cites has no `design:`."),
+    Code.CASE_LOST: (W, "APA sentence case would lower-case a title word that looks like a name."),
     # review dates
     Code.REVIEW_OVERDUE: (W, "A page's next review date has passed."),
     Code.REVIEW_MISSING: (W, "A handout page has no `reviewed` date."),

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.render import richtext as rt
+from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.notices import Trust
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 STYLES_DIR = Path(__file__).parent.parent / "styles"
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
 
@@ -164,9 +165,9 @@ class Engine:
 
     def csl_item(self, entry: Entry) -> dict[str, Any]:
         """The CSL-JSON item this style formats (sentence-case titles for APA)."""
-        item = entry_to_csl(entry)
+        item = add_others(entry_to_csl(entry), entry.fields)
         if self.sentence_case:
-            from citekb.render.sentence_case import apply_sentence_case
+            from citekb.sources.sentence_case import apply_sentence_case
 
             apply_sentence_case(item, entry.fields)
         return item
@@ -223,7 +224,7 @@ class Engine:
 
         key = str(item["id"])
         style = self._load()
-        data = _protect(copy.deepcopy(dict(item)))
+        data = protect(copy.deepcopy(dict(item)))
         data["id"] = "item"
         try:
             bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
@@ -235,8 +236,8 @@ class Engine:
         except Exception as exc:  # citeproc-py raises bare errors on odd data
             return _fallback(key, item, f"{type(exc).__name__}: {exc}")
         layout = style.root.citation.layout
-        cite = _strip_affixes(_parse(cite_html), layout.get("prefix", ""))
-        reference = fix_reference(_parse(ref_html), item)
+        cite = honest_others(_strip_affixes(parse_html(cite_html), layout.get("prefix", "")))
+        reference = fix_reference(parse_html(ref_html), item)
         author, year = split_cite(cite, _year_of(item))
         if _titled_report(author, item):
             author, cite = _italic_head(author, cite)
@@ -289,11 +290,20 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
-    issued = item.get("issued") or {}
-    parts = issued.get("date-parts") or [[]]
+    """The in-text year: "2015", "1984–1986", "n.d.", or "1969/1982" for a republished work
+    (APA 8.15), as the style's citation writes it."""
+    year = _date_text(item.get("issued") or {}) or "n.d."
+    original = _date_text(item.get("original-date") or {})
+    return f"{original}/{year}" if original and original != year else year
+
+
+def _date_text(date: Mapping[str, Any]) -> str:
+    parts = date.get("date-parts") or [[]]
+    if len(parts) > 1 and parts[1] and parts[0] and parts[1][0] != parts[0][0]:
+        return f"{parts[0][0]}\u2013{parts[1][0]}"  # a range of years: "1984–1986"
     if parts and parts[0]:
         return str(parts[0][0])
-    return str(issued.get("literal", "")) or "n.d."
+    return str(date.get("literal", ""))
 
 
 def _strip_affixes(cite: Rich, prefix: str) -> Rich:
@@ -314,49 +324,6 @@ def split_cite(cite: Rich, year: str) -> tuple[Rich, str]:
     head = plain[:at].rstrip()
     head = head[:-1] if head.endswith(",") else head
     return rt.slice_text(cite, 0, len(head)), year
-
-
-# citeproc-py passes some field text through its HTML formatter unescaped, so markup
-# characters travel through it as private-use stand-ins and come back as plain text.
-_STAND_INS = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
-_RESTORE = str.maketrans({v: k for k, v in _STAND_INS.items()})
-_PROTECT = str.maketrans(_STAND_INS)
-
-
-def _protect(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.translate(_PROTECT)
-    if isinstance(value, list):
-        return [_protect(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _protect(v) for k, v in value.items()}
-    return value
-
-
-def _parse(markup: str) -> Rich:
-    return rt.map_text(rt.from_html(markup), lambda s: (s.translate(_RESTORE),), in_links=True)
-
-
-_EDITOR_TERMS = re.compile(r"\((ed|eds|trans)\.\)")
-_TRANSLATOR = re.compile(r"(, )trans\.\)")  # "(T. Tran, trans.)" after an editor
-_RETRIEVED_BARE = re.compile(r"Retrieved (?=https?://)")  # no access date: APA gives the URL
-
-
-def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
-    """Close citeproc-py gaps: "(Ed.)" and "Trans." capitalised, no "Retrieved" before a bare
-    URL (APA gives an access date only with "Retrieved … from"), DOIs and URLs as links.
-    (Editors standing in for the author: :func:`citekb.render.citeproc_tuning.suppress_substituted`.)
-    """
-    item = item or {}
-
-    def fix(value: str) -> Rich:
-        if not item.get("number"):  # an empty "Publication No." group left behind
-            value = value.replace(" (Publication)", "")
-        value = _EDITOR_TERMS.sub(lambda m: f"({m.group(1).capitalize()}.)", value)
-        value = _TRANSLATOR.sub(r"\1Trans.)", value)
-        return (_RETRIEVED_BARE.sub("", value),)
-
-    return rt.linkify(rt.map_text(reference, fix))
 
 
 def _fallback(key: str, item: Mapping[str, Any], error: str) -> Formatted:

@@ -453,6 +453,9 @@ class _Loader:
             for child, parent in zip(chain[-2::-1], chain[:0:-1], strict=True):
                 _inherit(child, parent)
             done.update(seen)
+        for record in self.records:
+            if record.type == "set":
+                _first_of_set(record, by_key)
         return tuple(
             Entry(r.key, r.type, _unwrap_url(r.fields), r.path, r.line, r.lines)
             for r in self.records
@@ -468,6 +471,22 @@ def _unwrap_url(fields: dict[str, str]) -> dict[str, str]:
     if url and "\\url" in url and (match := _URL_MACRO.match(url)):
         fields["url"] = match[1].strip()
     return fields
+
+
+_SET_OWN = frozenset({"doi", "isbn", "ids", "crossref", "entryset"})
+
+
+def _first_of_set(record: _Record, by_key: dict[str, _Record]) -> None:
+    """A biblatex ``@set`` cited alone stands for its first member (its type and fields), not
+    for an empty "(n.d.)" reference; its other members are cited by their own keys."""
+    members = [k.strip() for k in record.fields.get("entryset", "").split(",") if k.strip()]
+    first = by_key.get(members[0]) if members else None
+    if first is None or first is record or first.type == "set":
+        return
+    record.type = first.type
+    for name, value in first.fields.items():
+        if name not in _SET_OWN:
+            record.fields.setdefault(name, value)
 
 
 def _inherit(child: _Record, parent: _Record) -> None:

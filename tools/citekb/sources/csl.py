@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.identifiers import strip_doi_prefix
+from citekb.sources import biblatex_fields as bx
 from citekb.sources import entry_types
+from citekb.sources.bibnames import AND, split_top
+from citekb.sources.bibnames import has_others as has_others
+from citekb.sources.bibnames import parse_name as parse_name
+from citekb.sources.bibnames import parse_names as parse_names
+from citekb.sources.latex import URL_MACRO
+from citekb.sources.latex import latex_to_text as latex_to_text
+from citekb.sources.latex import literal_text as literal_text
 
 if TYPE_CHECKING:
-    from pylatexenc.latex2text import LatexNodes2Text
-
     from citekb.core.model import Entry
 
 #: Entry types mapped to CSL types (:mod:`citekb.sources.entry_types`).
@@ -44,49 +49,26 @@ _TEXT_FIELDS = {
     "title": "title",
     "shorttitle": "title-short",  # APA's in-text citations of works without an author
     "subtitle": "",  # joined onto the title below
+    "volumes": "number-of-volumes",
     "volume": "volume",
     "edition": "edition",
     "isbn": "ISBN",
     "issn": "ISSN",
     "note": "note",
-    "language": "language",
     "abstract": "",
     "chapter": "chapter-number",
     "version": "version",
 }
 
-_URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
+#: Name fields: BibTeX/biblatex -> CSL (``bookauthor`` wrote the book a part is in).
+_ROLES = {
+    "author": "author",
+    "editor": "editor",
+    "translator": "translator",
+    "bookauthor": "container-author",
+}
+_INNER_WORD = re.compile(r"\s(?:of|for|on|in|the|de|für|des|du)\s", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-_SINGLE_QUOTED = re.compile(r"`([^`']*(?:'\w[^`']*)*)'(?!\w)")
-
-
-@cache
-def _decoder() -> LatexNodes2Text:
-    from pylatexenc.latex2text import LatexNodes2Text
-
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
-
-
-@lru_cache(maxsize=8192)  # the same titles and names recur across pages and formats
-def latex_to_text(value: str) -> str:
-    """Decode LaTeX accents, escapes, dashes and braces to plain Unicode text."""
-    if not any(ch in value for ch in "\\{}$~`'-%"):
-        return " ".join(value.split())
-    try:
-        text = _decoder().latex_to_text(value)
-    except Exception:  # pylatexenc is lenient, but bad input must never abort a build
-        text = value.replace("{", "").replace("}", "")
-    if "`" in text:  # LaTeX `single quotes': pylatexenc leaves the backtick alone
-        text = _SINGLE_QUOTED.sub("\u2018\\1\u2019", text).replace("`", "\u2018")
-    return " ".join(text.replace("\xa0", " ").split())
-
-
-def literal_text(value: str) -> str:
-    r"""Strip LaTeX wrapping from a URL-like value without treating ``%`` as a comment."""
-    value = _URL_MACRO.sub(r"\1", value.strip())
-    value = re.sub(r"\\([_%&#$])", r"\1", value)
-    return value.replace("{", "").replace("}", "").strip()
 
 
 def normalize_doi(value: str) -> str:
@@ -94,101 +76,14 @@ def normalize_doi(value: str) -> str:
     return strip_doi_prefix(literal_text(value))
 
 
-def _split_top(value: str, sep: re.Pattern[str] | str) -> list[str]:
-    """Split on a separator that occurs outside braces."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    i = 0
-    while i < len(value):
-        ch = value[i]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            end = _match_end(value, i, sep)
-            if end is not None:
-                parts.append(value[start:i])
-                start = i = end
-                continue
-        i += 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts]
-
-
-def _match_end(value: str, i: int, sep: re.Pattern[str] | str) -> int | None:
-    if isinstance(sep, str):
-        return i + len(sep) if value.startswith(sep, i) else None
-    match = sep.match(value, i)
-    return match.end() if match else None
-
-
-def _is_braced(value: str) -> bool:
-    """True when the whole value is one brace group, e.g. ``{World Health Organization}``."""
-    if not (value.startswith("{") and value.endswith("}")):
-        return False
-    depth = 0
-    for i, ch in enumerate(value):
-        depth += (ch == "{") - (ch == "}")
-        if depth == 0 and i < len(value) - 1:
-            return False
-    return True
-
-
-def parse_name(raw: str) -> dict[str, str]:
-    """One BibTeX name as a CSL name; a fully braced name is a corporate ``literal``."""
-    raw = raw.strip()
-    if _is_braced(raw):
-        return {"literal": latex_to_text(raw[1:-1])}
-    parts = _split_top(raw, ",")
-    if len(parts) >= 2:
-        last, first = parts[0], parts[-1]
-        suffix = parts[1] if len(parts) == 3 else ""
-        particle, family = _split_particle(last.split())
-    else:
-        words = _split_top(" ".join(raw.split()), " ")
-        # "First von Last": the particle starts at the first lower-case word after the first
-        cut = next(
-            (i for i, w in enumerate(words[:-1]) if i > 0 and w[:1].islower()),
-            len(words) - 1,
-        )
-        first = " ".join(words[:cut])
-        particle, family = _split_particle(words[cut:])
-        suffix = ""
-    name: dict[str, str] = {"family": latex_to_text(family)}
-    if first:
-        name["given"] = latex_to_text(first)
-    if particle:
-        name["non-dropping-particle"] = latex_to_text(particle)
-    if suffix:
-        name["suffix"] = latex_to_text(suffix)
-    if not name["family"]:
-        return {"literal": latex_to_text(raw)}
-    return name
-
-
-def _split_particle(words: list[str]) -> tuple[str, str]:
-    """``["van", "der", "Berg"]`` -> ``("van der", "Berg")``."""
-    lower = 0
-    while lower < len(words) - 1 and words[lower][:1].islower():
-        lower += 1
-    return " ".join(words[:lower]), " ".join(words[lower:])
-
-
-def parse_names(value: str) -> list[dict[str, str]]:
-    """An ``author``/``editor`` field as CSL names; ``and others`` is dropped."""
-    names = []
-    for raw in _split_top(" ".join(value.split()), _AND):
-        if raw and raw.lower() != "others":
-            names.append(parse_name(raw))
-    return names
-
-
 def parse_date(entry: Entry, prefix: str = "") -> dict[str, Any] | None:
-    """CSL date from biblatex ``date``/``urldate`` or BibTeX ``year``/``month``/``day``."""
+    """CSL date from biblatex ``date``/``urldate`` (ranges ``1984/1986`` too) or BibTeX
+    ``year``/``month``/``day``."""
     iso = literal_text(entry.get(f"{prefix}date"))
     if iso:
+        parsed = bx.parse_iso_range(iso)
+        if parsed:
+            return parsed
         match = _DATE.match(iso)
         if match:
             return {"date-parts": [[int(p) for p in match.groups() if p]]}
@@ -234,24 +129,37 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     for bib, csl in _TEXT_FIELDS.items():
         if csl and get(bib):
             item[csl] = latex_to_text(get(bib))
-    if get("subtitle"):
-        item["title"] = f"{item.get('title', '')}: {latex_to_text(get('subtitle'))}"
-    for role in ("author", "editor", "translator"):
+    title = bx.compose_title(entry.fields, _same)
+    if title:
+        item["title"] = latex_to_text(title)
+    if get("maintitle") and get("volume"):
+        item.pop("volume", None)  # "Main title: Vol. 2. Title" (APA 10.2), or the book it is in
+    if get("language"):
+        item["language"] = latex_to_text(bx.localised(get("language")))
+    for role, csl_role in _ROLES.items():
         if get(role):
             names = parse_names(get(role))
             if names:
-                item[role] = names
-    container = get("journal") or get("journaltitle") or get("booktitle")
+                item[csl_role] = names
+    # biblatex files give whole books a booktitle (their own title) for children to inherit
+    whole_book = kind == "book" and entry.type not in ("inbook", "bookinbook", "suppbook")
+    booktitle = bx.compose_booktitle(entry.fields, _same) if get("booktitle") else None
+    booktitle = None if whole_book else booktitle
+    journal = get("journal") or get("journaltitle")
+    if journal and get("journalsubtitle"):
+        journal = f"{journal}: {get('journalsubtitle')}"
+    container = journal or booktitle
     if container:
         item["container-title"] = latex_to_text(container)
     elif kind == "webpage" and get("organization"):
         item["container-title"] = latex_to_text(get("organization"))
     if get("series"):
-        item["collection-title"] = latex_to_text(get("series"))
+        series = latex_to_text(bx.localised(get("series")))
+        item["collection-title"] = bx.ordinal_series(series)
     if get("number"):
-        item["issue" if kind == "article-journal" else "number"] = latex_to_text(get("number"))
+        item[_number_variable(kind, entry)] = latex_to_text(get("number"))
     if get("pages"):
-        item["page"] = re.sub(r"-+", "-", literal_text(get("pages")))
+        item["page"] = re.sub(r"[-\u2010-\u2015]+", "-", literal_text(get("pages")))
     publisher = (
         get("publisher") or get("institution") or get("school") or get("organization")
         if kind != "webpage"
@@ -261,19 +169,27 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     if not publisher and howpublished and not _url_in(howpublished):
         publisher = howpublished  # misc: "The Guardian", "Blog post on …"
     if publisher:
-        item["publisher"] = latex_to_text(publisher)
+        listed = _publishers(publisher) if publisher == get("publisher") else publisher
+        item["publisher"] = latex_to_text(listed)
     place = get("address") or get("location")
     if place:
         item["publisher-place"] = latex_to_text(place)
     if kind == "thesis":
-        item["genre"] = latex_to_text(get("type")) or (
+        item["genre"] = latex_to_text(bx.localised(get("type"))) or (
             "Master's thesis" if entry.type == "mastersthesis" else "Doctoral dissertation"
         )
     elif get("type"):
-        item["genre"] = latex_to_text(get("type"))
+        item["genre"] = latex_to_text(bx.localised(get("type")))
+    if get("pubstate"):
+        item["status"] = latex_to_text(bx.localised(get("pubstate")))
     issued = parse_date(entry)
+    if issued and entry.type == "patent" and "date-parts" in issued:
+        issued = {"date-parts": [[issued["date-parts"][0][0]]]}  # APA: the year of issue
     if issued:
         item["issued"] = issued
+    original = bx.original_date(entry.fields)
+    if original:
+        item["original-date"] = original
     accessed = parse_date(entry, "url")
     if accessed:
         item["accessed"] = accessed
@@ -282,9 +198,44 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     url = get("url") or _url_in(get("howpublished"))
     if url:
         item["URL"] = literal_text(url)
+    bx.add_eprint(item, entry.fields, literal_text)
     return item
 
 
+def _publishers(value: str) -> str:
+    """biblatex lists publishers with ``and``; APA (9.29) separates them with semicolons.
+
+    Only when every part is a name of two or more words ("Deutscher Taschenbuch-Verlag and
+    Walter de Gruyter"): "Chapman and Hall", "John Wiley and Sons" and "Routledge and Kegan
+    Paul" are each one publisher, whose name keeps its "and", and so is a name whose "and"
+    follows "of" or "for" ("U.S. Department of Health and Human Services"). Only the
+    ``publisher`` field is a list; ``institution`` and ``howpublished`` are one name or text.
+    """
+    parts = split_top(" ".join(value.split()), AND)
+    if len(parts) < 2 or any(len(part.split()) < 2 for part in parts):
+        return value
+    if any(_INNER_WORD.search(part) for part in parts[:-1]):
+        return value  # "Department of Health and Human Services": one name
+    return "; ".join(parts)
+
+
+def _same(value: str) -> str:
+    return value
+
+
+def _number_variable(kind: str, entry: Entry) -> str:
+    """A journal's ``number`` is its issue; a book's (in a series) its number in the series,
+    which APA leaves out (10.2), as for proceedings (else the style prints "Article 1" in
+    place of the pages); anything else (reports, patents) keeps its own number."""
+    if kind == "article-journal":
+        return "issue"
+    if kind == "paper-conference":
+        return "collection-number"  # the proceedings' number in a series, which APA omits
+    if kind in ("book", "chapter") and entry.type not in ("report", "techreport", "manual"):
+        return "collection-number"
+    return "number"
+
+
 def _url_in(value: str) -> str:
-    match = _URL_MACRO.search(value)
+    match = URL_MACRO.search(value)
     return match.group(1) if match else ""

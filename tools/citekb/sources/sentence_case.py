@@ -143,7 +143,8 @@ def _ends_sentence(token: str) -> bool:
         return True
     if bare.endswith("."):
         word = bare.rstrip(".").lstrip("{(\"'\u2018\u201c").casefold()
-        return word not in _ABBREVIATIONS and not (len(word) == 1 and word.isalpha())
+        initial = len(word) == 1 and word.isalpha() and word not in "ivx"  # "I." is a numeral
+        return word not in _ABBREVIATIONS and not initial
     return False
 
 
@@ -196,7 +197,7 @@ def _plain(text: str, capitalise: bool) -> str:
             continue
         kept = _protected(part)
         changed = part if kept else _lower(part)
-        if capitalise and index == 0:
+        if capitalise and index == 0 and not (kept and _lower_initial_brand(part)):
             changed = _upper_first(changed)
         out.append(changed)
     return "".join(out)
@@ -209,6 +210,11 @@ def _protected(part: str) -> bool:
         return True
     if sum(ch.isupper() for ch in word) >= 2 or any(ch.isupper() for ch in word[1:]):
         return True  # an acronym (US, COVID, PTSD) or a word like EdD, iPhone, McDonald
+    plain = _COMMAND.sub("", part)
+    if any(ch.isdigit() for ch in plain) and any(ch.isupper() for ch in plain):
+        return True  # F1, N2pc, 4E, B12
+    if len(word) == 1 and word.isupper() and word != "A":
+        return True  # a letter that is a word: "Advanced R", "vitamin D", "type B"
     bare = _COMMAND.sub("", part).strip(".,;:!?()[]\"'\u2018\u2019\u201c\u201d")
     for tail in _APOSTROPHES:
         if bare.endswith(tail):
@@ -217,6 +223,12 @@ def _protected(part: str) -> bool:
     if re.split(r"['\u2019]", bare, maxsplit=1)[0] == "I":
         return True  # I, I'm, I've
     return bare in PROPER_NOUNS and bare not in _MAYBE
+
+
+def _lower_initial_brand(part: str) -> bool:
+    """volBrain, iPhone, eLife: a brand written with a small first letter keeps it."""
+    letters = "".join(_LETTER_RUN.findall(_COMMAND.sub("", part)))
+    return bool(letters) and letters[0].islower() and any(ch.isupper() for ch in letters[1:])
 
 
 def _lower(part: str) -> str:
@@ -247,16 +259,69 @@ _BOOK_CONTAINERS = frozenset({"chapter", "entry-encyclopedia", "entry-dictionary
 def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict[str, object]:
     """Replace ``title`` (and a chapter's book title) in a CSL item by its sentence-case form.
 
-    ``raw`` holds the BibTeX fields (``title``, ``subtitle``, ``booktitle``) before decoding.
-    ``title-short`` is left alone: APA cites a title in title case in the text.
+    ``raw`` holds the BibTeX fields (``title``, ``subtitle``, ``maintitle``, ``booktitle``…)
+    before decoding. A work in another language (``langid``/``language``) keeps its own case:
+    English sentence case would lower-case German nouns. ``title-short`` is left alone: APA
+    cites a title in title case in the text.
     """
-    from citekb.sources.csl import latex_to_text
+    from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
+    from citekb.sources.latex import latex_to_text
 
-    if raw.get("title") and "title" in item:
-        title = sentence_case(raw["title"])
-        if raw.get("subtitle"):
-            title = f"{title}: {sentence_case(raw['subtitle'])}"
+    if not is_english(raw):
+        if isinstance(item.get("container-title"), str):
+            item["container-title"] = f"{_NOCASE[0]}{item['container-title']}{_NOCASE[1]}"
+        return item
+    title = compose_title(raw, sentence_case)
+    if title and "title" in item:
         item["title"] = latex_to_text(title)
+    container = item.get("container-title")
+    if isinstance(container, str) and item.get("type") not in _BOOK_CONTAINERS:
+        item["container-title"] = keep_journal_case(container)
     if item.get("type") in _BOOK_CONTAINERS and raw.get("booktitle") and "container-title" in item:
-        item["container-title"] = latex_to_text(sentence_case(raw["booktitle"]))
+        booktitle = compose_booktitle(raw, sentence_case)
+        if booktitle:
+            item["container-title"] = latex_to_text(booktitle)
     return item
+
+
+_NOCASE = ('<span class="nocase">', "</span>")
+#: Function words of other languages that CSL's (English) title case would capitalise.
+_FOREIGN_MINOR = frozenset(
+    (
+        *("und", "der", "die", "das", "des", "dem", "den", "für", "fur", "zur", "zum", "im"),
+        *("am", "vom", "von", "van", "de", "del", "della", "dell", "di", "da", "dos", "do"),
+        *("du", "la", "le", "les", "et", "en", "au", "aux", "sur", "och", "og", "i", "y", "e"),
+        *("em", "über", "d", "l"),
+    )
+)
+
+
+def keep_journal_case(title: str) -> str:
+    """Protect the words of a journal name that CSL title case would wrongly capitalise.
+
+    APA writes a periodical's name as the periodical does (9.25): ``npj Digital Medicine``,
+    ``eLife``, ``Zeitschrift für Psychologie``. A word with a small first letter that is a
+    brand (a capital inside, or no vowel), has letters outside ASCII, or is a function word
+    of another language is wrapped in ``<span class="nocase">`` (which citeproc-py honours);
+    everything else is left to the style's title case ("Machine learning" -> "Machine Learning").
+    """
+    out = []
+    for word in re.split(r"(\s+)", title):
+        letters = "".join(_LETTER_RUN.findall(word))
+        if letters and letters[0].islower() and (_keeps_case(letters) or _DOMAIN.search(word)):
+            out.append(f"{_NOCASE[0]}{word}{_NOCASE[1]}")
+        else:
+            out.append(word)
+    return "".join(out)
+
+
+_DOMAIN = re.compile(r"\w\.\w")  # lichess.org, arxiv.org
+
+
+def _keeps_case(letters: str) -> bool:
+    return (
+        any(ch.isupper() for ch in letters)
+        or not any(ch in "aeiouy" for ch in letters.casefold())
+        or not letters.isascii()
+        or letters.casefold() in _FOREIGN_MINOR
+    )
