@@ -112,3 +112,27 @@ def test_decoding_any_json_either_fits_or_raises_unfit(data: object) -> None:
         return
     found, count = result
     assert isinstance(count, int) and all(isinstance(d, Diagnostic) for d in found)
+
+
+def test_a_same_size_edit_with_its_time_restored_changes_the_digest(tmp_path: Path) -> None:
+    """Within one process the hash of an unchanged file is reused; an edit is seen even when
+    its size and modification time are put back (the change time moves on)."""
+    import hashlib
+    import os
+
+    from citekb.project.cache import add_contents
+
+    page = tmp_path / "page.md"
+    page.write_text("See [@smith2020].\n", encoding="utf-8")
+
+    def digest() -> str:
+        found = hashlib.sha256()
+        add_contents(found, [page])
+        return found.hexdigest()
+
+    before, info = digest(), page.stat()
+    assert digest() == before
+    page.write_text("See [@smith2029].\n", encoding="utf-8")
+    os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert page.stat().st_size == info.st_size
+    assert digest() != before

@@ -354,6 +354,12 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+#: Content hashes taken in this process, by file identity and change time, so that a second
+#: digest of the same inputs (the check's, then the build's) reads no file again. Kept in
+#: memory only: the change time moves on any write and cannot be set back by a user.
+_HASHED: dict[tuple[int, int, int, int, int], str] = {}
+
+
 def add_contents(digest: Any, paths: Iterable[Path], shown: Callable[[Path], str] = str) -> None:
     """Feed each regular file's name (as ``shown`` gives it) and a hash of its content to
     ``digest``, so that any edit changes it, whatever its modification time says; a folder
@@ -368,8 +374,14 @@ def add_contents(digest: Any, paths: Iterable[Path], shown: Callable[[Path], str
                 continue
             if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                 raise OSError
-            with path.open("rb") as handle:
-                content = hashlib.file_digest(handle, "sha256").hexdigest()
+            ident = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            content = _HASHED.get(ident)
+            if content is None:
+                with path.open("rb") as handle:
+                    content = hashlib.file_digest(handle, "sha256").hexdigest()
+                if len(_HASHED) > 100_000:
+                    _HASHED.clear()
+                _HASHED[ident] = content
         except OSError:
             digest.update(f"{name}\0unreadable\n".encode())
             continue
