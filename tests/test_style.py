@@ -359,9 +359,12 @@ def test_layout_read_from_the_style(engine: Engine) -> None:
     assert engine.layout == Layout("(", ")", "; ", sort=True, collapse_year=True)
     numeric = citation_layout(
         b'<style xmlns="http://purl.org/net/xbiblio/csl"><citation>'
-        b'<layout prefix="[" suffix="]" delimiter=","/></citation></style>'
+        b'<layout prefix="[" suffix="]" delimiter=","><text variable="citation-number"/>'
+        b"</layout></citation></style>"
     )
-    assert numeric == Layout("[", "]", ",", sort=False, collapse_year=False)
+    assert numeric == Layout(
+        "[", "]", ",", sort=False, collapse_year=False, numeric=True, bibliography_sorted=False
+    )
     assert citation_layout(b"<not-xml") == Layout()
 
 

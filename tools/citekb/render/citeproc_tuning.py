@@ -197,3 +197,52 @@ def _is_done(context: Any, variable: str) -> bool:
 def _record(context: Any, variables: list[str]) -> None:
     for seen in context.get_layout().repressed.get(_RECORDING, ()):
         seen.update(variables)
+
+
+# --- the adapter's other corrections ------------------------------------------------------
+
+#: Rendered in place of ``citation-number``: each work is formatted alone, so citeproc-py
+#: would number every work 1; :func:`citekb.render.style.build_references` puts the number
+#: of the work in the cited set here.
+NUMBER = "\ue010"
+
+
+def number_placeholder() -> None:
+    """``citation-number`` renders as :data:`NUMBER`, to be numbered across the cited set."""
+    from citeproc import model
+    from citeproc.string import String
+
+    if getattr(model.Text, "_citekb_number", False):
+        return
+    variable = model.Text._variable
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "citation-number":
+            return String(NUMBER)
+        return variable(self, item, context)
+
+    model.Text._variable = text_variable
+    model.Text._citekb_number = True
+
+
+def case_labels() -> None:
+    """Apply ``text-case`` to the labels of names in an English style: APA's "(Ed.)",
+    "(D. W. Lucas, Ed.)", "(K. P. Bland, Ed. & Trans.)".
+
+    citeproc-py title-cases only text it knows to be English, and a label has no language,
+    so ``text-case="title"`` on a term was dropped.
+    """
+    from citeproc import model
+
+    if getattr(model.Label, "_citekb_case", False):
+        return
+
+    def markup(self: Any, text: Any) -> Any:
+        if not text:
+            return None
+        locale = str(self.get_root().get("default-locale", "en-US") or "en-US")
+        language = "en" if locale.startswith("en") else locale[:2]
+        return self.wrap(self.format(self.case(self.strip_periods(text), language)))
+
+    model.Label.markup = markup
+    model.Label._citekb_case = True

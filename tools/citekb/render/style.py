@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.render import richtext as rt
+from citekb.render.citeproc_tuning import NUMBER
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.notices import Trust
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 STYLES_DIR = Path(__file__).parent.parent / "styles"
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
 
@@ -61,6 +62,11 @@ class Layout:
     delimiter: str = "; "
     sort: bool = True
     collapse_year: bool = True
+    #: A numeric style: citations show ``citation-number``, given in order of first citation
+    #: (or of the sorted reference list when the bibliography sorts by something else).
+    numeric: bool = False
+    bibliography_sorted: bool = True
+    collapse_number: bool = False  # "1–3" for a run of three or more numbers
 
 
 def citation_layout(source: bytes) -> Layout:
@@ -76,12 +82,17 @@ def citation_layout(source: bytes) -> Layout:
     layout = citation.find(f"{ns}layout") if citation is not None else None
     if citation is None or layout is None:
         return Layout()
+    numeric = any(e.get("variable") == "citation-number" for e in layout.iter())
+    bib_keys = root.findall(f"{ns}bibliography/{ns}sort/{ns}key")
     return Layout(
         prefix=layout.get("prefix", ""),
         suffix=layout.get("suffix", ""),
         delimiter=layout.get("delimiter", "; "),
         sort=citation.find(f"{ns}sort") is not None,
         collapse_year=citation.get("collapse", "").startswith("year"),
+        numeric=numeric,
+        bibliography_sorted=any(k.get("variable") != "citation-number" for k in bib_keys),
+        collapse_number=citation.get("collapse", "") == "citation-number",
     )
 
 
@@ -204,10 +215,12 @@ class Engine:
         if self._style is None:
             from citeproc import CitationStylesStyle
 
-            from citekb.render.citeproc_tuning import speed_up_citeproc, suppress_substituted
+            from citekb.render import citeproc_tuning as tuning
 
-            speed_up_citeproc()
-            suppress_substituted()
+            tuning.speed_up_citeproc()
+            tuning.suppress_substituted()
+            tuning.number_placeholder()
+            tuning.case_labels()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
@@ -339,6 +352,18 @@ def _parse(markup: str) -> Rich:
 _EDITOR_TERMS = re.compile(r"\((ed|eds|trans)\.\)")
 _TRANSLATOR = re.compile(r"(, )trans\.\)")  # "(T. Tran, trans.)" after an editor
 _RETRIEVED_BARE = re.compile(r"Retrieved (?=https?://)")  # no access date: APA gives the URL
+#: A period after a title's own "?" or "!", or after a period (not an ellipsis): dropped.
+_DOUBLE_STOP = re.compile(r"(?:[?!]|(?<![.])\.)(\.)(?=\s|$)")
+
+
+def collapse_punctuation(rich: Rich) -> Rich:
+    """CSL's punctuation rule that citeproc-py lacks: "To explain or to predict?." -> "…?",
+    "Ed.." -> "Ed.", across formatting ("<i>Why?</i>." too); an ellipsis is kept."""
+    plain = rt.to_text(rich)
+    for match in reversed(list(_DOUBLE_STOP.finditer(plain))):
+        at = match.start(1)
+        rich = rt.normalize(rt.slice_text(rich, 0, at) + rt.slice_text(rich, at + 1))
+    return rich
 
 
 def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
@@ -357,7 +382,7 @@ def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Ric
         value = _TRANSLATOR.sub(r"\1Trans.)", value)
         return (_RETRIEVED_BARE.sub("", value),)
 
-    return rt.linkify(rt.map_text(reference, fix))
+    return rt.linkify(collapse_punctuation(rt.map_text(reference, fix)))
 
 
 def _fallback(key: str, item: Mapping[str, Any], error: str) -> Formatted:
@@ -416,8 +441,16 @@ def build_references(
     formatted: Mapping[str, Formatted],
     evidence: Mapping[str, str] | None = None,
     layout: Layout | None = None,
+    cited: Sequence[str] = (),
 ) -> References:
-    """Sort the works and give same-author same-year works suffixes a, b, … in that order."""
+    """Sort the works and give same-author same-year works suffixes a, b, … in that order.
+
+    A numeric style numbers the works in order of first citation (``cited``, by default the
+    order of ``formatted``), or of the sorted list when its bibliography sorts otherwise.
+    """
+    layout = layout or Layout()
+    if layout.numeric:
+        return _numbered(formatted, evidence, layout, cited)
     ordered = sorted(formatted.values(), key=lambda f: (sort_key(f), f.key))
     groups: dict[tuple[str, str, str, str], list[Formatted]] = {}
     for item in ordered:
@@ -431,7 +464,41 @@ def build_references(
                 entries[item.key] = with_suffix(item, _letters(index))
     entries.update(_add_initials(list(entries.values())))
     order = tuple(f.key for f in ordered)
-    return References(entries, order, dict(evidence or {}), layout or Layout())
+    for number, key in enumerate(order, 1):  # a bibliography numbered in a non-numeric style
+        if NUMBER in rt.to_text(entries[key].reference):
+            entries[key] = with_number(entries[key], number)
+    return References(entries, order, dict(evidence or {}), layout)
+
+
+def _numbered(
+    formatted: Mapping[str, Formatted],
+    evidence: Mapping[str, str] | None,
+    layout: Layout,
+    cited: Sequence[str],
+) -> References:
+    first = list(dict.fromkeys(k for k in (*cited, *formatted) if k in formatted))
+    if layout.bibliography_sorted:
+        first.sort(key=lambda k: (sort_key(formatted[k]), k))
+    entries: dict[str, Formatted] = {}
+    for number, key in enumerate(first, 1):
+        entries[key] = with_number(formatted[key], number)
+    return References(entries, tuple(first), dict(evidence or {}), layout)
+
+
+def with_number(item: Formatted, number: int) -> Formatted:
+    """The work's place in a numeric style, in its citation and reference."""
+    def put(rich: Rich) -> Rich:
+        return rt.map_text(rich, lambda s: (s.replace(NUMBER, str(number)),), in_links=True)
+
+    reference = put(item.reference)
+    plain = rt.to_text(item.reference)
+    if plain.find(NUMBER) in range(3):  # a first field "[1]" or "1." (second-field-align)
+        end = plain.find(NUMBER) + 1
+        while end < len(plain) and plain[end] in ".:)]":
+            end += 1
+        if end < len(plain) and not plain[end].isspace():
+            reference = rt.insert_text(reference, end - 1 + len(str(number)), " ")
+    return replace(item, reference=reference, cite=put(item.cite))
 
 
 def _add_initials(items: Sequence[Formatted]) -> dict[str, Formatted]:
@@ -497,4 +564,5 @@ def references_for(
         if entry is not None and key not in seen:
             seen.add(key)
             entries.append(entry)
-    return build_references(engine.format_entries(entries, cache), evidence, engine.layout)
+    formatted = engine.format_entries(entries, cache)
+    return build_references(formatted, evidence, engine.layout, [e.key for e in entries])
