@@ -246,3 +246,31 @@ def case_labels() -> None:
 
     model.Label.markup = markup
     model.Label._citekb_case = True
+
+
+#: The citeproc-py release whose internals these patches replace (pinned in pyproject.toml).
+CITEPROC_VERSION = "0.11.1"
+#: The internals patched above, as ``(module attribute path, method)``.
+PATCHED = (
+    ("CitationStylesElement", "xpath_search"),
+    ("Substitute", "render"),
+    ("Text", "_variable"),
+    ("Number", "process"),
+    ("Names", "process"),
+    ("Label", "markup"),
+    ("Label", "case"),
+    ("Label", "strip_periods"),
+    ("Layout", "repressed"),
+)
+
+
+def missing_internals() -> list[str]:
+    """The patched citeproc-py internals that this citeproc-py lacks (empty when all hold)."""
+    from citeproc import model
+
+    missing = []
+    for cls, name in PATCHED:
+        owner = getattr(model, cls, None)
+        if owner is None or (name != "repressed" and not hasattr(owner, name)):
+            missing.append(f"{cls}.{name}")
+    return missing

@@ -108,6 +108,7 @@ class Formatted:
     error: str = ""  # why citeproc-py failed; the fields then hold a plain fallback
     family: str = ""  # the first author's family name and initials, to tell apart
     initials: str = ""  # two first authors who share a family name
+    names: tuple[str, ...] = ()  # every author's family name, to tell "et al." forms apart
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -117,6 +118,7 @@ class Formatted:
             "cite": rt.to_json(self.cite),
             "family": self.family,
             "initials": self.initials,
+            "names": list(self.names),
         }
 
     @classmethod
@@ -129,6 +131,7 @@ class Formatted:
             rt.from_json(data["cite"]),
             family=str(data.get("family", "")),
             initials=str(data.get("initials", "")),
+            names=tuple(str(n) for n in data.get("names", ())),
         )
 
 
@@ -255,7 +258,8 @@ class Engine:
         if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
             cite = _punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
         family, initials = _first_author(item)
-        return Formatted(key, reference, author, year, cite, "", family, initials)
+        names = _family_names(item)
+        return Formatted(key, reference, author, year, cite, "", family, initials, names)
 
 
 def _titled_report(author: Rich, item: Mapping[str, Any]) -> bool:
@@ -298,6 +302,19 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
     return str(first.get("family", "")), initials
+
+
+def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The family names (with particles) or literal names of the authors, else the editors."""
+    names = item.get("author") or item.get("editor") or []
+    out = []
+    for name in names:
+        if not isinstance(name, dict):
+            continue
+        family = str(name.get("family", "")).strip()
+        particle = str(name.get("non-dropping-particle", "")).strip()
+        out.append(f"{particle} {family}".strip() if family else str(name.get("literal", "")))
+    return tuple(out)
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
@@ -460,8 +477,16 @@ def build_references(
     entries = {item.key: item for item in ordered}
     for group in groups.values():
         if len(group) > 1:
-            for index, item in enumerate(group):
-                entries[item.key] = with_suffix(item, _letters(index))
+            same: dict[tuple[str, ...], list[Formatted]] = {}
+            for item in group:
+                same.setdefault(tuple(n.casefold() for n in item.names), []).append(item)
+            if len(same) > 1:  # different authors behind one "et al." form: add names
+                for item in group:
+                    entries[item.key] = with_names(item, list(same))
+            for works in same.values():  # year letters only for identical author lists
+                if len(works) > 1:
+                    for index, item in enumerate(works):
+                        entries[item.key] = with_suffix(entries[item.key], _letters(index))
     entries.update(_add_initials(list(entries.values())))
     order = tuple(f.key for f in ordered)
     for number, key in enumerate(order, 1):  # a bibliography numbered in a non-numeric style
@@ -487,6 +512,7 @@ def _numbered(
 
 def with_number(item: Formatted, number: int) -> Formatted:
     """The work's place in a numeric style, in its citation and reference."""
+
     def put(rich: Rich) -> Rich:
         return rt.map_text(rich, lambda s: (s.replace(NUMBER, str(number)),), in_links=True)
 
@@ -499,6 +525,33 @@ def with_number(item: Formatted, number: int) -> Formatted:
         if end < len(plain) and not plain[end].isspace():
             reference = rt.insert_text(reference, end - 1 + len(str(number)), " ")
     return replace(item, reference=reference, cite=put(item.cite))
+
+
+def with_names(item: Formatted, lists: Sequence[tuple[str, ...]]) -> Formatted:
+    """APA 8.18 (CSL ``disambiguate-add-names``): as many authors as tell this work's list
+    apart from the other ``lists`` that shorten to the same "et al." form, "Kapoor, Bloom,
+    Montez, et al."; all of them, "… & Last", when no shorter form will do."""
+    plain = rt.to_text(item.author)
+    if "et al." not in plain or not item.names:
+        return item
+    mine = tuple(n.casefold() for n in item.names)
+    others = [other for other in lists if other != mine]
+    count = next(
+        (k for k in range(1, len(mine)) if all(o[:k] != mine[:k] for o in others)), len(mine)
+    )
+    names = item.names
+    if count < len(names):
+        head = ", ".join(names[:count]) + ", et al."
+    elif len(names) == 2:
+        head = f"{names[0]} & {names[1]}"
+    else:
+        head = ", ".join(names[:-1]) + f", & {names[-1]}"
+    start = plain.find(item.names[0])
+    if start < 0:
+        return item
+    author = rt.normalize((*rt.slice_text(item.author, 0, start), head))
+    rest = rt.slice_text(item.cite, len(plain))
+    return replace(item, author=author, cite=rt.normalize(author + rest))
 
 
 def _add_initials(items: Sequence[Formatted]) -> dict[str, Formatted]:
