@@ -62,7 +62,7 @@ class Fixture:
 def parse_fixture(path: Path) -> Fixture:
     """A human-readable fixture: ``>>== NAME ==>> … <<== NAME ==<<`` sections."""
     text = path.read_text(encoding="utf-8")
-    sections = {name: body for name, body in SECTION.findall(text)}
+    sections = dict(SECTION.findall(text))
 
     def load(name: str) -> Any:
         body = sections.get(name)
