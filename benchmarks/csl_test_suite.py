@@ -107,6 +107,9 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         tuning.speed_up_citeproc()
         tuning.suppress_substituted()
         tuning.case_labels()
+        from citekb.render import csl_disambiguate
+
+        csl_disambiguate.install()
     items = fixture.input
     for index, item in enumerate(items):
         item.setdefault("id", index)

@@ -219,11 +219,13 @@ class Engine:
             from citeproc import CitationStylesStyle
 
             from citekb.render import citeproc_tuning as tuning
+            from citekb.render import csl_disambiguate
 
             tuning.speed_up_citeproc()
             tuning.suppress_substituted()
             tuning.number_placeholder()
             tuning.case_labels()
+            csl_disambiguate.install()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
