@@ -196,9 +196,6 @@ def _patch_conditions(model: Any) -> None:
             holds = bool(dict.get(item.reference, _FLAG))
             if holds != (wants.lower() == "true") and self.get("match") != "any":
                 raise model.ConditionFailed
-            if len(self.attrib) == 1 or (len(self.attrib) == 2 and "match" in self.attrib):
-                if holds != (wants.lower() == "true"):
-                    raise model.ConditionFailed
         return render(self, item, context=context, **kw)
 
     model.If.render = if_render
