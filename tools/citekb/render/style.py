@@ -2,8 +2,8 @@
 
 Each entry is formatted once, alone, into a :class:`Formatted` record (reference, in-text
 author, year), cached by the entry's content and the style's bytes. Everything that depends on
-the set of cited works (sort order, year suffixes 2020a/2020b, initials for first authors who
-share a family name) is composed here from those records, and every citation form in
+the set of cited works (sort order, numbers, year suffixes 2020a/2020b, added names, initials)
+is composed from those records in :mod:`citekb.render.citeset`, and every citation form in
 :mod:`citekb.render.citeforms`, so a warm cache never touches citeproc-py, which is imported lazily.
 """
 
@@ -14,16 +14,14 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.render import richtext as rt
-from citekb.render.citeproc_tuning import NUMBER
+from citekb.render.citeset import References, build_references, sort_key, with_suffix
+from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.sources.csl import entry_to_csl
-from citekb.sources.notices import Trust
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
@@ -53,86 +51,18 @@ def style_path(style: str, root: Path | None = None) -> Path:
     return path
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """How the style joins a cluster: brackets, delimiter, item sorting, same-author collapse."""
-
-    prefix: str = "("
-    suffix: str = ")"
-    delimiter: str = "; "
-    sort: bool = True
-    collapse_year: bool = True
-    #: A numeric style: citations show ``citation-number``, given in order of first citation
-    #: (or of the sorted reference list when the bibliography sorts by something else).
-    numeric: bool = False
-    bibliography_sorted: bool = True
-    collapse_number: bool = False  # "1–3" for a run of three or more numbers
-
-
-def citation_layout(source: bytes) -> Layout:
-    """Read ``<citation>`` and its ``<layout>`` from a CSL style (defaults: APA's)."""
-    import xml.etree.ElementTree as ET
-
-    ns = "{http://purl.org/net/xbiblio/csl}"
-    try:
-        root = ET.fromstring(source)
-    except ET.ParseError:
-        return Layout()
-    citation = root.find(f"{ns}citation")
-    layout = citation.find(f"{ns}layout") if citation is not None else None
-    if citation is None or layout is None:
-        return Layout()
-    numeric = any(e.get("variable") == "citation-number" for e in layout.iter())
-    bib_keys = root.findall(f"{ns}bibliography/{ns}sort/{ns}key")
-    return Layout(
-        prefix=layout.get("prefix", ""),
-        suffix=layout.get("suffix", ""),
-        delimiter=layout.get("delimiter", "; "),
-        sort=citation.find(f"{ns}sort") is not None,
-        collapse_year=citation.get("collapse", "").startswith("year"),
-        numeric=numeric,
-        bibliography_sorted=any(k.get("variable") != "citation-number" for k in bib_keys),
-        collapse_number=citation.get("collapse", "") == "citation-number",
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Formatted:
-    """One entry formatted alone: its reference, and the pieces of its in-text citation."""
-
-    key: str
-    reference: Rich
-    author: Rich  # "Holt-Lunstad et al.", empty for numeric styles
-    year: str  # "2015", "n.d."; empty when the style shows no year
-    cite: Rich  # the whole parenthetical body, "Holt-Lunstad et al., 2015"
-    error: str = ""  # why citeproc-py failed; the fields then hold a plain fallback
-    family: str = ""  # the first author's family name and initials, to tell apart
-    initials: str = ""  # two first authors who share a family name
-    names: tuple[str, ...] = ()  # every author's family name, to tell "et al." forms apart
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "reference": rt.to_json(self.reference),
-            "author": rt.to_json(self.author),
-            "year": self.year,
-            "cite": rt.to_json(self.cite),
-            "family": self.family,
-            "initials": self.initials,
-            "names": list(self.names),
-        }
-
-    @classmethod
-    def from_json(cls, key: str, data: Mapping[str, Any]) -> Formatted:
-        return cls(
-            key,
-            rt.from_json(data["reference"]),
-            rt.from_json(data["author"]),
-            str(data["year"]),
-            rt.from_json(data["cite"]),
-            family=str(data.get("family", "")),
-            initials=str(data.get("initials", "")),
-            names=tuple(str(n) for n in data.get("names", ())),
-        )
+__all__ = [
+    "Engine",
+    "Formatted",
+    "Layout",
+    "References",
+    "StyleError",
+    "build_references",
+    "citation_layout",
+    "sort_key",
+    "style_path",
+    "with_suffix",
+]
 
 
 class Engine:
@@ -413,195 +343,6 @@ def _fallback(key: str, item: Mapping[str, Any], error: str) -> Formatted:
     reference = rt.linkify(rt.text(f"{author}. ({year}). {title}." if author else f"{title}."))
     cite = rt.text(f"{author or title}, {year}")
     return Formatted(key, reference, rt.text(author or title), year, cite, error)
-
-
-# --- the set of cited works: order and year suffixes -------------------------------------
-
-
-def sort_key(formatted: Formatted) -> str:
-    """APA order: the reference text, accents folded, case ignored (author, year, title)."""
-    text = unicodedata.normalize("NFKD", rt.to_text(formatted.reference))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.casefold()
-
-
-@dataclass(frozen=True)
-class References:
-    """Formatted works in reference-list order, with year suffixes assigned across the set."""
-
-    entries: Mapping[str, Formatted] = field(default_factory=dict)
-    order: tuple[str, ...] = ()
-    evidence: Mapping[str, str] = field(default_factory=dict)  # key -> evidence type
-    layout: Layout = field(default_factory=Layout)
-    trust: Trust = field(default_factory=Trust)  # verification status and notices
-    #: Cited keys that name an entry by identifier or alias -> the entry's key.
-    cited_as: Mapping[str, str] = field(default_factory=dict)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.entries
-
-    def get(self, key: str) -> Formatted | None:
-        return self.entries.get(key)
-
-    @cached_property
-    def rank(self) -> dict[str, int]:
-        return {key: i for i, key in enumerate(self.order)}
-
-    def ordered(self, keys: Iterable[str] | None = None) -> list[Formatted]:
-        """The given keys (default: all) in reference-list order; unknown keys skipped."""
-        if keys is None:
-            return [self.entries[k] for k in self.order]
-        rank = self.rank
-        wanted = sorted({k for k in keys if k in rank}, key=rank.__getitem__)
-        return [self.entries[k] for k in wanted]
-
-
-def build_references(
-    formatted: Mapping[str, Formatted],
-    evidence: Mapping[str, str] | None = None,
-    layout: Layout | None = None,
-    cited: Sequence[str] = (),
-) -> References:
-    """Sort the works and give same-author same-year works suffixes a, b, … in that order.
-
-    A numeric style numbers the works in order of first citation (``cited``, by default the
-    order of ``formatted``), or of the sorted list when its bibliography sorts otherwise.
-    """
-    layout = layout or Layout()
-    if layout.numeric:
-        return _numbered(formatted, evidence, layout, cited)
-    ordered = sorted(formatted.values(), key=lambda f: (sort_key(f), f.key))
-    groups: dict[tuple[str, str, str, str], list[Formatted]] = {}
-    for item in ordered:
-        if item.year and item.author:
-            author = (rt.to_text(item.author).casefold(), item.family, item.initials)
-            groups.setdefault((*author, item.year), []).append(item)
-    entries = {item.key: item for item in ordered}
-    for group in groups.values():
-        if len(group) > 1:
-            same: dict[tuple[str, ...], list[Formatted]] = {}
-            for item in group:
-                same.setdefault(tuple(n.casefold() for n in item.names), []).append(item)
-            if len(same) > 1:  # different authors behind one "et al." form: add names
-                for item in group:
-                    entries[item.key] = with_names(item, list(same))
-            for works in same.values():  # year letters only for identical author lists
-                if len(works) > 1:
-                    for index, item in enumerate(works):
-                        entries[item.key] = with_suffix(entries[item.key], _letters(index))
-    entries.update(_add_initials(list(entries.values())))
-    order = tuple(f.key for f in ordered)
-    for number, key in enumerate(order, 1):  # a bibliography numbered in a non-numeric style
-        if NUMBER in rt.to_text(entries[key].reference):
-            entries[key] = with_number(entries[key], number)
-    return References(entries, order, dict(evidence or {}), layout)
-
-
-def _numbered(
-    formatted: Mapping[str, Formatted],
-    evidence: Mapping[str, str] | None,
-    layout: Layout,
-    cited: Sequence[str],
-) -> References:
-    first = list(dict.fromkeys(k for k in (*cited, *formatted) if k in formatted))
-    if layout.bibliography_sorted:
-        first.sort(key=lambda k: (sort_key(formatted[k]), k))
-    entries: dict[str, Formatted] = {}
-    for number, key in enumerate(first, 1):
-        entries[key] = with_number(formatted[key], number)
-    return References(entries, tuple(first), dict(evidence or {}), layout)
-
-
-def with_number(item: Formatted, number: int) -> Formatted:
-    """The work's place in a numeric style, in its citation and reference."""
-
-    def put(rich: Rich) -> Rich:
-        return rt.map_text(rich, lambda s: (s.replace(NUMBER, str(number)),), in_links=True)
-
-    reference = put(item.reference)
-    plain = rt.to_text(item.reference)
-    if plain.find(NUMBER) in range(3):  # a first field "[1]" or "1." (second-field-align)
-        end = plain.find(NUMBER) + 1
-        while end < len(plain) and plain[end] in ".:)]":
-            end += 1
-        if end < len(plain) and not plain[end].isspace():
-            reference = rt.insert_text(reference, end - 1 + len(str(number)), " ")
-    return replace(item, reference=reference, cite=put(item.cite))
-
-
-def with_names(item: Formatted, lists: Sequence[tuple[str, ...]]) -> Formatted:
-    """APA 8.18 (CSL ``disambiguate-add-names``): as many authors as tell this work's list
-    apart from the other ``lists`` that shorten to the same "et al." form, "Kapoor, Bloom,
-    Montez, et al."; all of them, "… & Last", when no shorter form will do."""
-    plain = rt.to_text(item.author)
-    if "et al." not in plain or not item.names:
-        return item
-    mine = tuple(n.casefold() for n in item.names)
-    others = [other for other in lists if other != mine]
-    count = next(
-        (k for k in range(1, len(mine)) if all(o[:k] != mine[:k] for o in others)), len(mine)
-    )
-    names = item.names
-    if count < len(names):
-        head = ", ".join(names[:count]) + ", et al."
-    elif len(names) == 2:
-        head = f"{names[0]} & {names[1]}"
-    else:
-        head = ", ".join(names[:-1]) + f", & {names[-1]}"
-    start = plain.find(item.names[0])
-    if start < 0:
-        return item
-    author = rt.normalize((*rt.slice_text(item.author, 0, start), head))
-    rest = rt.slice_text(item.cite, len(plain))
-    return replace(item, author=author, cite=rt.normalize(author + rest))
-
-
-def _add_initials(items: Sequence[Formatted]) -> dict[str, Formatted]:
-    """APA 8.20: first authors with one family name but different initials show the initials,
-    "(J. Smith, 2020; A. Smith, 2019)"."""
-    by_family: dict[str, set[str]] = {}
-    for item in items:
-        if item.family and item.initials:
-            by_family.setdefault(item.family, set()).add(item.initials)
-    out: dict[str, Formatted] = {}
-    for item in items:
-        if len(by_family.get(item.family, ())) > 1 and rt.to_text(item.author).startswith(
-            item.family
-        ):
-            prefix = (f"{item.initials} ",)
-            out[item.key] = replace(
-                item,
-                author=rt.normalize(prefix + item.author),
-                cite=rt.normalize(prefix + item.cite),
-            )
-    return out
-
-
-def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
-
-
-def with_suffix(item: Formatted, letter: str) -> Formatted:
-    """``2020`` -> ``2020a`` in the reference and the citation; ``n.d.`` -> ``n.d.-a``."""
-    suffix = f"-{letter}" if not item.year[-1:].isdigit() else letter
-    year = item.year + suffix
-
-    def add(rich: Rich, bracketed: bool) -> Rich:
-        plain = rt.to_text(rich)
-        if bracketed:  # the reference's "(2020)", else the first year in it
-            at = plain.find(f"({item.year}")
-            at = at + 1 if at >= 0 else plain.find(item.year)
-        else:
-            at = plain.rfind(item.year)
-        return rich if at < 0 else rt.insert_text(rich, at + len(item.year), suffix)
-
-    return replace(item, reference=add(item.reference, True), cite=add(item.cite, False), year=year)
 
 
 def references_for(
