@@ -228,3 +228,20 @@ def test_patches_are_applied_once(apa: Engine) -> None:
     tuning.suppress_substituted()
     assert (model.Text._variable, model.Label.markup, model.Substitute.render) == first
     assert model.Label._citekb_case and model.Text._citekb_number
+
+
+def test_note_style_gives_each_cluster_a_numbered_note(bib: str) -> None:
+    ext = CitekbExtension(bibliography=[bib], style=shipped_style("chicago-notes-bibliography"))
+    html = markdown.markdown(PAGE, extensions=["toc", ext])
+    check_golden("note-chicago.html", html + "\n")
+    markers = re.findall(
+        r'<sup class="citekb-noteref" id="noteref-(\d+)"><a href="#note-(\d+)"', html
+    )
+    assert markers == [("1", "1"), ("2", "2"), ("3", "3")]
+    notes = re.findall(r'<li id="note-(\d+)" class="citekb-note">(.*?)</li>', html)
+    assert [n for n, _ in notes] == ["1", "2", "3"]
+    plain = [re.sub(r"<[^>]+>", "", body) for _, body in notes]
+    assert plain[0].startswith("J. Holt-Lunstad et al., “Loneliness")
+    assert plain[1].startswith("J. Bowlby, Attachment and Loss (Basic Books, 1969); A. Adams")
+    assert all(".." not in p and ".;" not in p for p in plain)
+    assert 'href="#cite-holt2015-1"' in html  # the reference list links back into the notes

@@ -29,6 +29,8 @@ class Layout:
     numeric: bool = False
     bibliography_sorted: bool = True
     collapse_number: bool = False  # "1–3" for a run of three or more numbers
+    #: A note style (``class="note"``): each cluster becomes a numbered note.
+    note: bool = False
 
 
 def citation_layout(source: bytes) -> Layout:
@@ -55,6 +57,7 @@ def citation_layout(source: bytes) -> Layout:
         numeric=numeric,
         bibliography_sorted=any(k.get("variable") != "citation-number" for k in bib_keys),
         collapse_number=citation.get("collapse", "") == "citation-number",
+        note=root.get("class", "") == "note",
     )
 
 

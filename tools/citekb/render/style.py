@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 STYLES_DIR = Path(__file__).parent.parent / "styles"
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
 
@@ -183,6 +183,9 @@ class Engine:
             return _fallback(key, item, f"{type(exc).__name__}: {exc}")
         layout = style.root.citation.layout
         cite = _strip_affixes(_parse(cite_html), layout.get("prefix", ""))
+        end = layout.get("suffix", "")
+        if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
+            cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
         reference = fix_reference(_parse(ref_html), item)
         author, year = split_cite(cite, _year_of(item))
         if _titled_report(author, item):

@@ -116,6 +116,24 @@ def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str])
     return "".join(parts)
 
 
+def note_marker(number: int) -> str:
+    """A note style's cluster in the text: a superscript number linking to its note."""
+    return (
+        f'<sup class="citekb-noteref" id="noteref-{number}">'
+        f'<a href="#note-{number}" aria-label="Note {number}">{number}</a></sup>'
+    )
+
+
+def notes_html(notes: Sequence[str]) -> str:
+    """The page's notes in order, each with a link back to its place in the text."""
+    items = "".join(
+        f'<li id="note-{n}" class="citekb-note">{body}'
+        f' <a class="citekb-back" href="#noteref-{n}" aria-label="Back to note {n}">↩</a></li>'
+        for n, body in enumerate(notes, 1)
+    )
+    return f'<ol class="citekb-notes">{items}</ol>'
+
+
 def _badge(kind: str | None) -> str:
     if not kind:
         return ""
@@ -267,6 +285,7 @@ class CitePreprocessor(Preprocessor):
         out: list[str] = []
         last = 0
         cited: dict[str, list[str]] = {}
+        notes: list[str] = []  # a note style's clusters, each a numbered note
         for cluster in [*clusters, None]:
             while hidden and (cluster is None or hidden[0][0] < cluster.start):
                 start, last_hidden = hidden.pop(0)  # an alias line: not shown
@@ -278,12 +297,19 @@ class CitePreprocessor(Preprocessor):
             if start < last:  # nested inside a cluster already rendered
                 continue
             out.append(text[last:start])
-            out.append(self.md.htmlStash.store(cluster_html(cluster, refs, anchors)))
+            rendered = cluster_html(cluster, refs, anchors)
+            if refs.layout.note:
+                notes.append(rendered)
+                rendered = note_marker(len(notes))
+            out.append(self.md.htmlStash.store(rendered))
             last = end
             for citation in cluster.citations:
                 if citation.key in refs:
                     cited.setdefault(citation.key, []).append(anchors[citation.offset])
         out.append(text[last:])
+        if notes:
+            out.append("\n\n## Notes\n\n")
+            out.append(self.md.htmlStash.store(notes_html(notes)))
         if cited:
             title = data.references_title
             out.append(f"\n\n## {title}\n\n")
