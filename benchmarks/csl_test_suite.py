@@ -138,6 +138,8 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
     if fixture.mode == "citation":
         for index, citation in enumerate(citations):
             text = str(bib.cite(citation, lambda _item: None))
+            if adapter and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+                text = re.sub("\u201d([,.])", "\\1\u201d", text)  # as citekb's cites
             if fixture.citations:
                 mark = ">>" if index == len(citations) - 1 else ".."
                 text = f"{mark}[{index}] {text}"
@@ -145,16 +147,20 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
     else:
         entries = [str(e) for e in bib.bibliography()]
         if adapter:
-            entries = [_post(e) for e in entries]
+            entries = [_post(e, style) for e in entries]
         lines.append('<div class="csl-bib-body">')
         lines.extend(f'  <div class="csl-entry">{e}</div>' for e in entries)
         lines.append("</div>")
     return "\n".join(lines).replace("&amp;", "&#38;")
 
 
-def _post(html: str) -> str:
-    """citekb's style-independent clean-up of a reference: no period after "?", "!", "."."""
-    return re.sub(r"([?!]|(?<![.])\.)(</[a-z]+>)?\.(?=\s|$|<)", r"\1\2", html)
+def _post(html: str, style: Any) -> str:
+    """citekb's clean-up of a reference (``render/style.py``): no period after "?", "!" or
+    ".", and a period or comma inside closing quotes where the locale says so."""
+    html = re.sub(r"([?!]|(?<![.])\.)(</[a-z]+>)?\.(?=\s|$|<)", r"\1\2", html)
+    if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+        html = re.sub("\u201d([,.])", "\\1\u201d", html)
+    return html
 
 
 def run(folder: Path, adapter: bool, only: str | None, show: bool) -> int:

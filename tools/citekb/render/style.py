@@ -192,6 +192,7 @@ class Engine:
             author, cite = _italic_head(author, cite)
         if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
             cite = _punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
+            reference = _punctuation_in_quote(reference)  # "Title." Publisher
         family, initials = _first_author(item)
         names = _family_names(item)
         return Formatted(key, reference, author, year, cite, "", family, initials, names)
