@@ -107,6 +107,7 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         tuning.speed_up_citeproc()
         tuning.suppress_substituted()
         tuning.case_labels()
+        tuning.title_case_words()
         from citekb.render import csl_disambiguate
 
         csl_disambiguate.install()

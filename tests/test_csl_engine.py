@@ -245,3 +245,32 @@ def test_note_style_gives_each_cluster_a_numbered_note(bib: str) -> None:
     assert plain[1].startswith("J. Bowlby, Attachment and Loss (Basic Books, 1969); A. Adams")
     assert all(".." not in p and ".;" not in p for p in plain)
     assert 'href="#cite-holt2015-1"' in html  # the reference list links back into the notes
+
+
+TITLE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"
+  default-locale="en-US">
+  <info><title>t</title><id>t</id><updated>2020-01-01T00:00:00+00:00</updated></info>
+  <citation><layout><text variable="title"/></layout></citation>
+  <bibliography><layout><text variable="title" text-case="title"/></layout></bibliography>
+</style>
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (
+            "out-of-fashion initiatives: a second story",
+            "Out-of-Fashion Initiatives: A Second Story",
+        ),
+        ("core self-evaluation traits—self-esteem", "Core Self-Evaluation Traits—Self-Esteem"),
+        ("a cat/mouse problem to think about", "A Cat/Mouse Problem to Think About"),
+        ("the iPhone and NASA in 07-x", "The iPhone and NASA in 07-x"),
+    ],
+)
+def test_title_case_splits_compounds(tmp_path: Path, title: str, expected: str) -> None:
+    path = tmp_path / "title.csl"
+    path.write_text(TITLE_STYLE, encoding="utf-8")
+    item = {"id": "t", "type": "book", "title": title, "language": "en"}
+    assert rt.to_text(Engine(path).format_one(item).reference) == expected

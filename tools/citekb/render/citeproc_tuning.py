@@ -6,6 +6,7 @@ All of it is internal to :mod:`citekb.render.style`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -274,3 +275,92 @@ def missing_internals() -> list[str]:
         if owner is None or (name != "repressed" and not hasattr(owner, name)):
             missing.append(f"{cls}.{name}")
     return missing
+
+
+# --- title case: words split at hyphens, dashes and slashes; spacing kept ------------------
+
+_WORD = re.compile(r"[^\s\-\u2010\u2013\u2014/]+")
+_OPENERS = "\u201c\u2018\"'([\u00ab"
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "down",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "so",
+        "the",
+        "till",
+        "to",
+        "up",
+        "via",
+        "with",
+        "yet",
+    ]
+)
+
+
+def title_case_words() -> None:
+    """CSL title case as the specification has it, which citeproc-py approximates: every
+    lower-case word capitalised except stop words (first and last word, and a word after a
+    colon, "?" or "!", always), words inside hyphenated compounds and after dashes or slashes
+    too ("Out-of-Fashion", "Self-Esteem—With", "Cat/Mouse"), a word after an opening quote,
+    no-case spans and spacing untouched."""
+    from citeproc import model
+
+    if getattr(model.TextCased, "_citekb_title", False):
+        return
+    case = model.TextCased.case
+
+    def cased(self: Any, text: Any, language: Any = None) -> Any:
+        if self.get("text-case") != "title" or language != "en" or not text:
+            return case(self, text, language)
+        return _title_case(text)
+
+    model.TextCased.case = cased
+    model.TextCased._citekb_title = True
+
+
+def _title_case(text: Any) -> Any:
+    from citeproc.string import MixedString, NoCase, String
+
+    pieces = list(text) if isinstance(text, MixedString) else [text]
+    words = [(i, m) for i, p in enumerate(pieces) for m in _WORD.finditer(str(p))]
+    upper: dict[int, set[int]] = {}  # piece -> starts of the words to capitalise
+    previous = ""
+    for n, (i, match) in enumerate(words):
+        word = match.group()
+        core = word.lstrip(_OPENERS)
+        start = match.start() + len(word) - len(core)
+        piece = str(pieces[i])
+        compound = match.start() > 0 and piece[match.start() - 1] in "-\u2010"
+        edge = n == 0 or n == len(words) - 1 or previous[-1:] in ":?!"
+        stop = core.casefold() in _STOP_WORDS and not (edge and not compound)
+        stop = stop or (compound and len(core) == 1)  # "07-x", as citeproc-js
+        if core.islower() and not stop and not isinstance(pieces[i], NoCase):
+            upper.setdefault(i, set()).add(start)
+        previous = word
+    out = []
+    for i, piece in enumerate(pieces):
+        starts = upper.get(i)
+        if not starts:
+            out.append(piece)
+            continue
+        chars = list(str(piece))
+        for at in starts:
+            chars[at] = chars[at].upper()
+        out.append(type(piece)("".join(chars)) if isinstance(piece, String) else "".join(chars))
+    return MixedString(out) if isinstance(text, MixedString) else out[0]

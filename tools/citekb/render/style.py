@@ -155,6 +155,7 @@ class Engine:
             tuning.suppress_substituted()
             tuning.number_placeholder()
             tuning.case_labels()
+            tuning.title_case_words()
             csl_disambiguate.install()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
