@@ -108,6 +108,7 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         tuning.suppress_substituted()
         tuning.case_labels()
         tuning.title_case_words()
+        tuning.initials_and_ranges()
         from citekb.render import csl_disambiguate
 
         csl_disambiguate.install()

@@ -274,3 +274,27 @@ def test_title_case_splits_compounds(tmp_path: Path, title: str, expected: str) 
     path.write_text(TITLE_STYLE, encoding="utf-8")
     item = {"id": "t", "type": "book", "title": title, "language": "en"}
     assert rt.to_text(Engine(path).format_one(item).reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "pages", "expected"),
+    [
+        ("Shun-ichi", "16187-92", "Amari, S.-i. (2000). T. Journal, 16187–16192."),
+        ("james", "1-9", "Amari, J. (2000). T. Journal, 1–9."),
+        ("Jean-Pierre", "227-37", "Amari, J.-P. (2000). T. Journal, 227–237."),
+        ("J. B. de C. M.", "5", "Amari, J. B. de C. M. (2000). T. Journal, 5."),
+    ],
+)
+def test_initials_and_expanded_page_ranges(
+    apa: Engine, given: str, pages: str, expected: str
+) -> None:
+    item = {
+        "id": "x",
+        "type": "article-journal",
+        "title": "T",
+        "author": [{"family": "Amari", "given": given}],
+        "issued": {"date-parts": [[2000]]},
+        "container-title": "Journal",
+        "page": pages,
+    }
+    assert rt.to_text(apa.format_one(item).reference) == expected

@@ -364,3 +364,58 @@ def _title_case(text: Any) -> Any:
             chars[at] = chars[at].upper()
         out.append(type(piece)("".join(chars)) if isinstance(piece, String) else "".join(chars))
     return MixedString(out) if isinstance(text, MixedString) else out[0]
+
+
+# --- names and page ranges -----------------------------------------------------------------
+
+
+def initials_and_ranges() -> None:
+    """Two citeproc-py gaps that APA shows on real libraries:
+
+    * a lower-case part of a given name was taken for a particle and printed whole:
+      "Shun-ichi" gave "S.-. ichi .", "james" ". james ."; now "S.-i." (as citeproc-js) and
+      "J." (a given name written all in lower case is capitalised);
+    * ``page-range-format`` never filled an abbreviated last page: "16187-92" stayed
+      "16187–92" under APA's "expanded"; now "16187–16192" (and minimal forms are computed
+      from the full number).
+    """
+    from citeproc import model
+
+    if getattr(model.Name, "_citekb_initials", False):
+        return
+
+    def initialize(self: Any, given: Any, mark: str, context: Any) -> str:
+        if self.get_option("initialize-with-hyphen", context):
+            pieces = str(given).split("-")
+        else:
+            pieces = [str(given).replace("-", " ")]
+        lower = str(given).islower()
+        out = []
+        for index, piece in enumerate(pieces):
+            text, group = "", []
+            for word in piece.replace(".", " ").split():
+                if word[0].isupper() or lower or index:  # "james", "Shun-ichi": initials
+                    group.append(word[0].upper() if lower else word[0])
+                else:  # a particle inside the given name ("J. B. de C. M."): kept whole
+                    text += mark.join(group) + mark + " " + word + " " if group else word + " "
+                    group = []
+            if group:
+                text += mark.join(group) + mark
+            out.append(" ".join(text.split()))
+        return "-".join(out)
+
+    last_page = model.FormatNumber._format_last_page
+
+    def format_last_page(self: Any, first: str, last: str) -> str:
+        if (
+            self.get_root().get_option("page-range-format")
+            and first.isdigit()
+            and last.isdigit()
+            and len(last) < len(first)
+        ):
+            last = first[: len(first) - len(last)] + last
+        return str(last_page(self, first, last))
+
+    model.Name.initialize = initialize
+    model.FormatNumber._format_last_page = format_last_page
+    model.Name._citekb_initials = True

@@ -156,6 +156,7 @@ class Engine:
             tuning.number_placeholder()
             tuning.case_labels()
             tuning.title_case_words()
+            tuning.initials_and_ranges()
             csl_disambiguate.install()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
