@@ -109,6 +109,7 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         tuning.case_labels()
         tuning.title_case_words()
         tuning.initials_and_ranges()
+        tuning.number_variables()
         from citekb.render import csl_disambiguate
 
         csl_disambiguate.install()

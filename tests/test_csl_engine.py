@@ -298,3 +298,29 @@ def test_initials_and_expanded_page_ranges(
         "page": pages,
     }
     assert rt.to_text(apa.format_one(item).reference) == expected
+
+
+def test_number_of_volumes_and_no_stray_edition_label(apa: Engine) -> None:
+    volumes = {
+        "id": "k",
+        "type": "book",
+        "title": "The art of computer programming",
+        "author": [{"family": "Knuth", "given": "Donald E."}],
+        "issued": {"date-parts": [[1984], [1986]]},
+        "number-of-volumes": "5",
+        "publisher": "Addison-Wesley",
+    }
+    assert rt.to_text(apa.format_one(volumes).reference) == (
+        "Knuth, D. E. (1984–1986). The art of computer programming (Vols. 1–5). Addison-Wesley."
+    )
+    manual = {
+        "id": "cms",
+        "type": "report",
+        "title": "The Chicago manual of style",
+        "edition": "15",
+        "issued": {"date-parts": [[2003]]},
+        "publisher": "University of Chicago Press",
+    }
+    assert rt.to_text(apa.format_one(manual).reference) == (
+        "The Chicago manual of style (15th ed.). (2003). University of Chicago Press."
+    )

@@ -184,6 +184,22 @@ def suppress_substituted() -> None:
             _record(context if context is not None else self, kept)
         return text
 
+    label_process = model.Label.process
+
+    def label_process_checked(
+        self: Any,
+        item: Any,
+        variable: Any = None,
+        plural: Any = None,
+        context: Any = None,
+        **kw: Any,
+    ) -> Any:
+        own = self.get("variable")
+        if variable is None and own and _is_done(context if context is not None else self, own):
+            return None  # the label of a variable already rendered by a substitute: "(Ed.)"
+        return label_process(self, item, variable, plural, context=context, **kw)
+
+    model.Label.process = label_process_checked
     model.Substitute.render = render_substitute
     model.Text._variable = text_variable_checked
     model.Number.process = number_process_checked
@@ -251,29 +267,39 @@ def case_labels() -> None:
 
 #: The citeproc-py release whose internals these patches replace (pinned in pyproject.toml).
 CITEPROC_VERSION = "0.11.1"
-#: The internals patched above, as ``(module attribute path, method)``.
+#: The internals patched here and in :mod:`citekb.render.csl_disambiguate`:
+#: ``(citeproc module, class, attribute)``.
 PATCHED = (
-    ("CitationStylesElement", "xpath_search"),
-    ("Substitute", "render"),
-    ("Text", "_variable"),
-    ("Number", "process"),
-    ("Names", "process"),
-    ("Label", "markup"),
-    ("Label", "case"),
-    ("Label", "strip_periods"),
-    ("Layout", "repressed"),
+    ("model", "CitationStylesElement", "xpath_search"),
+    ("model", "Substitute", "render"),
+    ("model", "Text", "_variable"),
+    ("model", "Number", "process"),
+    ("model", "Names", "process"),
+    ("model", "Name", "process"),
+    ("model", "Name", "initialize"),
+    ("model", "Label", "process"),
+    ("model", "Label", "markup"),
+    ("model", "Label", "_is_plural"),
+    ("model", "TextCased", "case"),
+    ("model", "FormatNumber", "_format_last_page"),
+    ("model", "Date", "process"),
+    ("model", "If", "render"),
+    ("model", "Layout", "render_children"),
+    ("source", "Reference", "__getitem__"),
+    ("frontend", "CitationStylesBibliography", "cite"),
+    ("frontend", "CitationStylesBibliography", "bibliography"),
 )
 
 
 def missing_internals() -> list[str]:
     """The patched citeproc-py internals that this citeproc-py lacks (empty when all hold)."""
-    from citeproc import model
+    import importlib
 
     missing = []
-    for cls, name in PATCHED:
-        owner = getattr(model, cls, None)
-        if owner is None or (name != "repressed" and not hasattr(owner, name)):
-            missing.append(f"{cls}.{name}")
+    for module, cls, name in PATCHED:
+        owner = getattr(importlib.import_module(f"citeproc.{module}"), cls, None)
+        if owner is None or not hasattr(owner, name):
+            missing.append(f"{module}.{cls}.{name}")
     return missing
 
 
@@ -419,3 +445,39 @@ def initials_and_ranges() -> None:
     model.Name.initialize = initialize
     model.FormatNumber._format_last_page = format_last_page
     model.Name._citekb_initials = True
+
+
+def number_variables() -> None:
+    """Variables with a hyphen read by ``cs:number`` and labels (``number-of-volumes``,
+    ``number-of-pages``, ``chapter-number``): citeproc-py looked them up under the hyphenated
+    name, missed, and dropped APA's "(Vols. 1–5)"; a label's plural asked the citation item
+    instead of the reference."""
+    from citeproc import model
+    from citeproc.source import Reference
+
+    if getattr(Reference, "_citekb_hyphen", False):
+        return
+
+    def getitem(self: Any, key: str) -> Any:
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            alternative = key.replace("-", "_")
+            if alternative != key and alternative in self:
+                return dict.__getitem__(self, alternative)
+            raise model.VariableError from None
+
+    is_plural = model.Label._is_plural
+
+    def label_is_plural(self: Any, item: Any) -> bool:
+        variable = self.get("variable") or ""
+        if variable.startswith("number-of"):
+            try:
+                return int(str(item.reference[variable])) > 1
+            except (model.VariableError, ValueError):
+                return False
+        return bool(is_plural(self, item))
+
+    Reference.__getitem__ = getitem
+    model.Label._is_plural = label_is_plural
+    Reference._citekb_hyphen = True

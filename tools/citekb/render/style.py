@@ -157,6 +157,7 @@ class Engine:
             tuning.case_labels()
             tuning.title_case_words()
             tuning.initials_and_ranges()
+            tuning.number_variables()
             csl_disambiguate.install()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
