@@ -324,3 +324,20 @@ def test_number_of_volumes_and_no_stray_edition_label(apa: Engine) -> None:
     assert rt.to_text(apa.format_one(manual).reference) == (
         "The Chicago manual of style (15th ed.). (2003). University of Chicago Press."
     )
+
+
+def test_container_author_is_printed(apa: Engine) -> None:
+    chapter = {
+        "id": "c",
+        "type": "chapter",
+        "title": "Sur la logique",
+        "author": [{"family": "Cavaillès", "given": "Jean"}],
+        "container-author": [{"family": "Cavaillès", "given": "Jean"}],
+        "container-title": "Œuvres complètes",
+        "page": "1-9",
+        "issued": {"date-parts": [[1994]]},
+        "publisher": "Hermann",
+    }
+    assert "In J. Cavaillès, Œuvres complètes (pp. 1–9). Hermann." in rt.to_text(
+        apa.format_one(chapter).reference
+    )

@@ -286,6 +286,8 @@ PATCHED = (
     ("model", "If", "render"),
     ("model", "Layout", "render_children"),
     ("source", "Reference", "__getitem__"),
+    ("source", "Reference", "__contains__"),
+    ("source", "Reference", "get"),
     ("frontend", "CitationStylesBibliography", "cite"),
     ("frontend", "CitationStylesBibliography", "bibliography"),
 )
@@ -448,9 +450,10 @@ def initials_and_ranges() -> None:
 
 
 def number_variables() -> None:
-    """Variables with a hyphen read by ``cs:number`` and labels (``number-of-volumes``,
-    ``number-of-pages``, ``chapter-number``): citeproc-py looked them up under the hyphenated
-    name, missed, and dropped APA's "(Vols. 1–5)"; a label's plural asked the citation item
+    """Variables with a hyphen (``number-of-volumes``, ``container-author``,
+    ``chapter-number``): citeproc-py stores them with underscores but ``cs:number``, labels and
+    ``cs:names`` looked them up hyphenated, missed, and dropped APA's "(Vols. 1–5)" and the
+    "In J. Cavaillès, Œuvres complètes" of a chapter; a label's plural asked the citation item
     instead of the reference."""
     from citeproc import model
     from citeproc.source import Reference
@@ -478,6 +481,16 @@ def number_variables() -> None:
                 return False
         return bool(is_plural(self, item))
 
+    def contains(self: Any, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        return isinstance(key, str) and dict.__contains__(self, key.replace("-", "_"))
+
+    def get(self: Any, key: str, default: Any = None) -> Any:
+        return dict.get(self, key, dict.get(self, key.replace("-", "_"), default))
+
     Reference.__getitem__ = getitem
+    Reference.__contains__ = contains
+    Reference.get = get
     model.Label._is_plural = label_is_plural
     Reference._citekb_hyphen = True
