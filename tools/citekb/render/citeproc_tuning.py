@@ -283,6 +283,7 @@ PATCHED = (
     ("model", "TextCased", "case"),
     ("model", "FormatNumber", "_format_last_page"),
     ("model", "Date", "process"),
+    ("model", "Date_Part", "process"),
     ("model", "If", "render"),
     ("model", "Layout", "render_children"),
     ("source", "Reference", "__getitem__"),

@@ -160,8 +160,16 @@ def _patch_names(model: Any) -> None:
     model.Name.process = names_process
 
 
+#: Year suffixes waiting for the next rendered year: [suffix, placed?], innermost last.
+_PENDING: list[list[Any]] = []
+
+
 def _patch_dates(model: Any) -> None:
+    """The year suffix goes right after the year of the first ``issued`` date a work renders
+    (inside that date's affixes: "(1986a)", "[1990a]"), unless the style places
+    ``year-suffix`` itself."""
     process = model.Date.process
+    part_process = model.Date_Part.process
 
     def date_process(
         self: Any,
@@ -171,20 +179,33 @@ def _patch_dates(model: Any) -> None:
         context: Any = None,
         **kw: Any,
     ) -> Any:
-        text = process(self, item, variable, show_parts, context, **kw)
         suffix = dict.get(item.reference, _SUFFIX)
-        if not text or not suffix or self.get("variable") != "issued":
-            return text
-        root = self.get_root()
-        if root.xpath_search('.//cs:text[@variable="year-suffix"]'):
-            return text  # the style places it
+        if not suffix or self.get("variable") != "issued":
+            return process(self, item, variable, show_parts, context, **kw)
+        if self.get_root().xpath_search('.//cs:text[@variable="year-suffix"]'):
+            return process(self, item, variable, show_parts, context, **kw)
         repressed = (context if context is not None else self).get_layout().repressed
         if repressed.get("citekb:suffixed"):
-            return text
-        repressed["citekb:suffixed"] = True
-        return text + suffix
+            return process(self, item, variable, show_parts, context, **kw)
+        pending = [suffix, False]
+        _PENDING.append(pending)
+        try:
+            text = process(self, item, variable, show_parts, context, **kw)
+        finally:
+            _PENDING.pop()
+        if pending[1] and text:
+            repressed["citekb:suffixed"] = True
+        return text
+
+    def date_part_process(self: Any, date: Any, context: Any = None) -> Any:
+        text = part_process(self, date, context)
+        if text and self.get("name") == "year" and _PENDING and not _PENDING[-1][1]:
+            _PENDING[-1][1] = True
+            return text + _PENDING[-1][0]
+        return text
 
     model.Date.process = date_process
+    model.Date_Part.process = date_part_process
 
 
 def _patch_conditions(model: Any) -> None:
