@@ -113,6 +113,9 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         from citekb.render import csl_disambiguate
 
         csl_disambiguate.install()
+        from citekb.render import csl_collapse
+
+        csl_collapse.install()
     items = fixture.input
     for index, item in enumerate(items):
         item.setdefault("id", index)

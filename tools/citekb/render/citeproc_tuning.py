@@ -267,7 +267,8 @@ def case_labels() -> None:
 
 #: The citeproc-py release whose internals these patches replace (pinned in pyproject.toml).
 CITEPROC_VERSION = "0.11.1"
-#: The internals patched here and in :mod:`citekb.render.csl_disambiguate`:
+#: The internals patched here, in :mod:`citekb.render.csl_disambiguate` and
+#: :mod:`citekb.render.csl_collapse`:
 #: ``(citeproc module, class, attribute)``.
 PATCHED = (
     ("model", "CitationStylesElement", "xpath_search"),
@@ -286,6 +287,7 @@ PATCHED = (
     ("model", "Date_Part", "process"),
     ("model", "If", "render"),
     ("model", "Layout", "render_children"),
+    ("model", "Layout", "render_citation"),
     ("source", "Reference", "__getitem__"),
     ("source", "Reference", "__contains__"),
     ("source", "Reference", "get"),

@@ -149,7 +149,7 @@ class Engine:
             from citeproc import CitationStylesStyle
 
             from citekb.render import citeproc_tuning as tuning
-            from citekb.render import csl_disambiguate
+            from citekb.render import csl_collapse, csl_disambiguate
 
             tuning.speed_up_citeproc()
             tuning.suppress_substituted()
@@ -159,6 +159,7 @@ class Engine:
             tuning.initials_and_ranges()
             tuning.number_variables()
             csl_disambiguate.install()
+            csl_collapse.install()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
