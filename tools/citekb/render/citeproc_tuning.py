@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     class _Formatter(Protocol):
-        def format_one(self, item: Mapping[str, Any]) -> Any: ...
+        def format_any(self, item: Any) -> Any: ...
 
 
 #: One formatted item as it crosses processes: key, ``Formatted.to_json()``, error.
@@ -28,16 +28,16 @@ def _init_worker(factory: Callable[[Path], _Formatter], path: str) -> None:
     _WORKER = factory(Path(path))
 
 
-def _work(item: Mapping[str, Any]) -> Done:
+def _work(item: Any) -> Done:
     assert _WORKER is not None
-    done = _WORKER.format_one(item)
+    done = _WORKER.format_any(item)
     return done.key, done.to_json(), done.error
 
 
 def format_parallel(
     factory: Callable[[Path], _Formatter],
     path: Path,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[Any],
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Done]:

@@ -94,14 +94,14 @@ class Engine:
     ) -> dict[str, Formatted]:
         """Format entries (key -> record); a cache hit skips CSL conversion and citeproc-py."""
         out: dict[str, Formatted] = {}
-        todo: list[tuple[str, Mapping[str, Any]]] = []
+        todo: list[tuple[str, Entry]] = []
         for entry in entries:
             ckey = self.entry_cache_key(entry)
             hit = _cached(cache, ckey, entry.key)
             if hit is not None:
                 out[entry.key] = hit
             else:
-                todo.append((ckey, self.csl_item(entry)))
+                todo.append((ckey, entry))  # converted to CSL where it is formatted
         self._fill(todo, out, cache)
         return out
 
@@ -114,9 +114,15 @@ class Engine:
             apply_sentence_case(item, entry.fields)
         return item
 
+    def format_any(self, work: Mapping[str, Any] | Entry) -> Formatted:
+        """Format a CSL-JSON item, or an entry converted here (in a worker, in parallel)."""
+        from citekb.core.model import Entry
+
+        return self.format_one(self.csl_item(work) if isinstance(work, Entry) else work)
+
     def _fill(
         self,
-        todo: Sequence[tuple[str, Mapping[str, Any]]],
+        todo: Sequence[tuple[str, Entry]],
         out: dict[str, Formatted],
         cache: MutableMapping[str, Any] | None,
     ) -> None:
@@ -126,8 +132,9 @@ class Engine:
             if cache is not None and not formatted.error:
                 cache[ckey] = formatted.to_json()
 
-    def format_many(self, items: Sequence[Mapping[str, Any]]) -> list[Formatted]:
-        """Format items in order, on every core when there are many (citeproc-py is slow)."""
+    def format_many(self, items: Sequence[Mapping[str, Any] | Entry]) -> list[Formatted]:
+        """Format CSL-JSON items or entries in order, on every core when there are many
+        (citeproc-py is slow; entries are converted to CSL in the workers too)."""
         workers = min(os.cpu_count() or 1, 8)
         if len(items) >= PARALLEL_MIN and workers > 1:
             from citekb.render.citeproc_tuning import format_parallel
@@ -139,7 +146,7 @@ class Engine:
                 pass
         out = []
         for item in items:
-            out.append(self.format_one(item))
+            out.append(self.format_any(item))
             if self.progress is not None:
                 self.progress(len(out), len(items))
         return out
