@@ -92,14 +92,18 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
         for group in groups:
             text = group[0][1]
             previous_year = _without_suffix(group[0])
+            suffixes = False  # the run just before is collapsed to year suffixes
             for entry in group[1:]:
                 year = _without_suffix(entry)
                 same_year = collapse.startswith("year-suffix") and year == previous_year
                 suffix = str(dict.get(entry[0].reference, "year_suffix") or "")
                 if same_year and suffix:
                     text += suffix_delimiter + suffix
+                    suffixes = True
                 else:
-                    text += group_delimiter + (entry[3] if collapse else entry[1])
+                    between = after_delimiter if suffixes else group_delimiter
+                    text += between + (entry[3] if collapse else entry[1])
+                    suffixes = False
                 previous_year = year
             pieces.append((text, len(group) > 1))
         out = String("")
