@@ -26,7 +26,7 @@ def install() -> None:
         parent = self.getparent()
         collapse = parent.get("collapse")
         grouped = parent.get("cite-group-delimiter") is not None
-        if not collapse and not grouped:
+        if (not collapse and not grouped) or len(citation.cites) < 2:  # nothing to group
             return render_citation(self, citation, callback)
         return _render(self, citation, callback, collapse or "")
 
