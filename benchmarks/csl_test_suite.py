@@ -107,9 +107,11 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         tuning.speed_up_citeproc()
         tuning.suppress_substituted()
         tuning.case_labels()
-        tuning.title_case_words()
-        tuning.initials_and_ranges()
-        tuning.number_variables()
+        from citekb.render import csl_text
+
+        csl_text.title_case_words()
+        csl_text.initials_and_ranges()
+        csl_text.number_variables()
         from citekb.render import csl_disambiguate
 
         csl_disambiguate.install()

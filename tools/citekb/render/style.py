@@ -156,15 +156,15 @@ class Engine:
             from citeproc import CitationStylesStyle
 
             from citekb.render import citeproc_tuning as tuning
-            from citekb.render import csl_collapse, csl_disambiguate
+            from citekb.render import csl_collapse, csl_disambiguate, csl_text
 
             tuning.speed_up_citeproc()
             tuning.suppress_substituted()
             tuning.number_placeholder()
             tuning.case_labels()
-            tuning.title_case_words()
-            tuning.initials_and_ranges()
-            tuning.number_variables()
+            csl_text.title_case_words()
+            csl_text.initials_and_ranges()
+            csl_text.number_variables()
             csl_disambiguate.install()
             csl_collapse.install()
             try:
@@ -185,6 +185,7 @@ class Engine:
         data["id"] = "item"
         try:
             bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
+            bib.citekb_alone = True  # citation-number: a placeholder, numbered across the set
             citation = CslCitation([CitationItem("item")])
             bib.register(citation)
             cite_html = str(bib.cite(citation, lambda _item: None))
