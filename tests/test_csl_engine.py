@@ -37,7 +37,7 @@ BIB = r"""
 
 PAGE = """# Numbers
 
-First [@holt2015]. Then [@bowlby1969; @adams2001]. Again [@adams2001; @holt2015].
+First [@holt2015]. Then [@bowlby1969; @adams2001]. Again [@adams2001; @holt2015, p. 5].
 
 <!-- citekb:bibliography -->
 """
