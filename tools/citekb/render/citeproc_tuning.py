@@ -291,6 +291,7 @@ PATCHED = (
     ("model", "If", "render"),
     ("model", "Layout", "render_children"),
     ("model", "Layout", "render_citation"),
+    ("model", "Layout", "render_bibliography"),
     ("source", "Reference", "__getitem__"),
     ("source", "Reference", "__contains__"),
     ("source", "Reference", "get"),

@@ -1,6 +1,7 @@
 """Cite grouping and collapsing (CSL 1.0.2 ``collapse``, ``cite-group-delimiter``,
 ``year-suffix-delimiter``, ``after-collapse-delimiter``) added to citeproc-py, which has none:
-"(Doe 2000a, b; Roe 1999)", "[1]–[3]", cites by one author kept together.
+"(Doe 2000a, b; Roe 1999)", "[1]–[3]", cites by one author kept together; and
+``subsequent-author-substitute`` in the bibliography ("———. 1974b.").
 
 Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
 The author of a cite is what its first ``cs:names`` renders, found by rendering the cite once
@@ -37,7 +38,16 @@ def install() -> None:
             return None
         return names_process(self, item, context=context, **kw)
 
+    render_bibliography = model.Layout.render_bibliography
+
+    def substituting(self: Any, citation_items: Any) -> Any:
+        substitute = self.getparent().get("subsequent-author-substitute")
+        if substitute is None or len(citation_items) < 2:  # nothing to substitute
+            return render_bibliography(self, citation_items)
+        return _substituted(self, citation_items, substitute)
+
     model.Layout.render_citation = collapsing
+    model.Layout.render_bibliography = substituting
     model.Names.process = names_suppressed
     model.Layout._citekb_collapse = True
 
@@ -115,6 +125,28 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
         value = callback(item)
         out += (delimiter if str(out) else "") + (value or f"{item.key}?")
     return layout.format(layout.wrap(out))
+
+
+def _substituted(layout: Any, items: Any, substitute: str) -> list[Any]:
+    """``subsequent-author-substitute`` (rule ``complete-all``): an entry whose authors are
+    those of the entry before shows the substitute in their place ("———. 1974b. …")."""
+    from citeproc.string import String
+
+    out = []
+    previous = None
+    for item in items:
+        full = _one(layout, item)
+        if full is None:
+            continue
+        rest = _one(layout, item, no_author=True) or ""
+        author = full[: len(full) - len(rest)] if rest and full.endswith(rest) else ""
+        text = full
+        if author and author == previous:  # the names give way, their punctuation stays
+            names = author.rstrip(" .,;:")
+            text = substitute + author[len(names) :] + rest
+        previous = author or None
+        out.append(layout.format(layout.wrap(String(text))))
+    return out
 
 
 def _without_suffix(entry: tuple[Any, str, str, str]) -> str:
