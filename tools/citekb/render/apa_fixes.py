@@ -49,6 +49,18 @@ def parse_html(markup: str) -> Rich:
 _EDITOR_TERMS = re.compile(r"\((ed|eds|trans)\.\)")
 _TRANSLATOR = re.compile(r"(, )trans\.\)")  # "(T. Tran, trans.)" after an editor
 _RETRIEVED_BARE = re.compile(r"Retrieved (?=https?://)")  # no access date: APA gives the URL
+#: A period after a title's own "?" or "!", or after a period (not an ellipsis): dropped.
+_DOUBLE_STOP = re.compile(r"(?:[?!]|(?<![.])\.)(\.)(?=\s|$)")
+
+
+def collapse_punctuation(rich: Rich) -> Rich:
+    """CSL's punctuation rule that citeproc-py lacks: "To explain or to predict?." -> "…?",
+    "Ed.." -> "Ed.", across formatting ("<i>Why?</i>." too); an ellipsis is kept."""
+    plain = rt.to_text(rich)
+    for match in reversed(list(_DOUBLE_STOP.finditer(plain))):
+        at = match.start(1)
+        rich = rt.normalize(rt.slice_text(rich, 0, at) + rt.slice_text(rich, at + 1))
+    return rich
 
 
 def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Rich:
@@ -68,7 +80,7 @@ def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Ric
         value = honest_others_text(value)
         return (_RETRIEVED_BARE.sub("", value),)
 
-    return rt.linkify(rt.map_text(reference, fix))
+    return rt.linkify(collapse_punctuation(rt.map_text(reference, fix)))
 
 
 _OTHERS_TAIL = re.compile(r"(?:,\s*)?(?:\s*(?:&|and)\s+)?" + re.escape(OTHERS))

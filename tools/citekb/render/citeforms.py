@@ -57,6 +57,11 @@ def cite_citation(citation: Citation, refs: References) -> tuple[Rich, bool]:
         body: Rich = (item.year,)
     else:
         body = item.cite
+    plain = rt.to_text(body)
+    if refs.layout.numeric and citation.locator.strip() and plain.endswith("]"):
+        # a numeric style's locator goes inside its brackets: "[1, p. 5]"
+        inner = rt.insert_text(body, len(plain) - 1, ", " + _locator(citation.locator))
+        return _affixes(replace(citation, locator=""), inner), True
     return _affixes(citation, body), True
 
 

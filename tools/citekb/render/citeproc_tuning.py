@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     class _Formatter(Protocol):
-        def format_one(self, item: Mapping[str, Any]) -> Any: ...
+        def format_any(self, item: Any) -> Any: ...
 
 
 #: One formatted item as it crosses processes: key, ``Formatted.to_json()``, error.
@@ -27,16 +27,16 @@ def _init_worker(factory: Callable[[Path], _Formatter], path: str) -> None:
     _WORKER = factory(Path(path))
 
 
-def _work(item: Mapping[str, Any]) -> Done:
+def _work(item: Any) -> Done:
     assert _WORKER is not None
-    done = _WORKER.format_one(item)
+    done = _WORKER.format_any(item)
     return done.key, done.to_json(), done.error
 
 
 def format_parallel(
     factory: Callable[[Path], _Formatter],
     path: Path,
-    items: Sequence[Mapping[str, Any]],
+    items: Sequence[Any],
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Done]:
@@ -183,6 +183,22 @@ def suppress_substituted() -> None:
             _record(context if context is not None else self, kept)
         return text
 
+    label_process = model.Label.process
+
+    def label_process_checked(
+        self: Any,
+        item: Any,
+        variable: Any = None,
+        plural: Any = None,
+        context: Any = None,
+        **kw: Any,
+    ) -> Any:
+        own = self.get("variable")
+        if variable is None and own and _is_done(context if context is not None else self, own):
+            return None  # the label of a variable already rendered by a substitute: "(Ed.)"
+        return label_process(self, item, variable, plural, context=context, **kw)
+
+    model.Label.process = label_process_checked
     model.Substitute.render = render_substitute
     model.Text._variable = text_variable_checked
     model.Number.process = number_process_checked
@@ -197,3 +213,100 @@ def _is_done(context: Any, variable: str) -> bool:
 def _record(context: Any, variables: list[str]) -> None:
     for seen in context.get_layout().repressed.get(_RECORDING, ()):
         seen.update(variables)
+
+
+# --- the adapter's other corrections ------------------------------------------------------
+
+#: Rendered in place of ``citation-number``: each work is formatted alone, so citeproc-py
+#: would number every work 1; :func:`citekb.render.style.build_references` puts the number
+#: of the work in the cited set here.
+NUMBER = "\ue010"
+
+
+def number_placeholder() -> None:
+    """``citation-number`` renders as :data:`NUMBER`, to be numbered across the cited set,
+    in a bibliography marked ``citekb_alone`` (one work formatted alone); any other use of
+    citeproc-py in the process numbers as usual."""
+    from citeproc import model
+    from citeproc.string import String
+
+    if getattr(model.Text, "_citekb_number", False):
+        return
+    variable = model.Text._variable
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "citation-number" and getattr(
+            item.bibliography, "citekb_alone", False
+        ):
+            return String(NUMBER)
+        return variable(self, item, context)
+
+    model.Text._variable = text_variable
+    model.Text._citekb_number = True
+
+
+def case_labels() -> None:
+    """Apply ``text-case`` to the labels of names in an English style: APA's "(Ed.)",
+    "(D. W. Lucas, Ed.)", "(K. P. Bland, Ed. & Trans.)".
+
+    citeproc-py title-cases only text it knows to be English, and a label has no language,
+    so ``text-case="title"`` on a term was dropped.
+    """
+    from citeproc import model
+
+    if getattr(model.Label, "_citekb_case", False):
+        return
+
+    def markup(self: Any, text: Any) -> Any:
+        if not text:
+            return None
+        locale = str(self.get_root().get("default-locale", "en-US") or "en-US")
+        language = "en" if locale.startswith("en") else locale[:2]
+        return self.wrap(self.format(self.case(self.strip_periods(text), language)))
+
+    model.Label.markup = markup
+    model.Label._citekb_case = True
+
+
+#: The citeproc-py release whose internals these patches replace (pinned in pyproject.toml).
+CITEPROC_VERSION = "0.11.1"
+#: The internals patched here, in :mod:`citekb.render.csl_disambiguate`,
+#: :mod:`citekb.render.csl_collapse` and :mod:`citekb.render.csl_text`:
+#: ``(citeproc module, class, attribute)``.
+PATCHED = (
+    ("model", "CitationStylesElement", "xpath_search"),
+    ("model", "Substitute", "render"),
+    ("model", "Text", "_variable"),
+    ("model", "Number", "process"),
+    ("model", "Names", "process"),
+    ("model", "Name", "process"),
+    ("model", "Name", "initialize"),
+    ("model", "Label", "process"),
+    ("model", "Label", "markup"),
+    ("model", "Label", "_is_plural"),
+    ("model", "TextCased", "case"),
+    ("model", "FormatNumber", "_format_last_page"),
+    ("model", "Date", "process"),
+    ("model", "Date_Part", "process"),
+    ("model", "If", "render"),
+    ("model", "Layout", "render_children"),
+    ("model", "Layout", "render_citation"),
+    ("model", "Layout", "render_bibliography"),
+    ("source", "Reference", "__getitem__"),
+    ("source", "Reference", "__contains__"),
+    ("source", "Reference", "get"),
+    ("frontend", "CitationStylesBibliography", "cite"),
+    ("frontend", "CitationStylesBibliography", "bibliography"),
+)
+
+
+def missing_internals() -> list[str]:
+    """The patched citeproc-py internals that this citeproc-py lacks (empty when all hold)."""
+    import importlib
+
+    missing = []
+    for module, cls, name in PATCHED:
+        owner = getattr(importlib.import_module(f"citeproc.{module}"), cls, None)
+        if owner is None or not hasattr(owner, name):
+            missing.append(f"{module}.{cls}.{name}")
+    return missing

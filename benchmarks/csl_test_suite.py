@@ -1,0 +1,242 @@
+"""Run the CSL processor test suite (citation-style-language/test-suite) through citekb's
+engine and print the pass rate per category.
+
+    python benchmarks/csl_test_suite.py /path/to/test-suite/processor-tests/humans
+    python benchmarks/csl_test_suite.py PATH --untouched      # citeproc-py without citekb
+    python benchmarks/csl_test_suite.py PATH --only disambiguate --show-failures
+
+citekb's engine here is citeproc-py with citekb's adapter (``render/citeproc_tuning.py``:
+substitutes suppressed, labels cased, memoised look-ups) and the reference post-processing
+that is not APA-specific (no "?." or ".."). citekb's own composition of citations (year
+letters, added names, numbering in :mod:`citekb.render.style`) works on its records, not on
+fixtures, and is tested by ``tests/test_csl_engine.py``. The suite is never copied into
+the repository: fetch it and pass its path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import sys
+import time
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SECTION = re.compile(r">>=+ *([A-Z-]+) *=+>>\n(.*?)\n<<=+ *\1 *=+<<", re.S)
+#: Fixtures that test citeproc-js features rather than CSL (citeproc-py skips them too).
+IGNORED = {
+    "date_Accessed",
+    "date_LoneJapaneseMonth",
+    "date_LopsidedDataYearSuffixCollapse",
+    "date_RawParseSimpleDate",
+    "date_RawSeasonRange1",
+    "date_RawSeasonRange2",
+    "date_RawSeasonRange3",
+    "date_String",
+}
+
+
+@dataclass
+class Fixture:
+    name: str
+    mode: str
+    result: str
+    csl: str
+    input: list[dict[str, Any]]
+    citation_items: list[list[dict[str, Any]]] | None = None
+    citations: list[Any] | None = None
+    bibentries: list[list[str]] | None = None
+    bibsection: Any = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def category(self) -> str:
+        return self.name.split("_", 1)[0]
+
+
+def parse_fixture(path: Path) -> Fixture:
+    """A human-readable fixture: ``>>== NAME ==>> … <<== NAME ==<<`` sections."""
+    text = path.read_text(encoding="utf-8")
+    sections = dict(SECTION.findall(text))
+
+    def load(name: str) -> Any:
+        body = sections.get(name)
+        return json.loads(body) if body and body.strip() else None
+
+    return Fixture(
+        name=path.stem,
+        mode=sections["MODE"].strip(),
+        result=sections.get("RESULT", ""),
+        csl=sections["CSL"],
+        input=load("INPUT") or [],
+        citation_items=load("CITATION-ITEMS"),
+        citations=load("CITATIONS"),
+        bibentries=load("BIBENTRIES"),
+        bibsection=load("BIBSECTION"),
+    )
+
+
+def _citation_item(data: dict[str, Any]) -> Any:
+    from citeproc import CitationItem, Locator
+
+    options: dict[str, Any] = {}
+    key = ""
+    for name, value in data.items():
+        if name == "id":
+            key = str(value)
+        elif name == "locator":
+            options["locator"] = Locator(data.get("label", "page"), value)
+        elif name != "label":
+            options[name.replace("-", "_")] = value
+    return CitationItem(key, **options)
+
+
+def run_fixture(fixture: Fixture, adapter: bool) -> str:
+    """What the engine renders for a fixture, in the suite's result format."""
+    from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    if adapter:
+        from citekb.render import citeproc_tuning as tuning
+
+        tuning.speed_up_citeproc()
+        tuning.suppress_substituted()
+        tuning.case_labels()
+        from citekb.render import csl_text
+
+        csl_text.title_case_words()
+        csl_text.initials_and_ranges()
+        csl_text.number_variables()
+        from citekb.render import csl_disambiguate
+
+        csl_disambiguate.install()
+        from citekb.render import csl_collapse
+
+        csl_collapse.install()
+    items = fixture.input
+    for index, item in enumerate(items):
+        item.setdefault("id", index)
+        item.setdefault("type", "book")
+    style = CitationStylesStyle(io.BytesIO(fixture.csl.encode()), validate=False)
+    bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
+    if fixture.citation_items:
+        citations = [Citation([_citation_item(i) for i in c]) for c in fixture.citation_items]
+    elif fixture.citations:
+        citations = []
+        for entry in fixture.citations:
+            data = entry[0]
+            citation = Citation([_citation_item(i) for i in data["citationItems"]])
+            citation.key = data.get("citationID")
+            citation.note_index = data.get("properties", {}).get("noteIndex", 0)
+            citations.append(citation)
+    elif fixture.bibentries:
+        citations = [Citation([_citation_item({"id": k}) for k in fixture.bibentries[-1]])]
+    else:
+        citations = [Citation([_citation_item({"id": i["id"]}) for i in items])]
+    for citation in citations:
+        bib.register(citation)
+    if style.has_bibliography():
+        bib.sort()
+    lines: list[str] = []
+    if fixture.mode == "citation":
+        for index, citation in enumerate(citations):
+            text = str(bib.cite(citation, lambda _item: None))
+            if adapter and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+                text = re.sub("\u201d([,.])", "\\1\u201d", text)  # as citekb's cites
+            if fixture.citations:
+                mark = ">>" if index == len(citations) - 1 else ".."
+                text = f"{mark}[{index}] {text}"
+            lines.append(text)
+    else:
+        entries = [str(e) for e in bib.bibliography()]
+        if adapter:
+            entries = [_post(e, style) for e in entries]
+        lines.append('<div class="csl-bib-body">')
+        lines.extend(f'  <div class="csl-entry">{e}</div>' for e in entries)
+        lines.append("</div>")
+    return "\n".join(lines).replace("&amp;", "&#38;")
+
+
+def _post(html: str, style: Any) -> str:
+    """citekb's clean-up of a reference (``render/style.py``): no period after "?", "!" or
+    ".", and a period or comma inside closing quotes where the locale says so."""
+    html = re.sub(r"([?!]|(?<![.])\.)(</[a-z]+>)?\.(?=\s|$|<)", r"\1\2", html)
+    if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+        html = re.sub("\u201d([,.])", "\\1\u201d", html)
+    return html
+
+
+def run(folder: Path, adapter: bool, only: str | None, show: bool) -> int:
+    warnings.simplefilter("ignore")  # citeproc-py warns about every CSL variable it lacks
+    passed: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    skipped = 0
+    start = time.perf_counter()
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            fixture = parse_fixture(path)
+        except (KeyError, json.JSONDecodeError):
+            skipped += 1
+            continue
+        if fixture.name in IGNORED or fixture.mode not in ("citation", "bibliography"):
+            skipped += 1
+            continue
+        if only and fixture.category != only:
+            continue
+        total[fixture.category] += 1
+        try:
+            got = run_fixture(fixture, adapter)
+        except Exception as exc:  # a fixture the engine cannot run counts as failed
+            got = f"<{type(exc).__name__}: {exc}>"
+        if got.strip() == fixture.result.strip():
+            passed[fixture.category] += 1
+        elif show:
+            print(f"--- {fixture.name}\nexpected: {fixture.result}\n     got: {got}\n")
+    engine = "citekb adapter on citeproc-py" if adapter else "citeproc-py untouched"
+    print(f"CSL test suite ({engine}); {skipped} fixtures skipped (other modes, citeproc-js only)")
+    print(f"{'category':<14}{'passed':>7}{'total':>7}{'rate':>7}")
+    for category in sorted(total):
+        rate = passed[category] / total[category]
+        print(f"{category:<14}{passed[category]:>7}{total[category]:>7}{rate:>7.0%}")
+    overall = sum(passed.values()), sum(total.values())
+    print(f"{'overall':<14}{overall[0]:>7}{overall[1]:>7}{overall[0] / max(overall[1], 1):>7.0%}")
+    print(f"({time.perf_counter() - start:.1f} s)")
+    return overall[0]
+
+
+def pass_rates(folder: Path, adapter: bool = True) -> dict[str, tuple[int, int]]:
+    """Category -> (passed, total), for tests."""
+    import contextlib
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        run(folder, adapter, None, False)
+    rates = {}
+    for line in out.getvalue().splitlines()[2:]:
+        parts = line.split()
+        if len(parts) == 4 and parts[1].isdigit():
+            rates[parts[0]] = (int(parts[1]), int(parts[2]))
+    return rates
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="the suite's processor-tests/humans folder")
+    parser.add_argument("--untouched", action="store_true", help="citeproc-py without citekb")
+    parser.add_argument("--only", help="one category, e.g. disambiguate")
+    parser.add_argument("--show-failures", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.folder.is_dir():
+        print(f"{args.folder}: not a folder (fetch citation-style-language/test-suite)")
+        return 2
+    run(args.folder, not args.untouched, args.only, args.show_failures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
