@@ -23,7 +23,8 @@ ORGANISATION_WORDS = frozenset(
         *("committee", "university", "collaboration", "network", "board"),
     )
 )
-_AND = re.compile(r"\s+and\s+", re.I)
+# Tried only where a run of spaces starts, and possessive: linear in a run of spaces.
+_AND = re.compile(r"(?<!\s)\s++and\s+", re.I)
 
 
 def split_names(value: str) -> list[str]:

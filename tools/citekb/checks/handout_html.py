@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 MAX_DATA_URI = 256 * 1024
 
 _OPEN = re.compile(r"<([a-zA-Z][\w:-]{0,50})\b")
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# A name starts only after a non-name character, and is possessive: linear in a long tag.
+_ATTR = re.compile(r"""(?<![\w:-])([\w:-]++)\s*+=\s*+(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""", re.I)
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LINKS = frozenset({"a", "area"})

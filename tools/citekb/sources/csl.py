@@ -82,7 +82,7 @@ _TEXT_FIELDS = {
 
 _URL_MACRO = re.compile(r"\\url\{([^{}]*)\}")
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_AND = re.compile(r"(?<!\s)\s++and\s+", re.IGNORECASE)  # linear in a run of spaces
 _SINGLE_QUOTED = re.compile(r"`([^`']*(?:'\w[^`']*)*)'(?!\w)")
 
 
