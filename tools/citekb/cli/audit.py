@@ -202,7 +202,7 @@ def write_notices(
     type=click.FloatRange(0.1, 300),
     default=15.0,
     show_default=True,
-    help="Seconds to wait for each answer.",
+    help="Seconds for each request, from connecting to the last byte.",
 )
 @click.option("--no-urls", is_flag=True, help="Skip checking that cited URLs answer.")
 @click.option(

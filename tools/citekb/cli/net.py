@@ -103,18 +103,20 @@ def _once(
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     conn = kind(parts.hostname, parts.port, timeout=remaining)
     expired = threading.Event()
+    opened: list[socket.socket] = []  # the response may outlive conn.sock: keep it here
 
     def cut() -> None:  # wakes a read blocked in another thread
         expired.set()
-        if conn.sock is not None:
+        for sock in opened or ([conn.sock] if conn.sock is not None else []):
             with contextlib.suppress(OSError):
-                socket.socket.shutdown(conn.sock, socket.SHUT_RDWR)
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     watchdog = threading.Timer(remaining, cut)
     watchdog.daemon = True
     watchdog.start()
     try:
         conn.connect()
+        opened.append(conn.sock)
         if expired.is_set():
             raise TimeoutError
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
