@@ -146,3 +146,16 @@ def test_closers_are_find(text: str, positions: list[int]) -> None:
     closers = Closers(text, "-->")
     for pos in sorted(positions):
         assert closers.find(pos) == text.find("-->", pos)
+
+
+def test_a_handout_page_with_many_style_tags(site: Any) -> None:
+    page = (
+        "---\ntitle: H\nhandout: true\nreviewed: 2024-01-01\n---\n# H\n\n"
+        + "<style>" * (N // 7)
+        + "\n\np { background: url(file:///etc/passwd) }\n\n[@smith2020]\n"
+    )
+    out = _check(site, {"docs/index.md": page})
+    assert out.splitlines()[0] == (
+        "docs/index.md:8:1: warning[handout-unsafe-html] the printed handout drops `<style>`: it is"
+        " a file: address (handouts fetch only files of the site)"
+    )

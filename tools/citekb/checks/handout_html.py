@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.pages.braced import mask_code
+from citekb.pages.spans import Closers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -63,6 +64,7 @@ def unsafe_html(page: Page) -> list[Diagnostic]:
     text = mask_code(page.text)
     found: list[Diagnostic] = []
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    styles, css_done = Closers(text, "</style"), 0
     for tag, inside, end in _tags(text):
         name = tag[1].lower()
         attrs = {a[1].lower(): a[2] or a[3] or a[4] for a in _ATTR.finditer(inside)}
@@ -71,9 +73,11 @@ def unsafe_html(page: Page) -> list[Diagnostic]:
         else:
             targets = [v for k, v in attrs.items() if k in _SOURCES]
             targets += _CSS_URL.findall(attrs.get("style", ""))
-            if name == "style":
-                close = text.find("</style", end)
-                targets += _CSS_URL.findall(text[end : close if close >= 0 else None])
+            if name == "style":  # each stretch of CSS is read once, however many <style> open it
+                close = styles.find(end)
+                close = len(text) if close < 0 else close
+                targets += _CSS_URL.findall(text, max(end, css_done), close)
+                css_done = max(css_done, close)
             if name == "link" and "attachment" in attrs.get("rel", "").lower().split():
                 targets.append("attachment:")
             why = next((w for t in targets if (w := _outside(t))), "")
