@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,14 @@ SHAPES: dict[str, Callable[[int], dict[str, str]]] = {
         "docs/index.md": "---\nhandout: true\n---\n# Home\n\n<img "
         + "a" * n
         + ">\n\n[@smith2020]\n"
+    },
+    "handout with many <style>": lambda n: {
+        "docs/index.md": "---\nhandout: true\n---\n# Home\n\n"
+        + "<style>" * (n // 7)
+        + "\n\n[@smith2020]\n"
+    },
+    "equal headings": lambda n: {
+        "docs/index.md": "# Home\n\n" + "## Same\n\n" * (n // 10) + "[@smith2020]\n"
     },
 }
 
@@ -123,8 +132,7 @@ def main() -> None:
             for t in times
         )
         growth = " ".join(
-            f"{b / a:>5.1f}" if b != float("inf") else "    -"
-            for a, b in zip(times, times[1:], strict=False)
+            f"{b / a:>5.1f}" if b != float("inf") else "    -" for a, b in pairwise(times)
         )
         print(f"{name:32} {cells}   {growth}", flush=True)
 
