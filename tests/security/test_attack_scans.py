@@ -159,3 +159,18 @@ def test_a_handout_page_with_many_style_tags(site: Any) -> None:
         "docs/index.md:8:1: warning[handout-unsafe-html] the printed handout drops `<style>`: it is"
         " a file: address (handouts fetch only files of the site)"
     )
+
+
+def test_a_bib_value_of_spaces_with_a_line_break(site: Any) -> None:
+    author = "Smith," + " " * 90_000 + "Ann\n  and" + " " * 90_000 + "Jones, Bob"
+    out = _check(site, {"references/library.bib": BIB.replace("Smith, Ann", author)})
+    assert "no problems found" in out
+
+
+def test_an_isbn_of_spaces(site: Any) -> None:
+    isbn = "978" + " " * 90_000 + "0-465-07691-8"
+    bib = BIB.replace("year = {2020},", f"year = {{2020}},\n  isbn = {{{isbn}}},")
+    out = _check(site, {"references/library.bib": bib})
+    # Two or more spaces separate ISBNs: each part is checked on its own.
+    assert "references/library.bib:6:1: error[invalid-isbn] smith2020: ISBN '978' fails" in out
+    assert "ISBN '0-465-07691-8' fails" in out

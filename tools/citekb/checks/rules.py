@@ -116,7 +116,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
             )
         )
     if isbn := _given(fields, "isbn"):
-        for part in re.split(r"[,;]|\s{2,}|\s(?=\d{3}-)", isbn):
+        for part in re.split(r"[,;]|(?<!\s)\s{2,}|\s(?=\d{3}-)", isbn):
             if part.strip() and not isbn_valid(isbn_digits(part)):
                 out.append(
                     diagnostic(
