@@ -8,7 +8,8 @@ the least of 3 runs) at ``n``, ``4n``, ``16n`` and ``64n``, and prints the growt
 time from one size to the next: about 4 is linear, 16 quadratic. The time of the same knowledge
 base with an empty run is subtracted.
 
-Usage: python benchmarks/hostile_shapes.py [--start 10000] [--steps 4] [--timeout 120] [SHAPE...]
+Usage: python benchmarks/hostile_shapes.py [--start 10000] [--steps 4] [--timeout 120] [--repeat 3]
+       [SHAPE...]
 """
 
 from __future__ import annotations
@@ -129,6 +130,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=4, help="sizes, each 4x the one before")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per run")
     os.environ["CITEKB_JOBS"] = "1"  # no helper process: the time is this process's
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size (the least counts)")
     parser.add_argument("shapes", nargs="*", help="shape names (default: all)")
     args = parser.parse_args()
     chosen = [s for s in SHAPES if not args.shapes or any(a in s for a in args.shapes)]
@@ -138,7 +140,7 @@ def main() -> None:
         base = time_check(SHAPES[name](0), args.timeout)
         times: list[float] = []
         for n in sizes:
-            elapsed = time_check(SHAPES[name](n), args.timeout, 1 if n > 10**6 else 3)
+            elapsed = time_check(SHAPES[name](n), args.timeout, args.repeat)
             times.append(max(elapsed - base, 0.001))
             if elapsed == float("inf"):
                 break
