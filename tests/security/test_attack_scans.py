@@ -9,6 +9,7 @@ the time grows; here the limit only catches a scanner that is super-linear again
 from __future__ import annotations
 
 import re
+import signal
 from typing import Any
 
 import pytest
@@ -174,3 +175,23 @@ def test_an_isbn_of_spaces(site: Any) -> None:
     # Two or more spaces separate ISBNs: each part is checked on its own.
     assert "references/library.bib:6:1: error[invalid-isbn] smith2020: ISBN '978' fails" in out
     assert "ISBN '0-465-07691-8' fails" in out
+
+
+def _late(signum: int, frame: object) -> None:
+    raise TimeoutError("a super-linear scan")
+
+
+def test_the_post_build_pass_with_many_list_openers() -> None:
+    from citekb.site import postbuild
+
+    opener = '<ul class="citekb-references">'
+    page = "<p>x</p>" + opener * (N // len(opener) * 8)  # 1.3 MB, no </ul>
+    signal.signal(signal.SIGALRM, _late)
+    signal.alarm(LIMIT)
+    try:
+        assert postbuild._with_downloads(page, "<p>downloads</p>") == page
+        listed = page + "<li>a</li></ul>"
+        out = postbuild._with_downloads(listed, "<p>downloads</p>")
+    finally:
+        signal.alarm(0)
+    assert out == listed + "<p>downloads</p>"
