@@ -326,8 +326,16 @@ def test_site_page_links_to_its_handout_pdf(
 @pytest.mark.parametrize(
     ("style", "content", "reason"),
     [
-        ("styles/none.csl", None, "is neither a known style id (`apa`, `ieee`, `nature`…) nor a readable .csl file"),
-        ("chicago", None, "is neither a known style id (`apa`, `ieee`, `nature`…) nor a readable .csl file"),
+        (
+            "styles/none.csl",
+            None,
+            "is neither a known style id (`apa`, `ieee`, `nature`…) nor a readable .csl file",
+        ),
+        (
+            "chicago",
+            None,
+            "is neither a known style id (`apa`, `ieee`, `nature`…) nor a readable .csl file",
+        ),
         ("broken.csl", "<style>not a CSL style</style>", "is not a CSL style"),
         ("html.csl", "<html><body/></html>", "is not a CSL style"),
         ("bad.csl", "<style", "not well-formed XML"),

@@ -36,7 +36,8 @@ PARTICLES = frozenset(
 _ARTICLES = frozenset(("the", "a", "an", "le", "la", "les", "die", "der", "das"))
 _INITIALS = re.compile(r"^(?:(?:[A-Z]\.-?){1,4}|[A-Z]{1,2})$")
 _INVERTED_ARTICLE = re.compile(r",\s*\{?(?:the|an?|les?|la|die|der|das)\}?\s*(?:$|\sand\s)", re.I)
-_AND = re.compile(r"\s+and\s+", re.I)
+# Tried only where a run of spaces starts, and possessive: linear in a run of spaces.
+_AND = re.compile(r"(?<!\s)\s++and\s+", re.I)
 
 
 def split_names(value: str) -> list[str]:

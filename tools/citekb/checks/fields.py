@@ -79,7 +79,8 @@ def isbn_parts(value: str) -> list[str]:
             continue
         current = f"{current} {token}".strip()
         digits = isbn_digits(current)
-        if _ISSN.match(current) or (len(digits) == 10 and isbn_valid(digits)) or len(digits) >= 13:
+        done = _ISSN.match(current) or (len(digits) == 10 and isbn_valid(digits))
+        if done or len(digits) >= 13 or len(current) > 40:  # no ISBN is longer: stay linear
             parts.append(current)
             current = ""
     if current:

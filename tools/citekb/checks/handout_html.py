@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.pages.braced import mask_code
+from citekb.pages.spans import Closers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 MAX_DATA_URI = 256 * 1024
 
 _OPEN = re.compile(r"<([a-zA-Z][\w:-]{0,50})\b")
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# A name starts only after a non-name character, and is possessive: linear in a long tag.
+_ATTR = re.compile(r"""(?<![\w:-])([\w:-]++)\s*+=\s*+(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)""", re.I)
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _LINKS = frozenset({"a", "area"})
@@ -62,6 +64,7 @@ def unsafe_html(page: Page) -> list[Diagnostic]:
     text = mask_code(page.text)
     found: list[Diagnostic] = []
     starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    styles, css_done = Closers(text, "</style"), 0
     for tag, inside, end in _tags(text):
         name = tag[1].lower()
         attrs = {a[1].lower(): a[2] or a[3] or a[4] for a in _ATTR.finditer(inside)}
@@ -70,9 +73,11 @@ def unsafe_html(page: Page) -> list[Diagnostic]:
         else:
             targets = [v for k, v in attrs.items() if k in _SOURCES]
             targets += _CSS_URL.findall(attrs.get("style", ""))
-            if name == "style":
-                close = text.find("</style", end)
-                targets += _CSS_URL.findall(text[end : close if close >= 0 else None])
+            if name == "style":  # each stretch of CSS is read once, however many <style> open it
+                close = styles.find(end)
+                close = len(text) if close < 0 else close
+                targets += _CSS_URL.findall(text, max(end, css_done), close)
+                css_done = max(css_done, close)
             if name == "link" and "attachment" in attrs.get("rel", "").lower().split():
                 targets.append("attachment:")
             why = next((w for t in targets if (w := _outside(t))), "")

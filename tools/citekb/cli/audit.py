@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 CROSSREF_API = "https://api.crossref.org"
 _HTTP = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_MAX_BYTES = 20_000_000
 
 
 class Unreachable(Exception):
@@ -47,23 +48,18 @@ def user_agent(mailto: str = "") -> str:
 
 
 def get_json(url: str, timeout: float, agent: str) -> object:
-    """GET ``url`` and parse JSON; every failure becomes :class:`Unreachable`."""
-    import urllib.error
-    import urllib.request
+    """GET ``url`` and parse JSON; every failure becomes :class:`Unreachable`.
 
-    request = urllib.request.Request(url, headers={"User-Agent": agent})
+    ``timeout`` bounds the whole request; a redirect is followed only on the same host.
+    """
+    from citekb.cli.net import HttpError, request
+
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read(20_000_000)
-    except urllib.error.HTTPError as exc:
-        raise Unreachable(f"HTTP {exc.code} {exc.reason}") from None
-    except TimeoutError:
-        raise Unreachable(f"no answer within {timeout:g} s") from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        if isinstance(reason, TimeoutError):
-            raise Unreachable(f"no answer within {timeout:g} s") from None
-        raise Unreachable(f"cannot connect: {reason}") from None
+        body = request(url, timeout=timeout, headers={"User-Agent": agent}).body
+    except HttpError as exc:
+        raise Unreachable(str(exc)) from None
+    if len(body) > _MAX_BYTES:
+        raise Unreachable("the answer is larger than 20 MB")
     try:
         return json.loads(body)
     except ValueError:
@@ -71,26 +67,27 @@ def get_json(url: str, timeout: float, agent: str) -> object:
 
 
 def url_answers(url: str, timeout: float, agent: str) -> str:
-    """ "" when ``url`` answers with a status below 400 (HEAD, then GET); else why not."""
-    import urllib.error
-    import urllib.request
+    """ "" when ``url`` answers with a status below 400 (HEAD, then GET); else why not.
+
+    A redirect is an answer: it is not followed (it may lead anywhere).
+    """
+    from citekb.cli.net import HttpError, request
 
     for method in ("HEAD", "GET"):
-        request = urllib.request.Request(url, method=method, headers={"User-Agent": agent})
         try:
-            with urllib.request.urlopen(request, timeout=timeout):
-                return ""
-        except urllib.error.HTTPError as exc:
-            if method == "HEAD" and exc.code in {403, 405, 501}:
+            request(
+                url,
+                timeout=timeout,
+                method=method,
+                headers={"User-Agent": agent},
+                limit=0,
+                redirects=0,
+            )
+        except HttpError as exc:
+            if method == "HEAD" and exc.status in {403, 405, 501}:
                 continue  # some servers refuse HEAD only
-            return f"HTTP {exc.code} {exc.reason}"
-        except TimeoutError:
-            return f"no answer within {timeout:g} s"
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, TimeoutError):
-                return f"no answer within {timeout:g} s"
-            return f"cannot connect: {reason}"
+            return str(exc)
+        return ""
     return "no answer"  # pragma: no cover - the loop always returns
 
 
@@ -205,7 +202,7 @@ def write_notices(
     type=click.FloatRange(0.1, 300),
     default=15.0,
     show_default=True,
-    help="Seconds to wait for each answer.",
+    help="Seconds for each request, from connecting to the last byte.",
 )
 @click.option("--no-urls", is_flag=True, help="Skip checking that cited URLs answer.")
 @click.option(

@@ -284,7 +284,11 @@ def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root:
     help="Base URL of the service to ask instead (env: CITEKB_API_BASE).",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(0.1, 120), default=10.0, show_default=True, help="Seconds."
+    "--timeout",
+    type=click.FloatRange(0.1, 120),
+    default=10.0,
+    show_default=True,
+    help="Seconds for the whole request.",
 )
 @_root
 def add(

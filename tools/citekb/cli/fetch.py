@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import urllib.error
 import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any
@@ -28,6 +26,11 @@ BASES = {
 _LABEL = {"doi": "DOI", "pmid": "PMID", "isbn": "ISBN"}
 _MAX_BYTES = 5_000_000
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
+# Where doi.org's content negotiation redirects: the registration agencies' services.
+_AGENCIES = frozenset(
+    {"api.crossref.org", "data.crossref.org", "data.datacite.org", "api.datacite.org"}
+    | {"data.medra.org", "data.jalc.org"}
+)
 
 
 class FetchError(Exception):
@@ -75,32 +78,39 @@ def request(kind: str, value: str, base: str) -> urllib.request.Request:
 
 
 def fetch_json(req: urllib.request.Request, timeout: float) -> Any:
-    """The decoded JSON answer; a timeout, no connection, an HTTP error or non-JSON raise."""
+    """The decoded JSON answer; a timeout, no connection, an HTTP error or non-JSON raise.
+
+    ``timeout`` bounds the whole request; a redirect is followed only on the same host, or
+    from doi.org to a registration agency's content negotiation service.
+    """
+    from citekb.cli.net import HttpError, Timeout, request
+
     host = urllib.parse.urlsplit(req.full_url).netloc
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as answer:
-            data = answer.read(_MAX_BYTES + 1)
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        if exc.code == 404:
+        answer = request(
+            req.full_url,
+            timeout=timeout,
+            headers=dict(req.header_items()),
+            limit=_MAX_BYTES,
+            hosts=_AGENCIES if host == "doi.org" else (),
+        )
+    except Timeout:
+        raise _timeout(host, timeout) from None
+    except HttpError as exc:
+        if exc.status == 404:
             raise FetchError(
                 f"not found: {req.full_url} answered 404", "check the identifier"
             ) from None
+        if exc.status and not str(exc).startswith("refused"):
+            raise FetchError(
+                f"{req.full_url} answered HTTP {exc.status} {exc.reason}", "try again later"
+            ) from None
         raise FetchError(
-            f"{req.full_url} answered HTTP {exc.code} {exc.reason}", "try again later"
-        ) from None
-    except TimeoutError as exc:
-        raise _timeout(host, timeout) from exc
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError | socket.timeout):
-            raise _timeout(host, timeout) from None
-        raise FetchError(
-            f"cannot reach {host}: {exc.reason}",
+            f"cannot reach {host}: {exc}",
             f"check the network connection, or point --api-base (or {API_BASE_ENV}) at a"
             " service you can reach",
         ) from None
-    except OSError as exc:  # a connection reset while reading
-        raise FetchError(f"the connection to {host} failed: {exc}", "try again") from None
+    data = answer.body
     if len(data) > _MAX_BYTES:
         raise FetchError(f"the answer from {host} is larger than 5 MB", "check --api-base")
     try:

@@ -36,7 +36,7 @@ KINDS = ("doi", "pmid", "isbn", "url")
 _PREFIX = re.compile(r"(doi|pmid|isbn|url):(.+)", re.I | re.S)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
 _LATEX_ESCAPE = re.compile(r"\\([_%&#$])")
-_ISBN_SPLIT = re.compile(r"[,;]|\s{2,}|\s(?=\d{3}-)")
+_ISBN_SPLIT = re.compile(r"[,;]|(?<!\s)\s{2,}|\s(?=\d{3}-)")  # linear in a run of spaces
 # "[@alias]: target" alone on a line (up to three spaces before it), as manubot writes it.
 _DEFINITION = re.compile(r"[ ]{0,3}\[@([^\s\[\]]+)\]:[ \t]*([^\s@]+)[ \t]*")
 

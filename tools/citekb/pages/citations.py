@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from citekb.core.model import DEFAULT_XREF_PREFIXES, Citation, CitationMode, Cluster
 from citekb.pages.blocks import block_tokens
+from citekb.pages.inline_mask import mask_inline
 from citekb.pages.pandoc import examples as _examples
 from citekb.pages.pandoc import split_locator as _split_locator
 
@@ -29,33 +30,6 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 __all__ = ["DEFAULT_XREF_PREFIXES", "block_tokens", "line_starts", "scan", "scan_clusters"]
-
-# Inline masks fill with NUL: not a word character, so it neither starts nor continues a key
-# and never counts as "right after a word"; it stays inside a bracket group like any inline.
-_FILL = "\x00"
-
-# Inline constructs whose text is not prose, earliest match first (as CommonMark does).
-_INLINE_MASK = re.compile(
-    r"""
-    (?P<esc>\\[!-/:-@\[-`{-~])
-  | (?P<tex>\\[A-Za-z]+(?:\{(?:[^{}]|\{[^{}]*\})*\})*)  # pandoc's raw TeX, e.g. \emph{x}
-  | (?P<code>(?P<ticks>`++)(?:[^`]++|(?!(?P=ticks)(?!`))`++)*+(?P=ticks)(?!`))
-  | (?P<ticks_only>`)
-  | (?P<auto><[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>
-      | <[A-Za-z0-9.!\#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?
-        (?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*>)
-  | (?P<html><!--(?:-?>|[\s\S]*?-->)
-      | <\?[\s\S]*?\?>
-      | <![A-Za-z][^>]*>
-      | <!\[CDATA\[[\s\S]*?\]\]>
-      | </?[A-Za-z][A-Za-z0-9\-]*
-        (?:\s+[A-Za-z_:][A-Za-z0-9_.:\-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*/?>)
-  | (?P<math>\$\$[\s\S]+?\$\$|\$(?=\S)(?:[^$\\]|\\[\s\S])+?(?<=\S)\$(?!\d))
-  | \](?P<dest>\((?:[^()]|\([^()]*\))*\))
-  | (?P<url>(?<![\w/{@])(?:https?://|ftp://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"])
-    """,
-    re.VERBOSE,
-)
 
 # pandoc's citeKey: a word character, then word characters, with the punctuation below
 # allowed only between word characters ("://" is allowed too, for URL-like keys).
@@ -76,8 +50,6 @@ _BRACKETS = re.compile(r"[\[\]]")
 _SPNL_BRACKET = re.compile(r"[ \t]*(?:(?:\r\n?|\n)[ \t]*)?\[")
 # "me_@example.org": pandoc would cite "example.org", but it is an e-mail address.
 _EMAIL_AT = re.compile(r"[\w.%+\-]@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}\b")
-# A key that a URL continues, "@url:https://x.org/a" or "@{url:https://…}": no mask.
-_KEY_BEFORE_URL = re.compile(r"@(?:[\w*][\w:.\#$%&\-+?<>~/]*:|\{[^\s{}]*)\Z")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _NON_BREAK = re.compile(r"[^\r\n]")
 _TABLE_PIPE = re.compile(r"(?<!\\)\|")
@@ -200,37 +172,6 @@ def _segments(text: str, starts: list[int], tokens: Sequence[Token]) -> Iterator
         yield pieces[0][0], plain
 
 
-def _mask(plain: str) -> str:
-    """Replace code, raw HTML, autolinks, math, link targets, URLs and escapes with NUL."""
-    if not (
-        "\\" in plain
-        or "`" in plain
-        or "<" in plain
-        or "$" in plain
-        or "](" in plain
-        or "://" in plain
-        or "www." in plain
-    ):
-        return plain
-    out: list[str] = []
-    last = 0
-    for m in _INLINE_MASK.finditer(plain):
-        if m.lastgroup == "ticks_only" or (
-            m.lastgroup == "dest" and plain.rfind("[", 0, m.start()) < 0
-        ):
-            continue  # a lone backtick, or "](" that closes no link text
-        if m.lastgroup == "url" and _KEY_BEFORE_URL.search(
-            plain, max(0, m.start() - 200), m.start()
-        ):
-            continue
-        a, b = m.span("dest") if m.lastgroup == "dest" else m.span()
-        out.append(plain[last:a])
-        out.append(_FILL * (b - a))
-        last = b
-    out.append(plain[last:])
-    return "".join(out)
-
-
 def _after_word(masked: str, i: int) -> bool:
     """True when position ``i`` directly follows a word, where pandoc allows no citation."""
     if i == 0:
@@ -257,7 +198,7 @@ class _Scanner:
     ) -> None:
         self.plain = plain
         self.examples = examples
-        self.masked = _mask(plain)
+        self.masked = mask_inline(plain)
         self.base = base
         self.starts = starts
         self.path = path

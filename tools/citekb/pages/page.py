@@ -36,7 +36,7 @@ _FRONT_MATTER = re.compile(
 # Text in which markdown-it's inline rules find nothing: words of letters and digits, with
 # spaces and punctuation that is neither markup nor an entity or escape between them.
 _PLAIN_TEXT = re.compile(r"[^\W_]+(?:[ ,.'\"()?/;]+[^\W_]+)*[.?]?")
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w.:-]+)[^}]*\}\s*$")
+_ID_IN_ATTRS = re.compile(r"#([\w.:-]++)")
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 # A "key: plain text" line: ASCII, no character that YAML reads as syntax in a block mapping
 # (":", "#", quotes or brackets at the start), no spaces to trim but the trailing ones.
@@ -327,6 +327,7 @@ def outline(
     headings: list[Heading] = []
     links: list[Link] = []
     used: set[str] = set()
+    tried: dict[str, int] = {}
     for i, token in enumerate(tokens):
         if token.type != "inline" or token.map is None:
             continue
@@ -341,11 +342,12 @@ def outline(
             children = markdown_parser().parseInline(content, dict(env))[0].children or []
             raw = "".join(c.content for c in children if c.type in {"text", "code_inline"})
         if heading:
-            custom = _ATTR_ID.search(content)
-            anchor = custom.group(1) if custom else _unique(slugify(_ATTR_ID.sub("", raw)), used)
+            custom = attr_list(content)
+            title = raw[: at[0]] if (at := attr_list(raw)) else raw
+            anchor = custom[1] if custom else _unique(slugify(title), used, tried)
             used.add(anchor)
             level = int(tokens[i - 1].tag[1:])
-            headings.append(Heading(level, _ATTR_ID.sub("", raw).strip(), anchor, token.map[0] + 1))
+            headings.append(Heading(level, title.strip(), anchor, token.map[0] + 1))
         for child in children:
             if child.type in {"link_open", "image"}:
                 target = str(child.attrGet("href") or child.attrGet("src") or "")
@@ -354,13 +356,37 @@ def outline(
     return tuple(headings), tuple(links)
 
 
-def _unique(anchor: str, used: set[str]) -> str:
+def _unique(anchor: str, used: set[str], tried: dict[str, int]) -> str:
+    """``anchor``, or ``anchor_n`` with the least free ``n`` (as toc does); ``tried`` holds
+    the last ``n`` taken for each anchor, so that many equal headings cost linear time."""
     if anchor not in used:
         return anchor
-    n = 1
+    n = tried.get(anchor, 1)
     while f"{anchor}_{n}" in used:
         n += 1
+    tried[anchor] = n
     return f"{anchor}_{n}"
+
+
+def attr_list(content: str) -> tuple[int, str] | None:
+    """Where a heading's trailing ``{… #id …}`` starts (with the spaces before it), and the id.
+
+    The same as ``re.search(r"\\s*\\{[^}]*#([\\w.:-]+)[^}]*\\}\\s*$", content)``, whose
+    backtracking is cubic in a heading of spaces, ``{`` and ``#``: the last id wins.
+    """
+    body = content.rstrip()
+    if not body.endswith("}"):
+        return None
+    close = len(body) - 1
+    start = body.find("{", body.rfind("}", 0, close) + 1, close)
+    if start < 0:
+        return None
+    found = None
+    for found in _ID_IN_ATTRS.finditer(body, start + 1, close):  # noqa: B007 (the last one)
+        pass
+    if found is None:
+        return None
+    return len(body[:start].rstrip()), found[1]
 
 
 def _locate(href: str, lines: Sequence[str], span: Sequence[int]) -> Link:

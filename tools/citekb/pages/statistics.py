@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from citekb.pages.blocks import block_tokens
 from citekb.pages.citations import line_starts
+from citekb.pages.spans import Closers, CodeSpans
 
 __all__ = [
     "WORD_NUMBERS",
@@ -205,29 +206,36 @@ def _statistic(match: re.Match[str], masked: str, text: str, floor: int) -> Stat
 # --- prose --------------------------------------------------------------------------------
 
 # Non-prose inside prose blocks. Each branch begins at one of the characters in the leading
-# class and checks it by look-behind: the engine then skips plain text quickly.
+# class and checks it by look-behind: the engine then skips plain text quickly. Comments and
+# code spans match only their opener; ``_mask_all`` finds where they close (``spans``), since
+# a regex that scans on to the closer is quadratic in openers without one. Every other branch
+# stops at a character it cannot cross, or is possessive.
 _INLINE_MASK = re.compile(
     r"[<`\[@\]h&\\|](?:"
-    r"(?<=<)!--(?s:.*?)-->"  # comments
-    r"|(?<=`)(?P<ticks>`*)(?:[^\n]|\n(?![ \t]*\n))+?`(?P=ticks)"  # code, within a paragraph
-    r"|(?<=\[)[^\[\]]*?@[^\[\]]*\]"  # citation brackets, with their locators and prefixes
-    r"|(?<![\w@]@)(?<=@)(?P<key>[\w{][\w:.#$%&+?<>~/{}-]*(?<![.:?]))(?:\s?\[[^\[\]\n]*\])?"
-    r"|(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\s*\)"  # link targets
-    r"|(?<=\])\[[^\[\]]*\]"  # reference-link labels
-    r"|(?<=\[)\^[^\]\s]+\]"  # footnote references
-    r"|(?<=<)[A-Za-z/!][^<>\n]*>"  # HTML tags and autolinks
+    r"(?<=<)(?P<comment>!--)"  # comments
+    r"|(?<=`)(?<!``)(?P<ticks>`*+)"  # a backtick run: code, within a paragraph
+    r"|(?<=\[)[^\[\]@]*+@[^\[\]]*+\]"  # citation brackets, with their locators and prefixes
+    r"|(?<![\w@]@)(?<=@)(?P<key>[\w{][\w:.#$%&+?<>~/{}-]*(?<![.:?]))(?:\s?\[[^\[\]\n]*+\])?"
+    r"|(?<=\])\((?:[^()\s]|\([^()\s]*+\))*+(?:\s+\"[^\"]*\")?\s*\)"  # link targets
+    r"|(?<=\])\[[^\[\]]*+\]"  # reference-link labels
+    r"|(?<=\[)\^[^\[\]\s]++\]"  # footnote references
+    r"|(?<=<)[A-Za-z/!][^<>\n]*+>"  # HTML tags and autolinks
     r"|(?<![\w]h)(?<=h)ttps?://\S+"
-    r"|(?<=&)#?\w+;"
+    r"|(?<=&)#?\w++;"
     r"|(?<=\\)\||(?<=\|)"  # table pipes
     r")"
 )
+_TAG = re.compile(r"<[A-Za-z/!][^<>\n]*+>")
 _CONTAINER = re.compile(r"(?m:^(?:[ \t]*(?:>|[-*+:](?=[ \t])|\d{1,9}[.)](?=[ \t]|$)))+)")
 # How every _CONTAINER match begins, at the start of the text or after a line feed; the
 # second has a literal first character, which the regex engine skips to quickly.
 _CONTAINER_FIRST = re.compile(r"[ \t]*[>*+:\d-]")
 _CONTAINER_NEXT = re.compile(r"\n[ \t]*[>*+:\d-]")
 # A sentence ends at . ! ? (with closing quotes or brackets) before an upper-case start.
-_BOUNDARY = re.compile(r"(?P<dots>[.!?…]+)[\"'”’»)\]*_]*(?P<gap>\s+)(?=[\"'“‘«(\[*_]*[^\W_a-z])")
+# Possessive runs, tried only at the start of a run of stops: linear in a run of dots.
+_BOUNDARY = re.compile(
+    r"(?<![.!?…])(?P<dots>[.!?…]++)[\"'”’»)\]*_]*+(?P<gap>\s++)(?=[\"'“‘«(\[*_]*+[^\W_a-z])"
+)
 _ABBREVIATION = re.compile(
     r"(?i:\b(?:et\s+al|e\.g|i\.e|cf|vs|p|pp|ch|chap|fig|figs|no|nos|vol|vols|ed|eds|eq|sec|dr|mr"
     r"|mrs|ms|prof|st|jr|sr|inc|ltd|co|approx|ca|c|n\.d|ibid|op|cit|viz|resp|ref|refs|[a-z]))$"
@@ -252,6 +260,38 @@ def _mask_inline(match: re.Match[str]) -> str:
         # An in-text citation reads as a word ("@hl2015 found …"), so it can start a sentence.
         return "A" + "a" * len(key) + _blank(chunk[len(key) + 1 :])
     return _blank(chunk)
+
+
+def _mask_all(text: str) -> str:
+    """``text`` with every ``_INLINE_MASK`` span blanked (in-text keys kept as a word)."""
+    code = CodeSpans(text) if "`" in text else None
+    comments = Closers(text, "-->")
+    out: list[str] = []
+    done = pos = 0
+    while (match := _INLINE_MASK.search(text, pos)) is not None:
+        start, end = match.span()
+        if match["ticks"] is not None and code is not None:
+            end = code.close(start, end - start)
+            if end < 0:  # no closing run: the backticks are text
+                pos = match.end()
+                continue
+            chunk = _blank(text[start:end])
+        elif match["comment"] is not None:
+            close = comments.find(end)
+            if close >= 0:
+                end = close + 3
+            elif (tag := _TAG.match(text, start)) is not None:
+                end = tag.end()  # "<!-- x >" with no "-->" after it: a tag
+            else:
+                pos = start + 1
+                continue
+            chunk = _blank(text[start:end])
+        else:
+            chunk = _mask_inline(match)
+        out += [text[done:start], chunk]
+        done = pos = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +340,7 @@ def _prose(
         pieces += [blank[done:start], text[start:end]]
         done = end
     pieces.append(blank[done:])
-    return _INLINE_MASK.sub(_mask_inline, _blank_containers("".join(pieces))), spans
+    return _mask_all(_blank_containers("".join(pieces))), spans
 
 
 def _blank_containers(text: str) -> str:

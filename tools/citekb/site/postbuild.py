@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -53,11 +52,18 @@ _HINT = (
 CITED = "references/cited"
 BLOCKS = "references/cited-blocks.json"
 # the extension's own markup: a page's list (and downloads after it), the bibliography's list
-_PAGE_LIST = re.compile(
-    r'<ul class="citekb-references"[^>]*>.*?</ul>(?:<p class="citekb-downloads"[^>]*>.*?</p>)?',
-    re.S,
-)
-_BIB_LIST = re.compile(r'<ul class="citekb-references citekb-bibliography">.*?</ul>', re.S)
+# The lists citekb writes, found with str.find: a lazy ``<ul …>.*?</ul>`` regex retries from
+# every copy of the opener, quadratic in a page that repeats it with no ``</ul>``.
+_PAGE_LIST = '<ul class="citekb-references"'  # and its attributes, if any
+_BIB_LIST = '<ul class="citekb-references citekb-bibliography">'
+_DOWNLOADS = '<p class="citekb-downloads"'
+
+
+def _element(text: str, opener: str, closer: str) -> tuple[int, int] | None:
+    """The span of the first ``opener`` … ``closer`` in ``text``, or None."""
+    start = text.find(opener)
+    end = text.find(closer, start + len(opener)) if start >= 0 else -1
+    return None if end < 0 else (start, end + len(closer))
 
 
 @dataclass(frozen=True)
@@ -274,7 +280,8 @@ def _bibliography(
         return []
     path = output_path(url)
     text = out.get(path, pages_html[path])
-    if not _BIB_LIST.search(text):
+    span = _element(text, _BIB_LIST, "</ul>")
+    if span is None:
         if not site.refs.entries:
             return []
         where = f"{site.config.docs_dir}/{name}"
@@ -290,7 +297,7 @@ def _bibliography(
         ]
     pages = [p for p in site.pages if p.name in built]
     listing = bibliography_html(site.refs, backlinks(pages, built, url, site.order))
-    text = _BIB_LIST.sub(lambda _: listing, text, count=1)
+    text = text[: span[0]] + listing + text[span[1] :]
     if assets and name not in {p.name for p in site.pages}:  # a generated page
         text = _link_assets(text, url)
     if text != pages_html[path]:
@@ -300,12 +307,14 @@ def _bibliography(
 
 def _with_downloads(text: str, block: str) -> str:
     """The page's reference list followed by ``block`` (replacing any downloads already there)."""
-    match = _PAGE_LIST.search(text)
-    if match is None:
+    span = _element(text, _PAGE_LIST, "</ul>")
+    if span is None:
         return text
-    listing = match.group(0)
-    listing = listing[: listing.index("</ul>") + len("</ul>")]
-    return f"{text[: match.start()]}{listing}{block}{text[match.end() :]}"
+    start, end = span
+    after = end
+    if text.startswith(_DOWNLOADS, end) and (close := text.find("</p>", end)) >= 0:
+        after = close + len("</p>")
+    return f"{text[:start]}{text[start:end]}{block}{text[after:]}"
 
 
 def _with_page_meta(text: str, page: Page, config: Config, url: str, cited: Sequence[Entry]) -> str:

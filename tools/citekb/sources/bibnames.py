@@ -8,7 +8,7 @@ import re
 from citekb.sources import biblatex_fields as bx
 from citekb.sources.latex import latex_to_text
 
-AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+AND = re.compile(r"(?<!\s)\s++and\s+", re.IGNORECASE)  # linear in a run of spaces
 
 
 def split_top(value: str, sep: re.Pattern[str] | str) -> list[str]:

@@ -55,7 +55,7 @@ _BRACES_QUOTE = re.compile(r'(?<!\\)[{}"]')
 _WORD = re.compile(r'[^\s#{}",=]+')
 _NEXT_FIELD = re.compile(r'([^\s#{}",=]+)\s*=\s*')
 _SPACE = re.compile(r"\s*")
-_BREAK = re.compile(r"\s*\n\s*")
+_BREAK = re.compile(r"(?<!\s)\s*\n\s*")  # from where a run of spaces starts: linear
 
 #: Longest value (a field or a ``@string``) once its macros are expanded, in characters.
 MAX_VALUE = 100_000

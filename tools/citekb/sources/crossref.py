@@ -69,12 +69,17 @@ def notices_from_response(doi: str, data: Any) -> list[Notice]:
         if not isinstance(item, dict):
             continue
         notice_doi = str(item.get("DOI", ""))
-        for relation in item.get("update-to") or []:
+        relations = item.get("update-to") or []
+        if not isinstance(relations, list):
+            raise ValueError("not a Crossref answer: `update-to` is not a list")
+        for relation in relations:
             notice = _relation(doi, relation, notice_doi)
             if notice is not None:
                 out.append(notice)
     updated_by = (message.get("updated-by") or []) if items is None else []
-    for relation in updated_by if isinstance(updated_by, list) else []:
+    if not isinstance(updated_by, list):
+        raise ValueError("not a Crossref answer: `updated-by` is not a list")
+    for relation in updated_by:
         if isinstance(relation, dict):
             # in updated-by, DOI names the notice itself
             notice = _relation(doi, {**relation, "DOI": doi}, str(relation.get("DOI", "")))
