@@ -140,7 +140,9 @@ def _body(html: str) -> str:
     body = article.split("</h1>", 1)[1]
     # the page's own review line, "Cite this page" and JSON-LD name the page, not its citations
     body = re.split(r'<p class="citekb-page-meta|<details class="citekb-cite-page"', body)[0]
-    return re.sub(r'href="\.\./references/[^"]*"|href="references/[^"]*"', "", body)
+    # and the downloads name the page's file and where the works' blocks are, relative to it
+    where = r'href="(?:\.\./)?references/[^"]*"| data-citekb-(?:name|blocks)="[^"]*"'
+    return re.sub(where, "", body)
 
 
 def test_site_checks_clean(site: Path) -> None:
