@@ -1,7 +1,7 @@
 """How `citekb check` scales: a synthetic knowledge base, timed against bare bibtexparser.
 
 Generates 2,000 pages with 10 citations each and a 20,000-entry bib with about 1% defects
-(unknown keys, missing fields, bad DOIs), then prints:
+(unknown keys, each a typo of a real key that gets a suggestion; missing fields; bad DOIs), then prints:
 - the wall time of `citekb check` (a fresh process, as a user runs it), from scratch
   (`--no-cache`) and again with nothing changed (the cached result);
 - its ratio to a bare `bibtexparser.parse_file` of the same bib in a fresh process (goal <= 1.5);
@@ -59,7 +59,9 @@ def make_kb(root: Path, pages: int, entries: int, seed: int = 7) -> None:
     for p in range(pages):
         lines = [f"---\ntitle: Page {p}\n---\n", f"# Page {p}\n"]
         for c in range(10):
-            key = f"missing{p}" if (p * 10 + c) % 100 == 3 else f"key{rng.randrange(entries)}"
+            key = f"key{rng.randrange(entries)}"
+            if (p * 10 + c) % 100 == 3:  # 1% unknown: a typo of a real key, as people make them
+                key = "kye" + key[3:]
             lines.append(
                 f"People who {' '.join(rng.sample(WORDS, 5))} do better [@{key}, p. {c + 1}].\n"
             )
