@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from citekb.render import richtext as rt
 from citekb.render.citeproc_tuning import NUMBER
-from citekb.render.formatted import Formatted, Layout
+from citekb.render.formatted import Formatted, Layout, year_letter
 from citekb.sources.notices import Trust
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def build_references(
             for works in same.values():  # year letters only for identical author lists
                 if len(works) > 1:
                     for index, item in enumerate(works):
-                        entries[item.key] = with_suffix(entries[item.key], _letters(index))
+                        entries[item.key] = with_suffix(entries[item.key], year_letter(index))
     entries.update(_add_initials(list(entries.values())))
     order = tuple(f.key for f in ordered)
     for number, key in enumerate(order, 1):  # a bibliography numbered in a non-numeric style
@@ -176,16 +176,6 @@ def _add_initials(items: Sequence[Formatted]) -> dict[str, Formatted]:
                 author=rt.normalize(prefix + item.author),
                 cite=rt.normalize(prefix + item.cite),
             )
-    return out
-
-
-def _letters(index: int) -> str:
-    """0 -> a, 25 -> z, 26 -> aa."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
     return out
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from citekb.render.formatted import year_letter
+
 _NAMES = "citekb_names"  # how many names a cite shows (overrides et-al-use-first)
 _FLAG = "citekb_disambiguate"  # ``disambiguate="true"`` conditions hold
 _SUFFIX = "year_suffix"
@@ -111,7 +113,7 @@ def disambiguate(bib: Any) -> None:
     if add_year:
         for group in _collisions(rendered):
             for index, key in enumerate(group):  # keys are in reference-list order
-                refs[key][_SUFFIX] = _letters(index)
+                refs[key][_SUFFIX] = year_letter(index)
 
 
 def _collisions(rendered: dict[str, str]) -> list[list[str]]:
@@ -119,15 +121,6 @@ def _collisions(rendered: dict[str, str]) -> list[list[str]]:
     for key, text in rendered.items():
         groups.setdefault(text, []).append(key)
     return [keys for keys in groups.values() if len(keys) > 1]
-
-
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(ord("a") + rem) + out
-    return out
 
 
 def _in_citation(element: Any, context: Any) -> bool:

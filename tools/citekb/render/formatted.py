@@ -98,3 +98,13 @@ class Formatted:
             initials=str(data.get("initials", "")),
             names=tuple(str(n) for n in data.get("names", ())),
         )
+
+
+def year_letter(index: int) -> str:
+    """The year suffix of the ``index``-th work in a group: 0 -> a, 25 -> z, 26 -> aa."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(ord("a") + rem) + out
+    return out
