@@ -16,6 +16,7 @@ from citekb.core.safeyaml import (
     check_expansion,
     check_tags,
     may_alias,
+    nodes,
 )
 
 __all__ = [
@@ -124,13 +125,7 @@ class EnvTag:
 def env_tags(root: yaml.Node | None, path: str) -> tuple[EnvTag, ...]:
     """Every ``!ENV VAR`` or ``!ENV [VAR, …, default]`` node under ``root``, in file order."""
     found: list[EnvTag] = []
-    stack = [root] if root is not None else []
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in nodes(root, into=lambda node: node.tag != "!ENV"):
         if node.tag == "!ENV":
             if isinstance(node, yaml.SequenceNode):
                 items = [str(n.value) for n in node.value if isinstance(n, yaml.ScalarNode)]
@@ -139,11 +134,6 @@ def env_tags(root: yaml.Node | None, path: str) -> tuple[EnvTag, ...]:
                 names = [str(node.value)]
             mark = node.start_mark
             found.append(EnvTag(path, mark.line + 1, mark.column + 1, tuple(names)))
-            continue
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
     return tuple(found)
 
 

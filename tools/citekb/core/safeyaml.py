@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 #: Most nodes a YAML document may hold once its aliases are expanded.
 MAX_EXPANDED_NODES = 100_000
@@ -92,8 +92,11 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
             yield value
 
 
-def check_tags(root: yaml.Node | None) -> None:
-    """Raise :class:`RefusedTag` at the first ``!!python/`` tag other than ``!!python/name:``."""
+def nodes(
+    root: yaml.Node | None, *, into: Callable[[yaml.Node], bool] = bool
+) -> Iterator[yaml.Node]:
+    """Every node under ``root`` once (an alias is walked once), in file order; the children of
+    a node are walked only where ``into(node)`` is true."""
     stack = [root] if root is not None else []
     seen: set[int] = set()
     while stack:
@@ -101,7 +104,14 @@ def check_tags(root: yaml.Node | None) -> None:
         if id(node) in seen:
             continue
         seen.add(id(node))
+        yield node
+        if into(node):
+            stack.extend(reversed(list(_children(node))))
+
+
+def check_tags(root: yaml.Node | None) -> None:
+    """Raise :class:`RefusedTag` at the first ``!!python/`` tag other than ``!!python/name:``."""
+    for node in nodes(root):
         tag = node.tag or ""
         if tag.startswith(PYTHON_TAGS) and not tag.startswith(NAME_TAG):
             raise RefusedTag(tag, node.start_mark)
-        stack.extend(reversed(list(_children(node))))
