@@ -186,7 +186,6 @@ def test_no_import_cycles_anywhere() -> None:
     assert find_cycle(graph()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="loops fixed in the next commit")
 def test_no_module_loops_even_through_type_checking_imports() -> None:
     assert find_cycle(graph(type_checking=True)) == []
 
@@ -198,7 +197,6 @@ def test_core_imports_nothing_else_from_citekb() -> None:
             assert outside == [], f"{name} imports {outside}"
 
 
-@pytest.mark.xfail(strict=True, reason="site -> handouts fixed in the next commit")
 def test_no_layer_imports_a_higher_layer_at_run_time() -> None:
     assert upward(graph()) == []
 

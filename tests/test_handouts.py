@@ -15,9 +15,10 @@ from pypdf import PdfReader
 from citekb.cli.main import main
 from citekb.core.config import CRISIS_LINE, DISCLAIMER
 from citekb.handouts import writer as handouts
-from citekb.handouts.writer import add_print_link, handout_slug, page_url, write_handouts
+from citekb.handouts.writer import write_handouts
 from citekb.project.load import load_project
 from citekb.render import richtext as rt
+from citekb.site.urls import absolute_page_url, add_print_link, handout_slug
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -154,10 +155,10 @@ def test_handout_text_matches_golden(kb: Any, slug: str) -> None:
 
 
 def test_page_url_and_slug() -> None:
-    assert page_url("https://kb.org", "a/b.md") == "https://kb.org/a/b/"
-    assert page_url("https://kb.org/", "index.md") == "https://kb.org/"
-    assert page_url("https://kb.org/", "a/index.md") == "https://kb.org/a/"
-    assert page_url("", "a.md") == ""
+    assert absolute_page_url("https://kb.org", "a/b.md") == "https://kb.org/a/b/"
+    assert absolute_page_url("https://kb.org/", "index.md") == "https://kb.org/"
+    assert absolute_page_url("https://kb.org/", "a/index.md") == "https://kb.org/a/"
+    assert absolute_page_url("", "a.md") == ""
     assert handout_slug("guides/sleep.md") == "guides/sleep"  # not guides-sleep.md's name
     assert handout_slug("guides-sleep.md") == "guides-sleep"
 

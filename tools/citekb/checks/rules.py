@@ -346,7 +346,9 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
     from citekb.checks.policy import apply_policy
     from citekb.checks.review import check_reviews
 
-    found = list(project.diagnostics)  # includes check_library, run while loading
+    found = list(project.diagnostics)  # includes check_library when run while loading
+    if not project.library_checked:
+        found += check_library(project.library)
     citations = [c for page in project.pages for c in page.citations]
     every = project.config.check_uncited
     found += check_citations(citations, project.library, project.resolution.aliases, unused=every)

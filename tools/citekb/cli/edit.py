@@ -195,11 +195,14 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
 @_root
 def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, root: Path) -> None:
     """Write the library, or the works a page cites, as BibTeX, CSL-JSON or RIS."""
+    from citekb.checks.rules import check_library
     from citekb.project.load import load_project, relative
     from citekb.sources.export import export as render
 
     with usage_on_config_error():
-        project = load_project(root, _config(root), need_pages=page is not None)
+        project = load_project(
+            root, _config(root), need_pages=page is not None, library_checks=check_library
+        )
     library = project.library
     if page is not None:
         wanted = {relative(page, root), page.as_posix()}

@@ -39,11 +39,12 @@ def _project_config(root: Path) -> Config:
 
 def _project(root: Path, only: set[str] | None = None) -> Project:
     """Load the project, turning configuration errors into exit code 2."""
+    from citekb.checks.rules import check_library
     from citekb.cli.edit import usage_on_config_error
     from citekb.project.load import load_project
 
     with usage_on_config_error():
-        return load_project(root, only=only)
+        return load_project(root, only=only, library_checks=check_library)
 
 
 class _Group(click.Group):
@@ -112,7 +113,7 @@ def _checked(
     ``cache_dir``, keyed by the config and the content of every input file and of citekb's
     own code, and sealed with this machine's key (:mod:`citekb.project.cache`).
     """
-    from citekb.checks.rules import run_checks
+    from citekb.checks.rules import check_library, run_checks
     from citekb.cli.edit import usage_on_config_error
     from citekb.core.diagnostics import Diagnostic
     from citekb.project.cache import cache_folder, load_state, save_state
@@ -133,7 +134,7 @@ def _checked(
         found, checked = cached
         return found, checked, None
     with paused_gc(), usage_on_config_error():
-        project = load_project(root, config, cache=use_cache)
+        project = load_project(root, config, cache=use_cache, library_checks=check_library)
         result = (run_checks(project, day), project.checked)
     save_state(state, key, result)
     return result[0], result[1], project
@@ -335,9 +336,10 @@ def _write_handouts(project: Project, site: Path, built: Built | None = None) ->
     """
     from citekb.cli.report import render
     from citekb.core.diagnostics import Severity
-    from citekb.handouts.writer import HANDOUTS_DIR, write_handouts
+    from citekb.handouts.writer import write_handouts
     from citekb.project.load import relative
     from citekb.site.mkdocs_run import markdown_setup
+    from citekb.site.urls import HANDOUTS_DIR
 
     if not any(page.is_handout for page in project.pages):
         return 0

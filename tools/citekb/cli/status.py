@@ -24,13 +24,14 @@ def status(root: Path, fmt: str) -> None:
     "Today" is the date of SOURCE_DATE_EPOCH when it is set.
     """
     from citekb.checks.review import review_rows
+    from citekb.checks.rules import check_library
     from citekb.cli.edit import usage_on_config_error
     from citekb.project.clock import today
     from citekb.project.load import load_project
 
     with usage_on_config_error():
         day = today()
-        project = load_project(root.resolve())
+        project = load_project(root.resolve(), library_checks=check_library)
     months = project.config.review_months
     rows = review_rows(project.pages, months, day)
     if fmt == "json":

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.handouts.layout import break_urls, notice_html, page_limit, too_long
 from citekb.project.atomic import write_atomic
+from citekb.site.urls import absolute_page_url, handout_slug
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
     from citekb.sources.evidence import Evidence
 
 #: Where the PDFs go inside the built site.
-HANDOUTS_DIR = "handouts"
 STYLESHEET = Path(__file__).parent.parent / "assets" / "handout.css"
 PDF_VARIANT = "pdf/ua-1"
 _PAPER = {"letter": "letter", "a4": "A4"}
@@ -55,44 +55,6 @@ class Result:
 
     written: tuple[Path, ...]
     diagnostics: tuple[Diagnostic, ...]
-
-
-def handout_slug(name: str) -> str:
-    """``handout-signs.md`` -> ``handout-signs``; folders are kept (``a/b.md`` -> ``a/b``),
-    so that ``a-b.md`` and ``a/b.md`` never share a PDF."""
-    return name.removesuffix(".md")
-
-
-def page_url(site_url: str, name: str) -> str:
-    """The page's address with MkDocs' directory URLs (``a/b.md`` -> ``<site>/a/b/``)."""
-    if not site_url:
-        return ""
-    path = name.removesuffix(".md")
-    path = "" if path == "index" else path.removesuffix("/index") + "/"
-    return site_url.rstrip("/") + "/" + path
-
-
-def print_link_html(src_uri: str, url: str) -> str:
-    """The "Print this handout" link a site page shows, relative to the page's ``url``."""
-    from citekb.site.urls import relative_url  # MkDocs' rule, without MkDocs (Zensical)
-
-    pdf = f"{HANDOUTS_DIR}/{handout_slug(src_uri)}.pdf"
-    href = html.escape(relative_url(pdf, url or "."), quote=True)
-    return (
-        f'<p class="citekb-print"><a href="{href}" type="application/pdf">'
-        "Print this handout (PDF)</a></p>"
-    )
-
-
-def add_print_link(page_html: str, src_uri: str, url: str) -> str:
-    """Put the print link right after the rendered page's first ``<h1>`` (else at the top).
-
-    It goes into the HTML, not the Markdown, so the page text stays as loaded and checked.
-    """
-    link = print_link_html(src_uri, url)
-    end = page_html.find("</h1>")
-    at = end + len("</h1>") if end >= 0 else 0
-    return f"{page_html[:at]}\n{link}\n{page_html[at:]}"
 
 
 def version_of(page: Page) -> str:
@@ -126,7 +88,8 @@ def body_html(
     """The page body through the site's Markdown extensions, its ``# Title`` removed."""
     import markdown
 
-    from citekb.site.markdown_ext import CitekbExtension, SiteData
+    from citekb.site.markdown_ext import CitekbExtension
+    from citekb.site.sitedata import SiteData
 
     site = SiteData(
         refs=refs,
@@ -150,7 +113,7 @@ def body_html(
 
     def absolute(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), match[1]))
-        url = page_url(config.site_url, target)
+        url = absolute_page_url(config.site_url, target)
         return f'href="{html.escape(url + (match[2] or ""))}"' if url else match[0]
 
     return break_urls(_MD_HREF.sub(absolute, out))
@@ -174,7 +137,7 @@ def handout_html(
 ) -> str:
     """The whole printable document: notice band, header with web address, body, references."""
     esc = html.escape
-    url = page_url(config.site_url, page.name)
+    url = absolute_page_url(config.site_url, page.name)
     lang = str(page.meta.get("lang") or "en")
     author = str(page.meta.get("author") or config.site_name or "citekb")
     reviewed = _reviewed(page, config.review_months)

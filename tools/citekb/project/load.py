@@ -25,11 +25,14 @@ from citekb.project.paths import (
 from citekb.project.worker import paused_gc, sharing
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from citekb.pages.page import Page
     from citekb.render.style import Engine
     from citekb.sources.evidence import Evidence
+
+    #: Checks of a loaded library (:func:`citekb.checks.rules.check_library`).
+    LibraryChecks = Callable[[Library], Sequence[Diagnostic]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Project:
     sources: tuple[str, ...] = ()  # every page, bib and evidence file read, as reported
     #: Cited keys that name an entry by identifier or alias; pages already cite the entry's key.
     resolution: Resolution = field(default_factory=Resolution)
+    #: Whether ``diagnostics`` holds the library's checks (``load_project(library_checks=…)``).
+    library_checked: bool = False
 
     @property
     def checked(self) -> int:
@@ -268,8 +273,13 @@ def load_project(
     only: set[str] | None = None,
     need_pages: bool = True,
     cache: bool = False,
+    library_checks: LibraryChecks | None = None,
 ) -> Project:
     """Read pages, bibliography and evidence under ``root``; problems become diagnostics.
+
+    ``library_checks`` (the caller passes :func:`citekb.checks.rules.check_library`) run while
+    the helper process parses pages, and are kept with the library in its cache; without them
+    :func:`~citekb.checks.rules.run_checks` runs them itself.
 
     ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``);
     without ``need_pages`` a missing docs folder is no error (``citekb export`` of a library).
@@ -277,7 +287,7 @@ def load_project(
     (``cache_dir/library.json``).
     """
     with paused_gc():
-        return _load(root, config, only, need_pages, cache)
+        return _load(root, config, only, need_pages, cache, library_checks)
 
 
 def _library_cache(
@@ -290,22 +300,34 @@ def _library_cache(
     return folder / "library.json" if folder is not None and raw else None
 
 
-def library_key(root: Path, bibs: Sequence[Path], raw: Sequence[tuple[str, bytes]]) -> str:
-    """The library cache's key: citekb's code, and each bib file's name and content."""
+def library_key(
+    root: Path,
+    bibs: Sequence[Path],
+    raw: Sequence[tuple[str, bytes]],
+    checks: LibraryChecks | None = None,
+) -> str:
+    """The library cache's key: citekb's code, the library checks run, and each bib file's
+    name and content."""
     import hashlib
 
     from citekb.project.cache import code_digest
 
     digest = hashlib.sha256(code_digest().encode())
+    if checks is not None:
+        digest.update(f"{checks.__module__}.{checks.__qualname__}\n".encode())
     for shown, data in raw:
         digest.update(f"{shown}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 
 def _load(
-    root: Path, config: Config | None, only: set[str] | None, need_pages: bool, cache: bool
+    root: Path,
+    config: Config | None,
+    only: set[str] | None,
+    need_pages: bool,
+    cache: bool,
+    library_checks: LibraryChecks | None,
 ) -> Project:
-    from citekb.checks.rules import check_library
     from citekb.project.cache import cache_folder, load_state, save_state
     from citekb.sources.bibtex import load_library
 
@@ -343,7 +365,7 @@ def _load(
     problems.extend(trouble)
 
     saved = _library_cache(root, config, bibs, raw) if cache else None
-    key = library_key(root, bibs, raw) if saved is not None else ""
+    key = library_key(root, bibs, raw, library_checks) if saved is not None else ""
     known = load_state(saved, key, tuple[Library, list[Diagnostic]]) if saved else None
     folder = cache_folder(root, config.cache_dir) if cache else None
     page_cache = PageCache(folder / "pages" if folder else None, config.xref_prefixes)
@@ -354,7 +376,8 @@ def _load(
         else:
             library, trouble = load_library(raw, tail=share.tail if share.shared else None)
             # The library's checks need no page: run them while the helper still parses pages.
-            trouble = [*trouble, *check_library(library)]
+            if library_checks is not None:
+                trouble = [*trouble, *library_checks(library)]
             save_state(saved, key, (library, trouble))
         problems.extend(trouble)
         pages, trouble = share.pages()
@@ -415,6 +438,7 @@ def _load(
         tuple(problems),
         tuple(sources),
         resolution,
+        library_checks is not None,
     )
 
 

@@ -175,6 +175,7 @@ def _serve(
     """Watch the served site and run the pass after each rebuild, until the server stops."""
     import time
 
+    from citekb.checks.rules import check_library
     from citekb.project.load import load_project
 
     seen: float | None = None
@@ -184,7 +185,7 @@ def _serve(
             stamp = _newest_page(site_dir)
             if stamp is None or stamp == seen or time.time() - stamp < poll:
                 continue
-            project = load_project(root, config)
+            project = load_project(root, config, library_checks=check_library)
             for d in run_pass(project, site_dir, use_directory_urls=directory_urls):
                 print(f"{d.location}: {d.message} [{d.code}]", file=sys.stderr)
             seen = _newest_page(site_dir)

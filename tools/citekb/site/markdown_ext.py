@@ -17,7 +17,6 @@ import html
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markdown.extensions import Extension
@@ -27,7 +26,8 @@ from citekb.core.anchors import cite_id, ref_id, text_id
 from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
-from citekb.render.style import References
+from citekb.site.forest_block import ForestPreprocessor
+from citekb.site.sitedata import Backlink, SiteData
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -35,8 +35,7 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from citekb.core.model import Citation, Cluster
-    from citekb.pages.page import Page
-    from citekb.render.style import Formatted
+    from citekb.render.style import Formatted, References
     from citekb.sources.evidence import Evidence
 
 #: A line holding only this comment is replaced by the site-wide bibliography.
@@ -53,39 +52,6 @@ def citation_anchors(citations: Iterable[Citation]) -> dict[int, str]:
         seen[citation.key] += 1
         out[citation.offset] = cite_id(citation.key, seen[citation.key])
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Backlink:
-    """A place that cites a work: "Page title › Section heading" and its URL."""
-
-    label: str
-    href: str
-
-
-@dataclass
-class SiteData:
-    """What every page needs to know about every other; filled by the MkDocs plugin.
-
-    Mutable on purpose: the plugin swaps ``refs`` on each rebuild and sets ``page`` per page.
-    """
-
-    refs: References = field(default_factory=References)
-    backlinks: Mapping[str, Sequence[Backlink]] = field(default_factory=dict)
-    xref_prefixes: Sequence[str] = ("fig", "tbl", "eq", "sec")
-    page: str = ""
-    references_title: str = "References"
-    #: Scanned clusters by page-text digest, kept across builds by the plugin's cache.
-    clusters: dict[str, list[Cluster]] = field(default_factory=dict)
-    #: Page path → the page as loaded, whose clusters are reused when its body is unchanged.
-    pages: Mapping[str, Page] = field(default_factory=dict)
-    #: The evidence records, for ``forest`` blocks (none: every block reports that).
-    evidence: Evidence | None = None
-    #: The keys pages cite, when ``refs`` holds more (a page lists the whole library with
-    #: ``\\full_bibliography``); None: every work in ``refs`` is cited.
-    cited: frozenset[str] | None = None
-    #: Whether the site search indexes each page's reference list and downloads.
-    searchable: bool = True
 
 
 # --- HTML for one cluster, a reference list, the bibliography -------------------------
@@ -369,8 +335,6 @@ class CitekbExtension(Extension):
         # after whitespace normalisation (30), before forest blocks (26), fenced code (25) and
         # raw HTML (20) are stashed: the text is then the page as loaded, whose clusters are reused
         md.preprocessors.register(CitePreprocessor(md, self), "citekb", 27)
-        from citekb.site.forest_block import ForestPreprocessor
-
         # before fenced code (25), which would otherwise show the block as code
         md.preprocessors.register(ForestPreprocessor(md, self.site_data), "citekb-forest", 26)
         if self.getConfig("inline_assets"):

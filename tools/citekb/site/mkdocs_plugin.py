@@ -34,8 +34,9 @@ from citekb.site.build import (
     fingerprint,
     site_references,
 )
-from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER, CitekbExtension, SiteData
+from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER, CitekbExtension
 from citekb.site.postbuild import backlinks
+from citekb.site.sitedata import SiteData
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -252,7 +253,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         """Read and check the project, and format every cited work."""
         from citekb.checks.policy import apply_policy
         from citekb.checks.presentation import SITE_URL_CODES
-        from citekb.checks.rules import run_checks
+        from citekb.checks.rules import check_library, run_checks
         from citekb.project.load import load_project, style_engine
         from citekb.render.style import StyleError
         from citekb.site.build import citeproc_failures
@@ -263,7 +264,9 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
             project, found = self._preloaded
             diagnostics = list(found)
         else:
-            project = load_project(self.root, self.settings, cache=True)
+            project = load_project(
+                self.root, self.settings, cache=True, library_checks=check_library
+            )
             diagnostics = run_checks(project, self.today)
         # the handouts' web address is the handout writer's to report, not a site problem
         diagnostics = [d for d in diagnostics if d.code not in SITE_URL_CODES]
@@ -306,8 +309,8 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
     ) -> str:
         """After the title, a handout's link to its PDF (which ``citekb build`` writes); after
         the References, the page's review dates, "Cite this page" and JSON-LD."""
-        from citekb.handouts.writer import add_print_link
         from citekb.site.pagemeta import page_facts, page_meta_html
+        from citekb.site.urls import add_print_link
 
         if not self.config.enabled or self.settings is None or self.state is None:
             return html

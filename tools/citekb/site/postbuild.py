@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any
 from citekb.core.diagnostics import Code, diagnostic
 from citekb.site.build import ASSET_URIS, export_key, export_texts
 from citekb.site.markdown_ext import (
-    Backlink,
     bibliography_html,
     citation_anchors,
     hidden_from_search,
 )
-from citekb.site.urls import output_path, page_url, relative_url
+from citekb.site.sitedata import Backlink
+from citekb.site.urls import output_path, page_url, print_link_html, relative_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, MutableMapping, Sequence
@@ -173,8 +173,6 @@ def fix_site(
     each page's review line, "Cite this page" and JSON-LD at the end of its article, as the
     MkDocs plugin does while rendering (for engines that run no plugin).
     """
-    from citekb.handouts.writer import print_link_html
-
     urls = (
         dict(urls) if urls is not None else site_urls(site, use_directory_urls=use_directory_urls)
     )

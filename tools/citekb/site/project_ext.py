@@ -19,7 +19,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from citekb.site.markdown_ext import CitekbExtension, SiteData
+from citekb.site.markdown_ext import CitekbExtension
+from citekb.site.sitedata import SiteData
 
 _PROJECTS: dict[str, tuple[str, SiteData]] = {}
 _LOCK = threading.Lock()
@@ -31,6 +32,7 @@ def project_site(folder: str) -> SiteData:
     Engines make a new extension for every page, so the result is kept per folder and read
     again only when an input file (page, bibliography, evidence, config) changes.
     """
+    from citekb.checks.rules import check_library
     from citekb.project.load import load_config, load_project, style_engine
     from citekb.site.build import FormatCache, cache_file, fingerprint, site_references
 
@@ -41,7 +43,7 @@ def project_site(folder: str) -> SiteData:
         cached = _PROJECTS.get(str(root))
         if cached is not None and cached[0] == key:
             return cached[1]
-        project = load_project(root, config)
+        project = load_project(root, config, library_checks=check_library)
         engine = style_engine(config, root)
         cache = FormatCache(cache_file(root, config.cache_dir, engine.id))
         refs = site_references(project, engine, cache)
