@@ -106,6 +106,8 @@ def test_each_page_is_scanned_once_per_build(
 ) -> None:
     """Pages are scanned when loaded; the site and the handouts reuse those clusters."""
     import citekb.pages.citations
+    import citekb.pages.page
+    import citekb.site.markdown_ext
 
     root = tmp_path / "basic"
     shutil.copytree(SITES / "basic", root)
@@ -117,7 +119,8 @@ def test_each_page_is_scanned_once_per_build(
         scanned.append(path)
         return real(text, path, **kwargs)
 
-    monkeypatch.setattr(citekb.pages.citations, "scan_clusters", counted)
+    for module in (citekb.pages.citations, citekb.pages.page, citekb.site.markdown_ext):
+        monkeypatch.setattr(module, "scan_clusters", counted)  # each place that calls it
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert sorted(scanned) == ["docs/break.md", "docs/health.md", "docs/index.md"]

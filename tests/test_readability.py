@@ -142,4 +142,5 @@ def test_prose_uses_the_pages_own_citations_and_does_not_rescan(
 
     monkeypatch.setattr(citekb.pages.citations, "scan_clusters", no_rescan)
     monkeypatch.setattr(citekb.pages.citations, "scan", no_rescan)
+    monkeypatch.setattr(citekb.pages.page, "scan_clusters", no_rescan)  # its own binding
     assert prose(found) == "See [@box-one] and. Also says so."

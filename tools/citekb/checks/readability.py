@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
+from citekb.pages.page import markdown_parser
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -64,7 +65,6 @@ def prose(page: Page) -> str:
     Each block ends a sentence, so a bullet without a full stop is not glued to the next one.
     Citations are the page's own (scanned once, with the configured cross-reference prefixes).
     """
-    from citekb.pages.page import markdown_parser
 
     text = page.text
     for start, end in reversed(citation_spans(text, page.citations)):

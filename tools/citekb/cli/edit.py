@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from citekb.cli.options import root_option
-from citekb.core.diagnostics import Code
+from citekb.cli.report import render_text
+from citekb.core.diagnostics import Code, diagnostic, escape_controls
 from citekb.project.atomic import remove_stale, write_atomic
 from citekb.sources.export import FORMATS
+from citekb.sources.export import export as render
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -34,8 +36,7 @@ _root = root_option
 def usage_on_config_error() -> Iterator[None]:
     """Turn a ``ConfigError`` into a click usage error: exit 2 with the message (control
     characters escaped)."""
-    from citekb.core.config import ConfigError
-    from citekb.core.diagnostics import escape_controls
+    from citekb.core.config import ConfigError  # lazy: keeps citekb --help fast
 
     try:
         yield
@@ -45,8 +46,8 @@ def usage_on_config_error() -> Iterator[None]:
 
 def _config(root: Path) -> Config:
     """The project's config; without a mkdocs.yml, the defaults (bibliography references/*.bib)."""
-    from citekb.core.config import Config
-    from citekb.project.load import load_config
+    from citekb.core.config import Config  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_config  # lazy: keeps citekb --help fast
 
     if not (root / "mkdocs.yml").is_file():
         return Config()
@@ -55,8 +56,6 @@ def _config(root: Path) -> Config:
 
 
 def _report(found: Sequence[Diagnostic], files: int = 0) -> None:
-    from citekb.cli.report import render_text
-
     click.echo(render_text(found, files=files), nl=False, err=True)
 
 
@@ -67,7 +66,6 @@ def _fail(found: Sequence[Diagnostic]) -> NoReturn:
 
 def _os_error(code: str, shown: str, exc: OSError) -> Diagnostic:
     """``unreadable-file`` or ``write-failed`` for an OS error on ``shown``."""
-    from citekb.core.diagnostics import diagnostic
 
     verb, hint = (
         ("read", "check that the file exists and is readable")
@@ -92,8 +90,7 @@ def linked_out(path: Path, root: Path, shown: str) -> Diagnostic | None:
     A file named outside the project (``citekb fmt /tmp/x.bib``) is the caller's choice."""
     import os
 
-    from citekb.core.diagnostics import diagnostic
-    from citekb.project.paths import outside
+    from citekb.project.paths import outside  # lazy: keeps citekb --help fast
 
     top = root.resolve()
     named = Path(os.path.abspath(path))  # noqa: PTH100 - lexical: links are not followed
@@ -129,8 +126,12 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
     Lossless: values, @string, @preamble, @comment and text between entries are kept.
     A file that cannot be parsed completely is reported and left untouched.
     """
-    from citekb.project.load import bibliography_files, read_text, relative
-    from citekb.sources.bibfmt import DEFAULT_ORDER, format_bib
+    from citekb.project.load import (  # lazy: keeps citekb --help fast
+        bibliography_files,
+        read_text,
+        relative,
+    )
+    from citekb.sources.bibfmt import DEFAULT_ORDER, format_bib  # lazy: keeps citekb --help fast
 
     config = _config(root)
     order = (
@@ -195,9 +196,8 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
 @_root
 def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, root: Path) -> None:
     """Write the library, or the works a page cites, as BibTeX, CSL-JSON or RIS."""
-    from citekb.checks.rules import check_library
-    from citekb.project.load import load_project, relative
-    from citekb.sources.export import export as render
+    from citekb.checks.rules import check_library  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_project, relative  # lazy: keeps citekb --help fast
 
     with usage_on_config_error():
         project = load_project(
@@ -243,7 +243,7 @@ def new() -> None:
 @_root
 def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root: Path) -> None:
     """Scaffold a page titled TITLE at docs/<slug>.md; never overwrites a file."""
-    from citekb.cli.scaffold import page_path, page_text
+    from citekb.cli.scaffold import page_path, page_text  # lazy: keeps citekb --help fast
 
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
@@ -305,15 +305,24 @@ def add(
     given a key such as smith2015, and shown. Key clashes, duplicate DOIs or ISBNs, missing
     fields and syntax errors are reported, and then nothing is written.
     """
-    from citekb.cli.scaffold import STDIN, append_bib, check_additions
-    from citekb.project.load import bibliography_files, read_bytes, read_text, relative
-    from citekb.sources.bibsplit import decode
+    from citekb.cli.scaffold import (  # lazy: keeps citekb --help fast
+        STDIN,
+        append_bib,
+        check_additions,
+    )
+    from citekb.project.load import (  # lazy: keeps citekb --help fast
+        bibliography_files,
+        read_bytes,
+        read_text,
+        relative,
+    )
+    from citekb.sources.bibsplit import decode  # lazy: keeps citekb --help fast
 
     asked = [(k, v) for k, v in (("doi", doi), ("pmid", pmid), ("isbn", isbn)) if v is not None]
     if len(asked) > 1:
         raise click.UsageError("give one of --doi, --pmid and --isbn")
     if asked:
-        from citekb.cli.fetch import identifier
+        from citekb.cli.fetch import identifier  # lazy: keeps citekb --help fast
 
         kind, raw = asked[0]
         if identifier(kind, raw) is None:
@@ -362,8 +371,8 @@ def _fetched(
     kind: str, raw: str, library: list[tuple[str, bytes]], base: str | None, timeout: float
 ) -> str:
     """The fetched entry's BibTeX, keyed apart from the library; a failure exits 1."""
-    from citekb.cli.fetch import FetchError, fetch_entry
-    from citekb.sources.bibtex import load_library
+    from citekb.cli.fetch import FetchError, fetch_entry  # lazy: keeps citekb --help fast
+    from citekb.sources.bibtex import load_library  # lazy: keeps citekb --help fast
 
     taken = set(load_library(library)[0].by_key)
     try:

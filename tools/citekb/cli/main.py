@@ -10,15 +10,17 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli.edit import usage_on_config_error
 from citekb.cli.options import root_option, site_dir_option
-from citekb.cli.report import FORMATS
-from citekb.site.engines import ENGINES
+from citekb.cli.report import FORMATS, render, shown
+from citekb.core.diagnostics import Diagnostic, Severity
+from citekb.site import engines
+from citekb.site.engines import ENGINES, EngineError, choose
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from citekb.core.config import Config
-    from citekb.core.diagnostics import Diagnostic
     from citekb.core.model import Citation
     from citekb.project.load import Project
     from citekb.site.mkdocs_run import Built
@@ -26,9 +28,8 @@ if TYPE_CHECKING:
 
 def _project_config(root: Path) -> Config:
     """The knowledge base's config; no mkdocs.yml or no docs folder is a usage error."""
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.core.config import ConfigError
-    from citekb.project.load import load_config
+    from citekb.core.config import ConfigError  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_config  # lazy: keeps citekb --help fast
 
     with usage_on_config_error():
         config = load_config(root.resolve())
@@ -39,9 +40,8 @@ def _project_config(root: Path) -> Config:
 
 def _project(root: Path, only: set[str] | None = None) -> Project:
     """Load the project, turning configuration errors into exit code 2."""
-    from citekb.checks.rules import check_library
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.load import load_project
+    from citekb.checks.rules import check_library  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_project  # lazy: keeps citekb --help fast
 
     with usage_on_config_error():
         return load_project(root, only=only, library_checks=check_library)
@@ -88,9 +88,6 @@ def check(
     """Check citations, the bibliography and pages; report every problem."""
     from dataclasses import replace
 
-    from citekb.cli.report import render, shown
-    from citekb.core.diagnostics import Severity
-
     config = _project_config(root) if all_entries else None
     if config is not None:
         config = replace(config, check_uncited=True)
@@ -113,14 +110,16 @@ def _checked(
     ``cache_dir``, keyed by the config and the content of every input file and of citekb's
     own code, and sealed with this machine's key (:mod:`citekb.project.cache`).
     """
-    from citekb.checks.rules import check_library, run_checks
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.core.diagnostics import Diagnostic
-    from citekb.project.cache import cache_folder, load_state, save_state
-    from citekb.project.clock import today
-    from citekb.project.load import load_config, load_project
-    from citekb.project.worker import paused_gc
-    from citekb.site.build import fingerprint
+    from citekb.checks.rules import check_library, run_checks  # lazy: keeps citekb --help fast
+    from citekb.project.cache import (  # lazy: keeps citekb --help fast
+        cache_folder,
+        load_state,
+        save_state,
+    )
+    from citekb.project.clock import today  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_config, load_project  # lazy: keeps citekb --help fast
+    from citekb.project.worker import paused_gc  # lazy: keeps citekb --help fast
+    from citekb.site.build import fingerprint  # lazy: keeps citekb --help fast
 
     root = root.resolve()
     with usage_on_config_error():
@@ -151,7 +150,11 @@ def citations(paths: tuple[str, ...], root: Path, fmt: str) -> None:
     recursively) or - for standard input (default: all pages)."""
     import json
 
-    from citekb.cli.paths import config_or_default, read_sources, scan_sources
+    from citekb.cli.paths import (  # lazy: keeps citekb --help fast
+        config_or_default,
+        read_sources,
+        scan_sources,
+    )
 
     if not paths:
         config = _project_config(root)
@@ -235,8 +238,8 @@ def _cited_in(project: Project, where: tuple[str, ...]) -> list[tuple[Citation, 
     """Each page's resolved citations, or those of the files in ``where``."""
     if not where:
         return [page.citations for page in project.pages]
-    from citekb.cli.paths import read_sources, scan_sources
-    from citekb.core.identifiers import resolve
+    from citekb.cli.paths import read_sources, scan_sources  # lazy: keeps citekb --help fast
+    from citekb.core.identifiers import resolve  # lazy: keeps citekb --help fast
 
     sources = read_sources(where, project.root)
     found = scan_sources(sources, project.config)
@@ -260,7 +263,6 @@ main.add_command(_init)
 
 def _engine(requested: str | None, root: Path, config: Config) -> str:
     """The site engine to run; a missing one is a usage error (exit 2) naming its package."""
-    from citekb.site.engines import EngineError, choose
 
     try:
         return choose(requested, config.engine)
@@ -288,17 +290,13 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
     MkDocs runs in this process on the project the check loaded; ProperDocs and Zensical run
     as their own commands, followed by citekb's pass over the built pages.
     """
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.cli.report import render, shown
-    from citekb.core.diagnostics import Severity
-    from citekb.project.load import Project, load_config
-    from citekb.site import engines
-    from citekb.site.mkdocs_run import build_site
+    from citekb.project.load import Project, load_config  # lazy: keeps citekb --help fast
+    from citekb.site.mkdocs_run import build_site  # lazy: keeps citekb --help fast
 
     root = root.resolve()
     with usage_on_config_error():
         config = load_config(root)
-    from citekb.checks.presentation import SITE_URL_CODES
+    from citekb.checks.presentation import SITE_URL_CODES  # lazy: keeps citekb --help fast
 
     found, checked, project = _checked(root, use_cache=not no_cache, config=config)
     # the handouts' web address: reported with the handouts below, and no reason to stop
@@ -334,12 +332,10 @@ def _write_handouts(project: Project, site: Path, built: Built | None = None) ->
     After a build they reuse its references and Markdown extensions; alone, they read the
     extensions from ``mkdocs.yml`` and format the references themselves.
     """
-    from citekb.cli.report import render
-    from citekb.core.diagnostics import Severity
-    from citekb.handouts.writer import write_handouts
-    from citekb.project.load import relative
-    from citekb.site.mkdocs_run import markdown_setup
-    from citekb.site.urls import HANDOUTS_DIR
+    from citekb.handouts.writer import write_handouts  # lazy: keeps citekb --help fast
+    from citekb.project.load import relative  # lazy: keeps citekb --help fast
+    from citekb.site.mkdocs_run import markdown_setup  # lazy: keeps citekb --help fast
+    from citekb.site.urls import HANDOUTS_DIR  # lazy: keeps citekb --help fast
 
     if not any(page.is_handout for page in project.pages):
         return 0
@@ -373,13 +369,10 @@ def serve(root: Path, dev_addr: str, engine: str | None) -> None:
     """Serve the site with live reload, also on changes under references/."""
     import os
 
-    from citekb.site import engines
-
     project_root = root.resolve()
     if not (project_root / "mkdocs.yml").is_file():
         raise click.UsageError(f"no mkdocs.yml in {project_root}")
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.load import load_config
+    from citekb.project.load import load_config  # lazy: keeps citekb --help fast
 
     with usage_on_config_error():  # refuses a constructing YAML tag before MkDocs reads it
         config = load_config(project_root)

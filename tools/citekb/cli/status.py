@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli.edit import usage_on_config_error
 from citekb.cli.options import root_option
 
 if TYPE_CHECKING:
@@ -23,11 +24,10 @@ def status(root: Path, fmt: str) -> None:
 
     "Today" is the date of SOURCE_DATE_EPOCH when it is set.
     """
-    from citekb.checks.review import review_rows
-    from citekb.checks.rules import check_library
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.clock import today
-    from citekb.project.load import load_project
+    from citekb.checks.review import review_rows  # lazy: keeps citekb --help fast
+    from citekb.checks.rules import check_library  # lazy: keeps citekb --help fast
+    from citekb.project.clock import today  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_project  # lazy: keeps citekb --help fast
 
     with usage_on_config_error():
         day = today()

@@ -17,6 +17,7 @@ from citekb.core.configyaml import (
     EnvTag,
     load_config_yaml,
 )
+from citekb.core.diagnostics import CODES
 from citekb.core.model import DEFAULT_XREF_PREFIXES
 from citekb.core.nav import nav_pages, plugin_lines
 
@@ -344,8 +345,6 @@ def _no_nul(where: str, value: Any) -> None:
 
 def _did_you_mean(word: str, choices: Any = None) -> str:
     if choices is None:
-        from citekb.core.diagnostics import CODES
-
         choices = CODES
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -386,7 +385,6 @@ def parse_options(options: Mapping[str, Any], **site: str) -> Config:
     for name, value in site.items():
         _no_nul(name, value)
     _check_review_options(values)
-    from citekb.core.diagnostics import CODES
 
     _check_codes(values, CODES.__contains__)
     known = {f.name for f in fields(Config)}

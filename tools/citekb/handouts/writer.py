@@ -20,9 +20,17 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citekb.checks.policy import apply_policy
+from citekb.checks.presentation import check_site_url
+from citekb.checks.review import review_line, review_of
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
+from citekb.core.svgsafe import inline_svgs, svg_problem
 from citekb.handouts.layout import break_urls, notice_html, page_limit, too_long
 from citekb.project.atomic import write_atomic
+from citekb.project.load import style_engine
+from citekb.render.style import StyleError
+from citekb.site import build as site
+from citekb.site.sitedata import SiteData
 from citekb.site.urls import absolute_page_url, handout_slug
 
 if TYPE_CHECKING:
@@ -67,7 +75,6 @@ def version_of(page: Page) -> str:
 
 def _reviewed(page: Page, months: int) -> str:
     """``Last reviewed … · Next review due …`` ("" without a date)."""
-    from citekb.checks.review import review_line, review_of
 
     return review_line(review_of(page.meta, months))
 
@@ -88,8 +95,7 @@ def body_html(
     """The page body through the site's Markdown extensions, its ``# Title`` removed."""
     import markdown
 
-    from citekb.site.markdown_ext import CitekbExtension
-    from citekb.site.sitedata import SiteData
+    from citekb.site.markdown_ext import CitekbExtension  # heavy: markdown
 
     site = SiteData(
         refs=refs,
@@ -196,7 +202,10 @@ def render(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
     """
     from weasyprint import HTML
 
-    from citekb.handouts.fetcher import SiteFetcher, contain
+    from citekb.handouts.fetcher import (  # heavy: PIL, cssselect2, fontTools, lxml, pydyf, tinycss2, weasyprint
+        SiteFetcher,
+        contain,
+    )
 
     css, fonts = _stylesheet()
     fetcher = SiteFetcher(roots or (base.parent,))
@@ -214,8 +223,6 @@ def write_pdf(document: Any, target: Path) -> None:
 def site_references(project: Project) -> References:
     """Every cited work of the site, formatted as the MkDocs plugin formats it (same year
     suffixes, same evidence types). Raises :class:`~citekb.render.style.StyleError` for a bad style."""
-    from citekb.project.load import style_engine
-    from citekb.site import build as site
 
     engine = style_engine(project.config, project.root)
     cache = site.FormatCache(site.cache_file(project.root, project.config.cache_dir, engine.id))
@@ -291,7 +298,6 @@ def write_handout(
 def bounded_svgs(document: str) -> tuple[str, list[Diagnostic]]:
     """``document`` with each inline ``<svg>`` whose ``<use>`` elements expand too far replaced
     by a note (WeasyPrint would draw it for minutes), and a warning for each."""
-    from citekb.core.svgsafe import inline_svgs, svg_problem
 
     out: list[str] = []
     found: list[Diagnostic] = []
@@ -331,14 +337,11 @@ def write_handouts(
     chosen = [p for p in (project.pages if pages is None else pages) if p.is_handout]
     if not chosen:
         return Result((), ())
-    from citekb.render.style import StyleError
 
     try:
         refs = refs if refs is not None else site_references(project)
     except StyleError as exc:
         return Result((), (_style_failed(str(exc)),))
-    from citekb.checks.policy import apply_policy
-    from citekb.checks.presentation import check_site_url
 
     written: list[Path] = []
     site_url = check_site_url(chosen, project.config.site_url)

@@ -12,6 +12,8 @@ from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import Resolution, resolve
 from citekb.core.model import Library
 from citekb.pages.limits import MAX_PAGE_CHARS
+from citekb.project.cache import cache_folder, code_digest, load_state, save_state
+from citekb.project.images import handout_images
 from citekb.project.pagecache import PageCache
 from citekb.project.paths import (
     MAX_CONFIG,
@@ -23,12 +25,14 @@ from citekb.project.paths import (
     read_regular,
 )
 from citekb.project.worker import paused_gc, sharing
+from citekb.render.cslcheck import validate_style
+from citekb.render.style import Engine, StyleError, style_path
+from citekb.sources.evidence import parse_evidence
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     from citekb.pages.page import Page
-    from citekb.render.style import Engine
     from citekb.sources.evidence import Evidence
 
     #: Checks of a loaded library (:func:`citekb.checks.rules.check_library`).
@@ -97,8 +101,6 @@ def check_style(config: Config, root: Path) -> None:
     a regular file inside the project."""
     if config.style == "apa":  # the vendored style, which citekb's own tests check
         return
-    from citekb.render.cslcheck import validate_style
-    from citekb.render.style import StyleError, style_path
 
     path = style_path(config.style, root)
     where = "mkdocs.yml: plugins.citekb.style"
@@ -124,7 +126,6 @@ def check_style(config: Config, root: Path) -> None:
 def read_style(config: Config, root: Path) -> bytes:
     """The configured CSL style's bytes: the vendored APA style, or a regular file of at most
     :data:`MAX_CONFIG` bytes inside the project (else ``Refused`` or another ``OSError``)."""
-    from citekb.render.style import style_path
 
     path = style_path(config.style, root)
     if config.style == "apa":
@@ -135,7 +136,6 @@ def read_style(config: Config, root: Path) -> bytes:
 def style_engine(config: Config, root: Path) -> Engine:
     """The formatting engine of the configured style, read with :func:`read_style`; a style
     that may not be read raises ``StyleError``."""
-    from citekb.render.style import Engine, StyleError, style_path
 
     path = style_path(config.style, root)
     try:
@@ -294,7 +294,6 @@ def _library_cache(
     root: Path, config: Config, bibs: Sequence[Path], raw: Sequence[tuple[str, bytes]]
 ) -> Path | None:
     """Where the parsed and checked library is kept between loads (None: no cache)."""
-    from citekb.project.cache import cache_folder
 
     folder = cache_folder(root, config.cache_dir)
     return folder / "library.json" if folder is not None and raw else None
@@ -309,8 +308,6 @@ def library_key(
     """The library cache's key: citekb's code, the library checks run, and each bib file's
     name and content."""
     import hashlib
-
-    from citekb.project.cache import code_digest
 
     digest = hashlib.sha256(code_digest().encode())
     if checks is not None:
@@ -328,8 +325,7 @@ def _load(
     cache: bool,
     library_checks: LibraryChecks | None,
 ) -> Project:
-    from citekb.project.cache import cache_folder, load_state, save_state
-    from citekb.sources.bibtex import load_library
+    from citekb.sources.bibtex import load_library  # heavy: bibtexparser
 
     root = root.resolve()
     config = config or load_config(root)
@@ -390,8 +386,6 @@ def _load(
     resolution, pages = _resolved(library, pages)
     texts.update((page.path, page.text) for page in pages)
     if any(page.is_handout for page in pages):
-        from citekb.project.images import handout_images
-
         problems.extend(handout_images(root, config.docs_dir, pages))
     for shown, data in raw:
         if b"citekb:" in data:
@@ -417,8 +411,6 @@ def _load(
             )
         )
     elif config.evidence and (root / config.evidence).is_file():
-        from citekb.sources.evidence import parse_evidence
-
         shown = config.evidence
         sources.append(shown)
         text, trouble = read_text(root / config.evidence, shown)

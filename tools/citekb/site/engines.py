@@ -85,7 +85,7 @@ def command(
 
 def site_settings(root: Path) -> tuple[Path, bool]:
     """``site_dir`` (absolute) and ``use_directory_urls`` from ``root/mkdocs.yml``."""
-    from citekb.core.configyaml import load_yaml
+    from citekb.core.configyaml import load_yaml  # lazy: keeps citekb --help fast
 
     try:
         data: Any = load_yaml((root / "mkdocs.yml").read_text(encoding="utf-8-sig"))
@@ -107,7 +107,7 @@ def build(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnosti
         cmd = command(engine, root, "build", "--strict", "--site-dir", str(out))
         code = subprocess.run(cmd, check=False, cwd=root, env=environment()).returncode
         return code, []  # the plugin ran the pass and logged its findings (strict: failed)
-    from citekb.site.engine_config import engine_run
+    from citekb.site.engine_config import engine_run  # lazy: keeps citekb --help fast
 
     with engine_run(root, project.config) as config_file:
         cmd = command(engine, root, "build", "--clean", "--strict", config_file=config_file)
@@ -122,9 +122,13 @@ def build(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnosti
 
 def run_pass(project: Project, site_dir: Path, *, use_directory_urls: bool) -> list[Diagnostic]:
     """Format the site's references and run the post-build pass over ``site_dir``."""
-    from citekb.project.load import style_engine
-    from citekb.site.build import FormatCache, cache_file, site_references
-    from citekb.site.postbuild import SiteProject, fix_site_dir
+    from citekb.project.load import style_engine  # lazy: keeps citekb --help fast
+    from citekb.site.build import (  # lazy: keeps citekb --help fast
+        FormatCache,
+        cache_file,
+        site_references,
+    )
+    from citekb.site.postbuild import SiteProject, fix_site_dir  # lazy: keeps citekb --help fast
 
     config = project.config
     style = style_engine(config, project.root)
@@ -151,7 +155,7 @@ def serve_with_pass(
     """
     import signal
 
-    from citekb.site.engine_config import engine_run
+    from citekb.site.engine_config import engine_run  # lazy: keeps citekb --help fast
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
@@ -175,8 +179,8 @@ def _serve(
     """Watch the served site and run the pass after each rebuild, until the server stops."""
     import time
 
-    from citekb.checks.rules import check_library
-    from citekb.project.load import load_project
+    from citekb.checks.rules import check_library  # lazy: keeps citekb --help fast
+    from citekb.project.load import load_project  # lazy: keeps citekb --help fast
 
     seen: float | None = None
     try:

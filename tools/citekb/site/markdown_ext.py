@@ -23,11 +23,19 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from citekb.core.anchors import cite_id, ref_id, text_id
+from citekb.core.identifiers import resolve, resolve_clusters
+from citekb.pages.citations import scan_clusters
 from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
+from citekb.project.paths import read_regular
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
+from citekb.render.style import Engine, references_for, style_path
+from citekb.site.build import ASSETS, read_library
 from citekb.site.forest_block import ForestPreprocessor
 from citekb.site.sitedata import Backlink, SiteData
+from citekb.site.sourcestatus import status_html
+from citekb.sources.evidence import Evidence as Records
+from citekb.sources.evidence import parse_evidence, summarize, type_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -89,14 +97,12 @@ def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str])
 def _badge(kind: str | None) -> str:
     if not kind:
         return ""
-    from citekb.sources.evidence import type_label
 
     return f' <span class="citekb-badge citekb-badge--{_esc(kind)}">{_esc(type_label(kind))}</span>'
 
 
 def reference_item(item: Formatted, refs: References, extra: str = "") -> str:
     """One ``<li>`` of a reference list, anchored at ``ref-<key>``."""
-    from citekb.site.sourcestatus import status_html
 
     badge = _badge(refs.evidence.get(item.key)) + status_html(item.key, refs)
     body = (
@@ -147,7 +153,6 @@ def hidden_from_search(searchable: bool) -> str:
 def _evidence_summary(keys: Iterable[str], refs: References, searchable: bool = True) -> str:
     if not refs.evidence:
         return ""
-    from citekb.sources.evidence import summarize
 
     kinds = [refs.evidence[k] for k in dict.fromkeys(keys) if k in refs.evidence]
     text = summarize(kinds)
@@ -300,8 +305,6 @@ class _InlineAssets(Preprocessor):
     """
 
     def run(self, lines: list[str]) -> list[str]:
-        from citekb.site.build import ASSETS
-
         css = (ASSETS / "citekb.css").read_text(encoding="utf-8")
         js = (ASSETS / "citekb.js").read_text(encoding="utf-8")
         block = self.md.htmlStash.store(f"<style>{css}</style>\n<script>{js}</script>")
@@ -357,10 +360,6 @@ class CitekbExtension(Extension):
         if self._evidence_read is None:
             from pathlib import Path
 
-            from citekb.project.paths import read_regular
-            from citekb.sources.evidence import Evidence as Records
-            from citekb.sources.evidence import parse_evidence
-
             try:
                 text = read_regular(Path(path)).decode("utf-8-sig")
             except (OSError, UnicodeDecodeError) as exc:
@@ -396,8 +395,6 @@ class CitekbExtension(Extension):
         key = digest.hexdigest()
         found = data.clusters.get(key)
         if found is None:
-            from citekb.pages.citations import scan_clusters
-
             found = data.clusters[key] = scan_clusters(
                 text, data.page, xref_prefixes=data.xref_prefixes
             )
@@ -407,7 +404,6 @@ class CitekbExtension(Extension):
         self, text: str, clusters: Sequence[Cluster]
     ) -> tuple[list[Cluster], list[tuple[int, int]]]:
         """Clusters citing entries by key (not identifier or alias), and the alias lines."""
-        from citekb.core.identifiers import resolve, resolve_clusters
 
         if self.site is not None:
             keys = self.site.refs.cited_as
@@ -418,9 +414,6 @@ class CitekbExtension(Extension):
 
     def _standalone_library(self) -> Any:
         if self._library is None:
-            from citekb.render.style import Engine, style_path
-            from citekb.site.build import read_library
-
             self._library, problems = read_library(self.getConfig("bibliography"))
             for d in problems:
                 log.warning("%s: %s [%s] (%s)", d.location, d.message, d.code, d.hint)
@@ -431,7 +424,6 @@ class CitekbExtension(Extension):
         """The plugin's site-wide references, or (standalone) this document's own."""
         if self.site is not None:
             return self.site.refs
-        from citekb.render.style import references_for
 
         self._standalone_library()
         keys = [c.key for cl in clusters for c in cl.citations]

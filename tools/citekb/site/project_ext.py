@@ -19,6 +19,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from citekb.checks.rules import check_library
+from citekb.project.load import load_config, load_project, style_engine
+from citekb.site.build import FormatCache, cache_file, fingerprint, site_references
 from citekb.site.markdown_ext import CitekbExtension
 from citekb.site.sitedata import SiteData
 
@@ -32,9 +35,6 @@ def project_site(folder: str) -> SiteData:
     Engines make a new extension for every page, so the result is kept per folder and read
     again only when an input file (page, bibliography, evidence, config) changes.
     """
-    from citekb.checks.rules import check_library
-    from citekb.project.load import load_config, load_project, style_engine
-    from citekb.site.build import FormatCache, cache_file, fingerprint, site_references
 
     root = Path(folder).resolve()
     with _LOCK:

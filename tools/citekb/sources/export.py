@@ -68,7 +68,7 @@ def to_csl_json(entries: Iterable[Entry]) -> str:
 
 def csl_json_block(entry: Entry) -> str:
     """One entry's CSL-JSON object, indented as an element of :func:`to_csl_json`'s array."""
-    from citekb.sources.csl import entry_to_csl
+    from citekb.sources.csl import entry_to_csl  # lazy: keeps citekb --help fast
 
     return textwrap.indent(json.dumps(entry_to_csl(entry), indent=2, ensure_ascii=False), "  ")
 
@@ -162,7 +162,7 @@ def _ris_item(entry: Entry, item: dict[str, Any], latex: Callable[[str], str]) -
 
 def to_ris(entries: Iterable[Entry]) -> str:
     """Entries as RIS records (read by EndNote, Zotero, Mendeley and most catalogues)."""
-    from citekb.sources.csl import entry_to_csl, latex_to_text
+    from citekb.sources.csl import entry_to_csl, latex_to_text  # lazy: keeps citekb --help fast
 
     records = ["\n".join(_ris_item(e, entry_to_csl(e), latex_to_text)) for e in entries]
     return "\n\n".join(records) + "\n" if records else ""
