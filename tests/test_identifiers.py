@@ -193,10 +193,11 @@ def test_refs_lists_identifier_and_alias_citations(site: Path) -> None:
 
 
 def test_handouts_render_identifiers_as_keys(site: Path) -> None:
-    from citekb.handouts.writer import body_html, site_references
+    from citekb.handouts.writer import body_html
+    from citekb.site.build import cached_references
 
     project = load_project(site)
-    refs = site_references(project)
+    refs = cached_references(project)
     pages = {p.name: p for p in project.pages}
     html = body_html(pages["index.md"], refs, project.config)
     assert html.replace("index", "by-key") == body_html(

@@ -50,7 +50,6 @@ def test_build_loads_checks_and_formats_once(
     _counting(monkeypatch, citekb.project.load, "load_project", calls)
     _counting(monkeypatch, citekb.checks.rules, "run_checks", calls)
     _counting(monkeypatch, citekb.site.build, "site_references", calls)
-    _counting(monkeypatch, citekb.site.mkdocs_plugin, "site_references", calls)
     _counting(monkeypatch, citekb.site.mkdocs_plugin.CitekbPlugin, "preload", calls)
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-cache"])
     assert result.exit_code == 0, result.output

@@ -27,9 +27,8 @@ from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.svgsafe import inline_svgs, svg_problem
 from citekb.handouts.layout import break_urls, notice_html, page_limit, too_long
 from citekb.project.atomic import write_atomic
-from citekb.project.load import style_engine
 from citekb.render.style import StyleError
-from citekb.site import build as site
+from citekb.site.build import cached_references
 from citekb.site.sitedata import SiteData
 from citekb.site.urls import absolute_page_url, handout_slug
 
@@ -220,17 +219,6 @@ def write_pdf(document: Any, target: Path) -> None:
     write_atomic(target, document.write_pdf(pdf_variant=PDF_VARIANT))
 
 
-def site_references(project: Project) -> References:
-    """Every cited work of the site, formatted as the MkDocs plugin formats it (same year
-    suffixes, same evidence types). Raises :class:`~citekb.render.style.StyleError` for a bad style."""
-
-    engine = style_engine(project.config, project.root)
-    cache = site.FormatCache(site.cache_file(project.root, project.config.cache_dir, engine.id))
-    refs = site.site_references(project, engine, cache)
-    cache.save()
-    return refs
-
-
 def _style_failed(reason: str) -> Diagnostic:
     return diagnostic(
         Code.HANDOUT_FAILED,
@@ -339,7 +327,7 @@ def write_handouts(
         return Result((), ())
 
     try:
-        refs = refs if refs is not None else site_references(project)
+        refs = refs if refs is not None else cached_references(project)
     except StyleError as exc:
         return Result((), (_style_failed(str(exc)),))
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from citekb.core.diagnostics import Code, diagnostic
 from citekb.pages.markers import has_full_bibliography
 from citekb.project.cache import add_contents, cache_folder, code_digest, read_sealed, write_sealed
-from citekb.project.load import bibliography_files
+from citekb.project.load import bibliography_files, style_engine
 from citekb.project.paths import read_regular
 from citekb.render.style import references_for
 from citekb.sources.export import FORMATS, entry_blocks, join_blocks
@@ -135,6 +135,26 @@ def site_references(
     refs = references_for(project.library, keys, engine, cache, evidence)
     refs = replace(refs, trust=evidence_trust(project, keys))
     return replace(refs, cited_as=project.resolution.keys) if project.resolution.keys else refs
+
+
+def cached_references(
+    project: Project, engine: Engine | None = None, cache: FormatCache | None = None
+) -> References:
+    """The site's references through the reference cache: every caller's one sequence.
+
+    The style's engine (the configured style unless ``engine`` is given), its cache file under
+    ``cache_dir`` (:func:`cache_file`), :func:`site_references`, then the cache is saved. A
+    ``cache`` that is given is the caller's to keep and save (the MkDocs plugin keeps it
+    across rebuilds and saves it after the build). Raises
+    :class:`~citekb.render.style.StyleError` for a style that cannot be read or used.
+    """
+    engine = engine if engine is not None else style_engine(project.config, project.root)
+    if cache is not None:
+        return site_references(project, engine, cache)
+    own = FormatCache(cache_file(project.root, project.config.cache_dir, engine.id))
+    refs = site_references(project, engine, own)
+    own.save()
+    return refs
 
 
 def evidence_trust(project: Project, keys: Iterable[str]) -> Trust:

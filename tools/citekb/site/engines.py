@@ -122,19 +122,15 @@ def build(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnosti
 
 def run_pass(project: Project, site_dir: Path, *, use_directory_urls: bool) -> list[Diagnostic]:
     """Format the site's references and run the post-build pass over ``site_dir``."""
-    from citekb.project.load import style_engine  # lazy: keeps citekb --help fast
     from citekb.site.build import (  # lazy: keeps citekb --help fast
         FormatCache,
         cache_file,
-        site_references,
+        cached_references,
     )
     from citekb.site.postbuild import SiteProject, fix_site_dir  # lazy: keeps citekb --help fast
 
     config = project.config
-    style = style_engine(config, project.root)
-    cache = FormatCache(cache_file(project.root, config.cache_dir, style.id))
-    refs = site_references(project, style, cache)
-    cache.save()
+    refs = cached_references(project)
     site = SiteProject.of(project, refs)
     exports = FormatCache(cache_file(project.root, config.cache_dir, "exports"))
     found = fix_site_dir(

@@ -38,9 +38,9 @@ from citekb.site.build import (
     ASSETS,
     FormatCache,
     cache_file,
+    cached_references,
     citeproc_failures,
     fingerprint,
-    site_references,
 )
 from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER, CitekbExtension
 from citekb.site.pagemeta import page_facts, page_meta_html
@@ -280,7 +280,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         if self.cache is None or self.cache.path != path:
             self.cache = FormatCache(path)
         try:
-            refs = site_references(project, engine, self.cache)
+            refs = cached_references(project, engine, self.cache)
         except StyleError as exc:  # the file read, but citeproc-py cannot use it
             raise PluginError(f"citekb: {exc}") from None
         keys = [c.key for p in project.pages for c in p.citations]

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from citekb.checks.rules import check_library
-from citekb.project.load import load_config, load_project, style_engine
-from citekb.site.build import FormatCache, cache_file, fingerprint, site_references
+from citekb.project.load import load_config, load_project
+from citekb.site.build import cached_references, fingerprint
 from citekb.site.markdown_ext import CitekbExtension
 from citekb.site.sitedata import SiteData
 
@@ -44,10 +44,7 @@ def project_site(folder: str) -> SiteData:
         if cached is not None and cached[0] == key:
             return cached[1]
         project = load_project(root, config, library_checks=check_library)
-        engine = style_engine(config, root)
-        cache = FormatCache(cache_file(root, config.cache_dir, engine.id))
-        refs = site_references(project, engine, cache)
-        cache.save()
+        refs = cached_references(project)
         cited = frozenset(c.key for page in project.pages for c in page.citations)
         data = SiteData(
             refs=refs,
