@@ -239,3 +239,15 @@ def test_public_api_is_importable_and_listed() -> None:
     assert sorted(citekb.__all__) == sorted(citekb._WHERE)
     for name in citekb.__all__:
         assert getattr(citekb, name) is not None, name
+
+
+def test_few_public_function_names_repeat_across_modules() -> None:
+    """A helper has one name: at most two public function names are defined in two modules
+    (``makeExtension``, which Python-Markdown looks up by that name, and ``csl_type``)."""
+    where: dict[str, list[str]] = {}
+    for name, path in sorted(_modules().items()):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(name)
+    shared = {n: m for n, m in where.items() if len(m) > 1}
+    assert len(shared) <= 2, shared

@@ -30,7 +30,7 @@ from citekb.checks.uncited import cited_keys, mark_uncited
 from citekb.checks.wording import check_wording
 from citekb.core.anchors import ref_id
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
-from citekb.core.identifiers import isbn_digits, normalize_doi, parse
+from citekb.core.identifiers import canonical_doi, isbn_digits, parse
 from citekb.sources.entry_types import csl_type
 from citekb.sources.evidence import Evidence, check_evidence_coverage
 
@@ -109,7 +109,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                     f"add {names}, or use an entry type that fits the source",
                 )
             )
-    if (doi := _given(fields, "doi")) and not _DOI.match(normalize_doi(doi)):
+    if (doi := _given(fields, "doi")) and not _DOI.match(canonical_doi(doi)):
         out.append(
             diagnostic(
                 Code.INVALID_DOI,
@@ -172,7 +172,7 @@ def check_library(library: Library) -> list[Diagnostic]:
 
 def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
     if doi := entry.fields.get("doi"):
-        yield "doi", normalize_doi(doi)
+        yield "doi", canonical_doi(doi)
     if isbn := entry.fields.get("isbn"):
         for part in isbn_parts(isbn):
             digits = isbn_digits(part)

@@ -21,7 +21,7 @@ from citekb.cli.report import render_text
 from citekb.core.diagnostics import Code, diagnostic, escape_controls
 from citekb.project.atomic import remove_stale, write_atomic
 from citekb.sources.export import FORMATS
-from citekb.sources.export import export as render
+from citekb.sources.export import export_entries as render
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

@@ -239,12 +239,12 @@ def _cited_in(project: Project, where: tuple[str, ...]) -> list[tuple[Citation, 
     if not where:
         return [page.citations for page in project.pages]
     from citekb.cli.paths import read_sources, scan_sources  # lazy: keeps citekb --help fast
-    from citekb.core.identifiers import resolve  # lazy: keeps citekb --help fast
+    from citekb.core.identifiers import resolve_keys  # lazy: keeps citekb --help fast
 
     sources = read_sources(where, project.root)
     found = scan_sources(sources, project.config)
     pairs = [(text, cites) for (_, text), cites in zip(sources, found, strict=True)]
-    return resolve(project.library, pairs)[1]
+    return resolve_keys(project.library, pairs)[1]
 
 
 from citekb.cli.edit import COMMANDS as _EDIT_COMMANDS  # noqa: E402 - registered after main exists
@@ -316,7 +316,7 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
             project = Project(root, config, tuple(built.pages), evidence=built.evidence)
         sys.exit(_write_handouts(project, out, built))
     project = project or _project(root)
-    code, found = engines.build(project, name, out)
+    code, found = engines.build_with(project, name, out)
     if code:
         sys.exit(1)
     if found:  # what the post-build pass found

@@ -25,7 +25,7 @@ from citekb.checks.presentation import check_site_url
 from citekb.checks.review import review_line, review_of
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.svgsafe import inline_svgs, svg_problem
-from citekb.handouts.layout import break_urls, notice_html, page_limit, too_long
+from citekb.handouts.layout import break_urls, handout_page_limit, notice_html, too_long
 from citekb.project.atomic import write_atomic
 from citekb.render.style import StyleError
 from citekb.site.build import cached_references
@@ -193,7 +193,7 @@ def _stylesheet() -> tuple[Any, Any]:
     return CSS(filename=str(STYLESHEET), font_config=fonts), fonts
 
 
-def render(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
+def render_document(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
     """Lay out with WeasyPrint (PDF/UA-1 options); returns its ``Document``.
 
     Only files inside ``roots`` (default: the site, ``base``'s parent) are fetched, and only
@@ -259,12 +259,12 @@ def write_handout(
     problems = _unknown_keys(page, refs)
     if problems:
         return problems
-    limit = page_limit(page)
+    limit = handout_page_limit(page)
     target = out_dir / f"{handout_slug(page.name)}.pdf"
     try:
         roots = (out_dir.parent, docs) if docs is not None else (out_dir.parent,)
         document_html, problems = bounded_svgs(handout_html(page, refs, config, evidence, setup))
-        document = render(document_html, out_dir, roots)
+        document = render_document(document_html, out_dir, roots)
         pages = len(document.pages)
         if pages > limit:
             return [too_long(page, pages, limit)]

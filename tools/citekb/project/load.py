@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from citekb.core.config import DEFAULT_EVIDENCE, Config, ConfigError, parse_config
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
-from citekb.core.identifiers import Resolution, resolve
+from citekb.core.identifiers import Resolution, resolve_keys
 from citekb.core.model import Library
 from citekb.pages.limits import MAX_PAGE_CHARS
 from citekb.project.cache import cache_folder, code_digest, load_state, save_state
@@ -436,7 +436,7 @@ def _load(
 
 def _resolved(library: Library, pages: list[Page]) -> tuple[Resolution, list[Page]]:
     """Pages whose citations (and the keys of statistics and cited blocks) name entries by key, alias lines left out."""
-    resolution, cites = resolve(library, [(page.text, page.citations) for page in pages])
+    resolution, cites = resolve_keys(library, [(page.text, page.citations) for page in pages])
     keys = resolution.keys
     out = []
     for page, found in zip(pages, cites, strict=True):

@@ -100,7 +100,7 @@ def site_settings(root: Path) -> tuple[Path, bool]:
     )
 
 
-def build(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnostic]]:
+def build_with(project: Project, engine: str, out: Path) -> tuple[int, list[Diagnostic]]:
     """Build the site into ``out`` with ``engine``; its exit status and the pass's findings."""
     root = project.root
     if engine in PLUGIN_ENGINES:

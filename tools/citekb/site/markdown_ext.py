@@ -23,7 +23,7 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from citekb.core.anchors import cite_id, ref_id, text_id
-from citekb.core.identifiers import resolve, resolve_clusters
+from citekb.core.identifiers import resolve_clusters, resolve_keys
 from citekb.pages.citations import scan_clusters
 from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
 from citekb.project.paths import read_regular
@@ -409,7 +409,7 @@ class CitekbExtension(Extension):
             keys = self.site.refs.cited_as
         else:
             cites = [c for cl in clusters for c in cl.citations]
-            keys = resolve(self._standalone_library(), [(text, cites)])[0].keys
+            keys = resolve_keys(self._standalone_library(), [(text, cites)])[0].keys
         return resolve_clusters(text, clusters, keys)
 
     def _standalone_library(self) -> Any:

@@ -175,6 +175,6 @@ WRITERS: dict[str, Callable[[Iterable[Entry]], str]] = {
 }
 
 
-def export(entries: Iterable[Entry], fmt: str) -> str:
+def export_entries(entries: Iterable[Entry], fmt: str) -> str:
     """Entries in format ``fmt`` (a key of :data:`FORMATS`)."""
     return WRITERS[fmt](entries)
