@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from click.testing import CliRunner
 
 import citekb.checks.rules
+import citekb.cli.run
 import citekb.project.load
 import citekb.site.build
 import citekb.site.mkdocs_plugin
@@ -49,6 +50,8 @@ def test_build_loads_checks_and_formats_once(
     calls: list[str] = []
     _counting(monkeypatch, citekb.project.load, "load_project", calls)
     _counting(monkeypatch, citekb.checks.rules, "run_checks", calls)
+    for name in ("load_project", "run_checks"):  # the CLI's own bindings
+        _counting(monkeypatch, citekb.cli.run, name, calls)
     _counting(monkeypatch, citekb.site.build, "site_references", calls)
     _counting(monkeypatch, citekb.site.mkdocs_plugin.CitekbPlugin, "preload", calls)
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-cache"])
@@ -71,6 +74,8 @@ def test_a_warm_build_loads_nothing_and_still_writes_handouts(
     calls: list[str] = []
     _counting(monkeypatch, citekb.project.load, "load_project", calls)
     _counting(monkeypatch, citekb.checks.rules, "run_checks", calls)
+    for name in ("load_project", "run_checks"):  # the CLI's own bindings
+        _counting(monkeypatch, citekb.cli.run, name, calls)
     result = CliRunner().invoke(main, ["build", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert calls == []

@@ -24,16 +24,13 @@ def status(root: Path, fmt: str) -> None:
 
     "Today" is the date of SOURCE_DATE_EPOCH when it is set.
     """
-    from citekb.checks.review import review_rows  # lazy: keeps citekb --help fast
-    from citekb.checks.rules import check_library  # lazy: keeps citekb --help fast
-    from citekb.project.clock import today  # lazy: keeps citekb --help fast
-    from citekb.project.load import load_project  # lazy: keeps citekb --help fast
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
     with usage_on_config_error():
-        day = today()
-        project = load_project(root.resolve(), library_checks=check_library)
+        day = run.today()
+        project = run.load_project(root.resolve(), library_checks=run.check_library)
     months = project.config.review_months
-    rows = review_rows(project.pages, months, day)
+    rows = run.review_rows(project.pages, months, day)
     if fmt == "json":
         data = {
             "today": day.isoformat(),
