@@ -26,6 +26,13 @@ LAYERS = ("core", "sources", "pages", "render", "checks", "project", "site", "ha
 
 #: At most this many imports of citekb modules inside functions, each with a reason comment.
 MAX_FUNCTION_IMPORTS = 25
+#: How many there are now (a ratchet: lower it as they go, down to MAX_FUNCTION_IMPORTS).
+MEASURED_FUNCTION_IMPORTS = 36
+#: Modules whose function-level imports do not say why yet: files that other branches were
+#: changing when this rule came in. Take each out once its imports carry a reason.
+NOT_YET_EXPLAINED = frozenset(
+    {"citekb.cli.audit", "citekb.cli.fetch", "citekb.render.sentence_case", "citekb.render.style"}
+)
 
 
 def _is_type_checking(test: ast.expr) -> bool:
@@ -206,21 +213,34 @@ def test_readme_states_the_same_order_of_layers() -> None:
     assert " < ".join(LAYERS) in readme
 
 
-@pytest.mark.xfail(strict=True, reason="function-level imports trimmed in a later commit")
-def test_function_level_imports_are_few_and_say_why() -> None:
+def _function_level() -> list[tuple[str, int, str, bool]]:
+    """(module, line, source, has a reason) of every function-level import of citekb."""
     modules = _modules()
     known = set(modules)
-    found = [
-        (name, line, source)
+    return [
+        (name, line, source, _reason(path, line))
         for name, path in sorted(modules.items())
         for line, source in function_imports(path, known)
     ]
+
+
+def test_function_level_imports_say_why_and_do_not_grow() -> None:
+    found = _function_level()
     silent = [
         f"{name}:{line}: {source.strip()}"
-        for name, line, source in found
-        if not _reason(modules[name], line)
+        for name, line, source, why in found
+        if not why and name not in NOT_YET_EXPLAINED
     ]
     assert silent == []
+    assert len(found) <= MEASURED_FUNCTION_IMPORTS
+
+
+@pytest.mark.xfail(
+    strict=True, reason="render/, cli/audit.py and cli/fetch.py still import in functions"
+)
+def test_function_level_imports_are_few_and_each_says_why() -> None:
+    found = _function_level()
+    assert [f"{n}:{line}" for n, line, _, why in found if not why] == []
     assert len(found) <= MAX_FUNCTION_IMPORTS
 
 
