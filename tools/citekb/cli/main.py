@@ -238,7 +238,9 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
             project = run.Project(root, config, tuple(built.pages), evidence=built.evidence)
         sys.exit(run.write_site_handouts(project, out, built))
     project = project or run.load(root)
-    code, found = run.build_with(project, name, out)
+    from citekb.site.engine_runs import build_with  # heavy: markdown, an extra
+
+    code, found = build_with(project, name, out)
     if code:
         sys.exit(1)
     if found:  # what the post-build pass found
@@ -278,7 +280,9 @@ def serve(root: Path, dev_addr: str, engine: str | None) -> None:
         config = run.load_config(project_root)
     name = _engine(engine, project_root, config)
     if name not in engines.PLUGIN_ENGINES:  # citekb runs the pass after each rebuild
-        sys.exit(run.serve_with_pass(project_root, config, name, dev_addr))
+        from citekb.site.engine_runs import serve_with_pass  # heavy: markdown, an extra
+
+        sys.exit(serve_with_pass(project_root, config, name, dev_addr))
     command = engines.command(name, project_root, "serve", "--dev-addr", dev_addr, "--livereload")
     # become the engine, so that Ctrl-C and kill reach the server itself
     os.execve(command[0], command, engines.environment())

@@ -25,7 +25,6 @@ from citekb.project.clock import today
 from citekb.project.load import Project, load_config, load_project, relative
 from citekb.project.worker import paused_gc
 from citekb.site.build import fingerprint
-from citekb.site.engine_runs import build_with, serve_with_pass
 from citekb.site.mkdocs_run import build_site, markdown_setup
 from citekb.site.urls import HANDOUTS_DIR
 
@@ -40,7 +39,6 @@ __all__ = [
     "SITE_URL_CODES",
     "Project",
     "build_site",
-    "build_with",
     "check_library",
     "checked",
     "cited_in",
@@ -52,7 +50,6 @@ __all__ = [
     "read_sources",
     "review_rows",
     "scan_sources",
-    "serve_with_pass",
     "today",
     "write_site_handouts",
 ]
