@@ -27,7 +27,7 @@ LAYERS = ("core", "sources", "pages", "render", "checks", "project", "site", "ha
 #: At most this many imports of citekb modules inside functions, each with a reason comment.
 MAX_FUNCTION_IMPORTS = 25
 #: How many there are now (a ratchet: lower it as they go, down to MAX_FUNCTION_IMPORTS).
-MEASURED_FUNCTION_IMPORTS = 38
+MEASURED_FUNCTION_IMPORTS = 37
 #: Modules whose function-level imports do not say why yet: files that other branches were
 #: changing when this rule came in. Take each out once its imports carry a reason.
 NOT_YET_EXPLAINED = frozenset(

@@ -18,7 +18,7 @@ import click
 
 from citekb.cli.options import root_option
 from citekb.cli.report import render_text
-from citekb.core.diagnostics import Code, diagnostic, escape_controls
+from citekb.core.diagnostics import Code, ConfigError, diagnostic, escape_controls
 from citekb.project.atomic import remove_stale, write_atomic
 from citekb.sources.export import FORMATS
 from citekb.sources.export import export_entries as render
@@ -36,8 +36,6 @@ _root = root_option
 def usage_on_config_error() -> Iterator[None]:
     """Turn a ``ConfigError`` into a click usage error: exit 2 with the message (control
     characters escaped)."""
-    from citekb.core.config import ConfigError  # lazy: keeps citekb --help fast
-
     try:
         yield
     except ConfigError as exc:
