@@ -112,7 +112,7 @@ def _mkdocs_option(option: Option) -> Any:
 
 
 class CitekbConfig(MkConfig):  # type: ignore[no-untyped-call]
-    """The plugin's options, typed for MkDocs; made from citekb's option table (``OPTIONS``).
+    """The plugin's options, typed for MkDocs; made from ``OPTIONS``, the ``Config`` fields.
 
     citekb validates them first with its own messages, so ``citekb check`` and ``mkdocs build``
     accept and refuse the same options.
