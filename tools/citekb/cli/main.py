@@ -18,6 +18,7 @@ from citekb.site import engines
 from citekb.site.engines import ENGINES, EngineError, choose
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from citekb.core.config import Config
@@ -44,6 +45,24 @@ def main() -> None:
     """Check, render and publish a citation-backed Markdown knowledge base."""
 
 
+@main.result_callback()
+def _exit_status(status: int | None, **_: object) -> None:
+    """A command returns its exit status (0 clean, 1 findings); this is where the process
+    ends with it."""
+    if status:
+        sys.exit(status)
+
+
+def entry(argv: Sequence[str] | None = None) -> int:
+    """citekb as a function: the exit status of the command line ``argv`` (default: the
+    process's arguments), after its output."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, prog_name="citekb")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1 if exc.code else 0
+    return 0
+
+
 @main.command()
 @root_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -60,7 +79,7 @@ def main() -> None:
 )
 def check(
     root: Path, fmt: str, strict: bool, color: bool | None, no_cache: bool, all_entries: bool
-) -> None:
+) -> int:
     """Check citations, the bibliography and pages; report every problem."""
     from dataclasses import replace
 
@@ -75,7 +94,7 @@ def check(
     click.echo(report, nl=False)
     found = shown(found)
     failed = any(d.severity is Severity.ERROR for d in found) or (strict and bool(found))
-    sys.exit(1 if failed else 0)
+    return 1 if failed else 0
 
 
 @main.command()
@@ -208,7 +227,7 @@ _engine_option = click.option(
 @site_dir_option("Output folder.  [default: site/ in the root]")
 @_engine_option
 @click.option("--no-cache", is_flag=True, help="Check and format from scratch.")
-def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool) -> None:
+def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool) -> int:
     """Check, then build the site (strict) and the handouts from the same project.
 
     MkDocs runs in this process on the project the check loaded; ProperDocs and Zensical run
@@ -225,7 +244,7 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
     found = [d for d in found if d.code not in run.SITE_URL_CODES]
     if shown(found):  # the strict build would fail on any of them, so stop before building
         click.echo(render("text", found, files=checked, strict="build"), nl=False, err=True)
-        sys.exit(1)
+        return 1
     if found:  # only findings on uncited entries: say so, and build
         click.echo(render("text", found, files=checked), nl=False, err=True)
     name = _engine(engine, root, config)
@@ -233,32 +252,32 @@ def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool)
     if name == "mkdocs":
         built = run.build_site(root, out, (project, found) if project is not None else None)
         if built.status:
-            sys.exit(1)
+            return 1
         if project is None:  # the check came from its cache: the build's own state serves
             project = run.Project(root, config, tuple(built.pages), evidence=built.evidence)
-        sys.exit(run.write_site_handouts(project, out, built))
+        return run.write_site_handouts(project, out, built)
     project = project or run.load(root)
     from citekb.site.engine_runs import build_with  # heavy: markdown, an extra
 
     code, found = build_with(project, name, out)
     if code:
-        sys.exit(1)
+        return 1
     if found:  # what the post-build pass found
         click.echo(render("text", found, files=project.checked), nl=False, err=True)
         if any(d.severity is Severity.ERROR for d in found):
-            sys.exit(1)
-    sys.exit(run.write_site_handouts(project, out))
+            return 1
+    return run.write_site_handouts(project, out)
 
 
 @main.command()
 @root_option
 @site_dir_option("The built site's folder; PDFs go to its handouts/.  [default: site/ in the root]")
-def handouts(root: Path, site_dir: Path | None) -> None:
+def handouts(root: Path, site_dir: Path | None) -> int:
     """Write a printable PDF for every page with `handout: true`."""
     from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
     project = run.load(root)
-    sys.exit(run.write_site_handouts(project, site_dir or project.root / "site"))
+    return run.write_site_handouts(project, site_dir or project.root / "site")
 
 
 @main.command()
@@ -267,7 +286,7 @@ def handouts(root: Path, site_dir: Path | None) -> None:
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
 )
 @_engine_option
-def serve(root: Path, dev_addr: str, engine: str | None) -> None:
+def serve(root: Path, dev_addr: str, engine: str | None) -> int:
     """Serve the site with live reload, also on changes under references/."""
     import os
 
@@ -282,11 +301,12 @@ def serve(root: Path, dev_addr: str, engine: str | None) -> None:
     if name not in engines.PLUGIN_ENGINES:  # citekb runs the pass after each rebuild
         from citekb.site.engine_runs import serve_with_pass  # heavy: markdown, an extra
 
-        sys.exit(serve_with_pass(project_root, config, name, dev_addr))
+        return serve_with_pass(project_root, config, name, dev_addr)
     command = engines.command(name, project_root, "serve", "--dev-addr", dev_addr, "--livereload")
     # become the engine, so that Ctrl-C and kill reach the server itself
     os.execve(command[0], command, engines.environment())
+    return 0  # not reached: execve replaced this process
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(entry())
