@@ -26,18 +26,18 @@ def main() -> int:
 
     from citekb.handouts.writer import (
         handout_slug,
-        site_references,
         write_handout,
         write_handouts,
     )
     from citekb.project.load import load_project
+    from citekb.site.build import cached_references
 
     project = load_project(args.root)
     pages = [p for p in project.pages if p.is_handout]
     if not pages:
         print("no page has `handout: true`", file=sys.stderr)
         return 1
-    refs = site_references(project)
+    refs = cached_references(project)
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         start = time.perf_counter()

@@ -260,7 +260,7 @@ def test_a_pages_download_holds_its_works_alone(
     """The link leads to every cited work; citekb.js makes the page's own file from the
     blocks, joined exactly as `citekb export` writes the same works."""
     from citekb.project.load import load_project
-    from citekb.sources.export import FORMATS, export
+    from citekb.sources.export import FORMATS, export_entries
 
     tab, _ = page
     tab.goto(f"{base_url}/health/")
@@ -272,4 +272,4 @@ def test_a_pages_download_holds_its_works_alone(
     library = load_project(SITES / "basic").library
     works = [library.get(k) for k in ("nasem2020", "holtlunstad2015", "bowlby1969")]
     fmt = next(f for f, s in FORMATS.items() if s == f".{suffix}")
-    assert text == export([w for w in works if w is not None], fmt)
+    assert text == export_entries([w for w in works if w is not None], fmt)

@@ -15,7 +15,7 @@ from citekb.pages.page import Page, parse_page
 from citekb.project.cache import (
     FORMAT,
     Unfit,
-    decode,
+    decode_state,
     encode,
     load_state,
     read_sealed,
@@ -42,7 +42,7 @@ CHECKED = tuple[list[Diagnostic], int]
 
 
 def roundtrip(value: object, kind: object) -> object:
-    return decode(json.loads(json.dumps(encode(value))), kind)
+    return decode_state(json.loads(json.dumps(encode(value))), kind)
 
 
 def test_a_parsed_page_round_trips_with_its_dates() -> None:
@@ -83,7 +83,7 @@ def test_a_cache_of_the_wrong_shape_is_ignored(tmp_path: Path, state: object) ->
     write_sealed(path, json.dumps({"format": FORMAT, "key": "k", "state": state}))
     assert load_state(path, "k", CHECKED) is None
     with pytest.raises(Unfit):
-        decode(state, CHECKED)
+        decode_state(state, CHECKED)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +107,7 @@ JSONISH = st.recursive(
 @given(JSONISH)
 def test_decoding_any_json_either_fits_or_raises_unfit(data: object) -> None:
     try:
-        result = decode(data, CHECKED)
+        result = decode_state(data, CHECKED)
     except Unfit:
         return
     found, count = result

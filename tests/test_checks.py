@@ -3,11 +3,11 @@ from __future__ import annotations
 import pytest
 
 from citekb.checks.rules import (
+    canonical_doi,
     check_citations,
     check_entry,
     check_library,
     isbn_valid,
-    normalize_doi,
     suggester,
 )
 from citekb.core.model import Citation, CitationMode, Entry, Library
@@ -96,8 +96,8 @@ def test_isbn_checksums() -> None:
 
 
 def test_doi_normalisation() -> None:
-    assert normalize_doi("HTTPS://doi.org/10.1126/Science.3399889") == "10.1126/science.3399889"
-    assert normalize_doi("doi: 10.1/X") == "10.1/x"
+    assert canonical_doi("HTTPS://doi.org/10.1126/Science.3399889") == "10.1126/science.3399889"
+    assert canonical_doi("doi: 10.1/X") == "10.1/x"
 
 
 def test_duplicate_key_across_files_gives_both_locations() -> None:

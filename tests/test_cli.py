@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -246,3 +247,19 @@ def test_export_needs_no_pages_but_check_does(tmp_path: Path) -> None:
     assert (code, out) == (0, "@misc{a,\n  title = {T}\n}\n")
     code, out = run("check", "--root", str(tmp_path))
     assert code == 2 and "docs_dir 'docs' is not a folder" in out
+
+
+def test_entry_returns_each_commands_exit_status(tmp_path: Path) -> None:
+    """One function runs any command line and returns its status, as the process would exit."""
+    from citekb.cli.main import entry
+
+    sites = Path(__file__).parent / "sites"
+    for name in ("basic", "defects"):
+        root = tmp_path / name
+        shutil.copytree(sites / name, root)
+        args = ["check", "--root", str(root), "--no-cache"]
+        assert entry(args) == CliRunner().invoke(main, args).exit_code
+    assert entry(["check", "--root", str(tmp_path / "defects"), "--no-cache"]) == 1
+    assert entry(["check", "--root", str(tmp_path / "basic"), "--no-cache"]) == 0
+    assert entry(["--help"]) == 0
+    assert entry(["no-such-command"]) == 2

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from citekb.core.model import Entry
 from citekb.sources.bibtex import load_library
-from citekb.sources.export import FORMATS, export, to_bibtex, to_csl_json, to_ris
+from citekb.sources.export import FORMATS, export_entries, to_bibtex, to_csl_json, to_ris
 
 ARTICLE = Entry(
     key="holtlunstad2015",
@@ -141,10 +141,10 @@ def test_csl_json_is_a_list_of_items_keyed_by_citation_key() -> None:
 
 def test_export_dispatches_on_format_and_handles_no_entries() -> None:
     assert set(FORMATS) == {"bibtex", "csl-json", "ris"}
-    assert export([BOOK], "bibtex") == to_bibtex([BOOK])
-    assert export([], "bibtex") == ""
-    assert export([], "ris") == ""
-    assert json.loads(export([], "csl-json")) == []
+    assert export_entries([BOOK], "bibtex") == to_bibtex([BOOK])
+    assert export_entries([], "bibtex") == ""
+    assert export_entries([], "ris") == ""
+    assert json.loads(export_entries([], "csl-json")) == []
 
 
 def test_joined_blocks_are_exactly_what_the_writers_write() -> None:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from citekb.cli.main import main
 from citekb.render.forest import Block, Forest, Row, find_blocks, forest_svg, resolve
-from citekb.site.markdown_ext import CitekbExtension, SiteData
+from citekb.site.markdown_ext import CitekbExtension
+from citekb.site.sitedata import SiteData
 from citekb.sources.evidence import parse_evidence
 
 if TYPE_CHECKING:

@@ -15,9 +15,11 @@ from pypdf import PdfReader
 from citekb.cli.main import main
 from citekb.core.config import CRISIS_LINE, DISCLAIMER
 from citekb.handouts import writer as handouts
-from citekb.handouts.writer import add_print_link, handout_slug, page_url, write_handouts
+from citekb.handouts.writer import write_handouts
 from citekb.project.load import load_project
 from citekb.render import richtext as rt
+from citekb.site.build import cached_references
+from citekb.site.urls import absolute_page_url, add_print_link, handout_slug
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -79,7 +81,7 @@ def test_handout_text_has_title_references_url_and_notice(kb: Any, slug: str) ->
     assert 1 <= len(reader.pages) <= 2
     text = squash(pdf_text(out / f"{slug}.pdf"))
     assert squash(page.title) in text
-    refs = handouts.site_references(project)
+    refs = cached_references(project)
     for key in {c.key for c in page.citations}:
         item = refs.get(key)
         assert item is not None
@@ -154,10 +156,10 @@ def test_handout_text_matches_golden(kb: Any, slug: str) -> None:
 
 
 def test_page_url_and_slug() -> None:
-    assert page_url("https://kb.org", "a/b.md") == "https://kb.org/a/b/"
-    assert page_url("https://kb.org/", "index.md") == "https://kb.org/"
-    assert page_url("https://kb.org/", "a/index.md") == "https://kb.org/a/"
-    assert page_url("", "a.md") == ""
+    assert absolute_page_url("https://kb.org", "a/b.md") == "https://kb.org/a/b/"
+    assert absolute_page_url("https://kb.org/", "index.md") == "https://kb.org/"
+    assert absolute_page_url("https://kb.org/", "a/index.md") == "https://kb.org/a/"
+    assert absolute_page_url("", "a.md") == ""
     assert handout_slug("guides/sleep.md") == "guides/sleep"  # not guides-sleep.md's name
     assert handout_slug("guides-sleep.md") == "guides-sleep"
 
@@ -438,7 +440,7 @@ def test_body_is_11pt_references_9pt_and_only_page_numbers_are_smaller(kb: Any, 
     assert {size for size, _ in body} == {11.0}, body
     small = [text for _, size, text in runs if size < 9]
     assert all(re.fullmatch(r"Page \d of \d", t) for t in small), small
-    refs = handouts.site_references(project)
+    refs = cached_references(project)
     first_author = {rt.to_text(refs.entries[c.key].reference)[:12] for c in page.citations}
     for _, size, text in runs:
         if any(text.startswith(a) for a in first_author):
@@ -464,7 +466,7 @@ def test_urls_never_break_inside_the_scheme_and_copy_whole(kb: Any, slug: str) -
     text = pdf_text(out / f"{slug}.pdf")
     assert "\u200b" not in text and "\u00ad" not in text  # no invisible break characters
     page = next(p for p in project.pages if handout_slug(p.name) == slug)
-    refs = handouts.site_references(project)
+    refs = cached_references(project)
     for key in {c.key for c in page.citations}:
         for url in re.findall(r"https?://\S+", rt.to_text(refs.entries[key].reference)):
             assert url.rstrip(".") in re.sub(r"\n", "", text), url  # only line ends separate
@@ -519,7 +521,7 @@ def test_other_knowledge_bases_get_no_health_furniture(bad_site: Path) -> None:
     assert "medicaladvice" not in text.lower()
     assert "988" not in text and "crisis" not in text.lower()
     assert "Friendshelp" in text  # the page itself is there
-    refs = handouts.site_references(project)
+    refs = cached_references(project)
     assert 'class="band"' not in handouts.handout_html(page, refs, project.config)
     letter = bad_site / "mkdocs.yml"
     letter.write_text(
@@ -594,7 +596,7 @@ def test_a_pages_own_notice_stays_unless_the_band_prints_a_disclaimer(
     root = make_site({"references/lib.bib": BIB, "docs/good.md": GOOD + "\n" + note})
     project = load_project(root)
     page = next(p for p in project.pages if p.name == "good.md")
-    refs = handouts.site_references(project)
+    refs = cached_references(project)
     assert "not medical advice" in handouts.body_html(page, refs, project.config)
     health = replace(project.config, health=True)
     assert "not medical advice" not in handouts.body_html(page, refs, health)

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from citekb.checks.rules import run_checks
 from citekb.cli.main import main
-from citekb.core.identifiers import definitions, normalize, parse, resolve, resolve_clusters
+from citekb.core.identifiers import (
+    definitions,
+    normalize_identifier,
+    parse,
+    resolve_clusters,
+    resolve_keys,
+)
 from citekb.core.model import Entry, Library
 from citekb.pages.citations import scan, scan_clusters
 from citekb.project.load import load_project
@@ -40,7 +46,7 @@ LIBRARY = _library(
 
 
 def _keys(text: str) -> list[str]:
-    _, [cites] = resolve(LIBRARY, [(text, scan(text))])
+    _, [cites] = resolve_keys(LIBRARY, [(text, scan(text))])
     return [c.key for c in cites]
 
 
@@ -49,11 +55,13 @@ def test_parse_and_normalize() -> None:
     assert parse("DOI:10.1/X") == ("doi", "10.1/X")
     assert parse("tag:x") is None
     assert parse("smith2015") is None
-    assert normalize("doi", "https://doi.org/10.1/AbC") == "10.1/abc"
-    assert normalize("doi", "doi: 10.1/AbC") == "10.1/abc"
-    assert normalize("isbn", "0-465-07691-2") == normalize("isbn", "978-0-465-07691-8")
-    assert normalize("isbn", "0465076912") == "9780465076918"
-    assert normalize("url", "{https://example.org/a/}") == "https://example.org/a"
+    assert normalize_identifier("doi", "https://doi.org/10.1/AbC") == "10.1/abc"
+    assert normalize_identifier("doi", "doi: 10.1/AbC") == "10.1/abc"
+    assert normalize_identifier("isbn", "0-465-07691-2") == normalize_identifier(
+        "isbn", "978-0-465-07691-8"
+    )
+    assert normalize_identifier("isbn", "0465076912") == "9780465076918"
+    assert normalize_identifier("url", "{https://example.org/a/}") == "https://example.org/a"
 
 
 def test_each_identifier_resolves_to_its_entry() -> None:
@@ -71,14 +79,14 @@ def test_each_identifier_resolves_to_its_entry() -> None:
 def test_a_key_in_the_library_wins_over_an_identifier() -> None:
     library = _library(**{"doi:10.1/x": {"title": "x"}, "other": {"doi": "10.1/x"}})
     text = "[@doi:10.1/x]"
-    _, [cites] = resolve(library, [(text, scan(text))])
+    _, [cites] = resolve_keys(library, [(text, scan(text))])
     assert [c.key for c in cites] == ["doi:10.1/x"]
 
 
 def test_alias_lines_define_aliases_across_pages_and_are_no_citation() -> None:
     defs = "Intro.\n\n[@tag:a]: doi:10.1177/1745691614568352\n[@tag:b]: bowlby1973\n"
     use = "Text [@tag:a; @tag:b] and @tag:c.\n\n    [@tag:c]: pmid:20668659\n"
-    resolution, [first, second] = resolve(LIBRARY, [(defs, scan(defs)), (use, scan(use))])
+    resolution, [first, second] = resolve_keys(LIBRARY, [(defs, scan(defs)), (use, scan(use))])
     assert first == ()
     assert [c.key for c in second] == ["smith2015", "bowlby1973", "tag:c"]
     assert resolution.aliases == {"tag:a": "doi:10.1177/1745691614568352", "tag:b": "bowlby1973"}
@@ -119,7 +127,7 @@ def test_any_spelling_of_a_doi_finds_the_entry(doi: str, prefix: str, upper: boo
     library = _library(work={"doi": prefix + doi})
     cited = doi.upper() if upper else doi.lower()
     text = f"See [@{{doi:{cited}}}] and @{{doi:{cited}}}."
-    _, [cites] = resolve(library, [(text, scan(text))])
+    _, [cites] = resolve_keys(library, [(text, scan(text))])
     assert [c.key for c in cites] == ["work", "work"]
 
 
@@ -195,10 +203,11 @@ def test_refs_lists_identifier_and_alias_citations(site: Path) -> None:
 
 
 def test_handouts_render_identifiers_as_keys(site: Path) -> None:
-    from citekb.handouts.writer import body_html, site_references
+    from citekb.handouts.writer import body_html
+    from citekb.site.build import cached_references
 
     project = load_project(site)
-    refs = site_references(project)
+    refs = cached_references(project)
     pages = {p.name: p for p in project.pages}
     html = body_html(pages["index.md"], refs, project.config)
     assert html.replace("index", "by-key") == body_html(
@@ -250,11 +259,11 @@ def _isbn10(nine: str) -> str:
 @given(st.from_regex(r"[0-9]{9}", fullmatch=True), st.sampled_from(["", "-", " "]))
 def test_isbn10_and_isbn13_of_one_book_match(nine: str, sep: str) -> None:
     ten = _isbn10(nine)
-    thirteen = normalize("isbn", ten)
+    thirteen = normalize_identifier("isbn", ten)
     assert len(thirteen) == 13 and thirteen.startswith("978")
     library = _library(book={"isbn": sep.join([thirteen[:3], thirteen[3:12], thirteen[12]])})
     text = f"[@isbn:{ten}] and [@isbn:{thirteen}]"
-    _, [cites] = resolve(library, [(text, scan(text))])
+    _, [cites] = resolve_keys(library, [(text, scan(text))])
     assert [c.key for c in cites] == ["book", "book"]
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import citekb.pages.page
+import citekb.project.worker
 from citekb.project.load import load_project
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(shown)
         return real(shown, *args, **kwargs)
 
-    monkeypatch.setattr(citekb.pages.page, "parse_page", counted)
+    monkeypatch.setattr(citekb.project.worker, "parse_page", counted)  # where the loader calls it
     return names
 
 

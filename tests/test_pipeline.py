@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from click.testing import CliRunner
 
 import citekb.checks.rules
+import citekb.cli.run
 import citekb.project.load
 import citekb.site.build
 import citekb.site.mkdocs_plugin
@@ -49,8 +50,9 @@ def test_build_loads_checks_and_formats_once(
     calls: list[str] = []
     _counting(monkeypatch, citekb.project.load, "load_project", calls)
     _counting(monkeypatch, citekb.checks.rules, "run_checks", calls)
+    for name in ("load_project", "run_checks"):  # the CLI's own bindings
+        _counting(monkeypatch, citekb.cli.run, name, calls)
     _counting(monkeypatch, citekb.site.build, "site_references", calls)
-    _counting(monkeypatch, citekb.site.mkdocs_plugin, "site_references", calls)
     _counting(monkeypatch, citekb.site.mkdocs_plugin.CitekbPlugin, "preload", calls)
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-cache"])
     assert result.exit_code == 0, result.output
@@ -72,6 +74,8 @@ def test_a_warm_build_loads_nothing_and_still_writes_handouts(
     calls: list[str] = []
     _counting(monkeypatch, citekb.project.load, "load_project", calls)
     _counting(monkeypatch, citekb.checks.rules, "run_checks", calls)
+    for name in ("load_project", "run_checks"):  # the CLI's own bindings
+        _counting(monkeypatch, citekb.cli.run, name, calls)
     result = CliRunner().invoke(main, ["build", "--root", str(root)])
     assert result.exit_code == 0, result.output
     assert calls == []
@@ -106,6 +110,8 @@ def test_each_page_is_scanned_once_per_build(
 ) -> None:
     """Pages are scanned when loaded; the site and the handouts reuse those clusters."""
     import citekb.pages.citations
+    import citekb.pages.page
+    import citekb.site.markdown_ext
 
     root = tmp_path / "basic"
     shutil.copytree(SITES / "basic", root)
@@ -117,7 +123,8 @@ def test_each_page_is_scanned_once_per_build(
         scanned.append(path)
         return real(text, path, **kwargs)
 
-    monkeypatch.setattr(citekb.pages.citations, "scan_clusters", counted)
+    for module in (citekb.pages.citations, citekb.pages.page, citekb.site.markdown_ext):
+        monkeypatch.setattr(module, "scan_clusters", counted)  # each place that calls it
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-cache"])
     assert result.exit_code == 0, result.output
     assert sorted(scanned) == ["docs/break.md", "docs/health.md", "docs/index.md"]

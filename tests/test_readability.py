@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from citekb.checks.readability import check_reading_level, grade, prose, syllables
+from citekb.checks.readability import check_reading_level, grade, reading_prose, syllables
 from citekb.checks.rules import run_checks
 from citekb.pages.page import parse_page
 from citekb.project.load import load_project
@@ -62,12 +62,12 @@ def test_hard_prose_fails_with_path_line_and_grade() -> None:
         ("reading-level", "docs/h.md:6:1", "warning")
     ]
     assert "above the maximum of 8" in found[0].message
-    assert grade(prose(page(HARD))) > 15  # type: ignore[arg-type]
+    assert grade(reading_prose(page(HARD))) > 15  # type: ignore[arg-type]
 
 
 def test_easy_prose_passes() -> None:
     assert check_reading_level([page(EASY)], 8) == []  # type: ignore[list-item]
-    assert grade(prose(page(EASY))) < 4  # type: ignore[arg-type]
+    assert grade(reading_prose(page(EASY))) < 4  # type: ignore[arg-type]
 
 
 def test_maximum_is_configurable_and_only_handouts_are_checked() -> None:
@@ -77,7 +77,7 @@ def test_maximum_is_configurable_and_only_handouts_are_checked() -> None:
 
 
 def test_prose_drops_headings_citations_and_ends_each_bullet() -> None:
-    text = prose(page(EASY))  # type: ignore[arg-type]
+    text = reading_prose(page(EASY))  # type: ignore[arg-type]
     assert text == (
         "Friends help you feel well. You can start small. "
         "Call a friend this week. Ask for one small thing. See how it feels."
@@ -142,4 +142,5 @@ def test_prose_uses_the_pages_own_citations_and_does_not_rescan(
 
     monkeypatch.setattr(citekb.pages.citations, "scan_clusters", no_rescan)
     monkeypatch.setattr(citekb.pages.citations, "scan", no_rescan)
-    assert prose(found) == "See [@box-one] and. Also says so."
+    monkeypatch.setattr(citekb.pages.page, "scan_clusters", no_rescan)  # its own binding
+    assert reading_prose(found) == "See [@box-one] and. Also says so."

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.identifiers import isbn_digits
+from citekb.sources.entry_types import TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -112,8 +113,6 @@ def check_isbn(entry: Entry, value: str) -> Iterable[Diagnostic]:
 def unknown_type(entry: Entry) -> Diagnostic:
     """``unknown-entry-type``, with the closest known type as the hint."""
     import difflib
-
-    from citekb.sources.entry_types import TYPES
 
     close = difflib.get_close_matches(entry.type, list(TYPES), n=1, cutoff=0.75)
     hint = (

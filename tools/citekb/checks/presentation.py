@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
+from citekb.pages.forest import check_forests
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -22,7 +23,6 @@ _TITLE_LINE = re.compile(r"^title:", re.M)
 
 def check_presentation(project: Project) -> list[Diagnostic]:
     """Forest blocks, duplicate titles, the handouts' web address (pure over the project)."""
-    from citekb.pages.forest import check_forests
 
     found: list[Diagnostic] = []
     for page in project.pages:

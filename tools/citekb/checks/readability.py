@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
+from citekb.pages.page import markdown_parser
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -58,13 +59,12 @@ def grade(text: str) -> float:
     return 0.39 * words / sentences + 11.8 * total / words - 15.59
 
 
-def prose(page: Page) -> str:
+def reading_prose(page: Page) -> str:
     """The page's running prose: paragraphs and list items, without headings, code or citations.
 
     Each block ends a sentence, so a bullet without a full stop is not glued to the next one.
     Citations are the page's own (scanned once, with the configured cross-reference prefixes).
     """
-    from citekb.pages.page import markdown_parser
 
     text = page.text
     for start, end in reversed(citation_spans(text, page.citations)):
@@ -127,7 +127,7 @@ def check_reading_level(pages: Sequence[Page], maximum: float) -> list[Diagnosti
     for page in pages:
         if not page.is_handout:
             continue
-        score = grade(prose(page))
+        score = grade(reading_prose(page))
         if score > maximum:
             line = next((h.line for h in page.headings if h.level == 1), 1)
             out.append(

@@ -9,6 +9,8 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from citekb.checks.authors import check_corporate_authors
+from citekb.checks.case_lost import check_case_lost
 from citekb.checks.fields import (
     check_isbn,
     duplicate_work,
@@ -17,10 +19,21 @@ from citekb.checks.fields import (
     isbn_valid,
     unknown_type,
 )
+from citekb.checks.handout_html import check_handout_html
+from citekb.checks.migration import check_migration
+from citekb.checks.notices import check_notices
+from citekb.checks.policy import apply_policy
+from citekb.checks.presentation import check_presentation
+from citekb.checks.readability import check_reading_level
+from citekb.checks.review import check_reviews
+from citekb.checks.statcheck import check_page_statistics
+from citekb.checks.uncited import cited_keys, mark_uncited
+from citekb.checks.wording import check_wording
 from citekb.core.anchors import ref_id
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
-from citekb.core.identifiers import isbn_digits, normalize_doi
-from citekb.sources.entry_types import csl_type
+from citekb.core.identifiers import canonical_doi, isbn_digits, parse
+from citekb.sources.entry_types import mapped_type
+from citekb.sources.evidence import Evidence, check_evidence_coverage
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -84,7 +97,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
     """Required fields and field formats of one entry."""
     out: list[Diagnostic] = []
     fields = entry.fields
-    if csl_type(entry.type, fields) is None:
+    if mapped_type(entry.type, fields) is None:
         out.append(unknown_type(entry))
     for options in _NEEDS.get(entry.type, (("title",),)):
         if not any(_given(fields, o) for o in options):
@@ -97,7 +110,7 @@ def check_entry(entry: Entry) -> list[Diagnostic]:
                     f"add {names}, or use an entry type that fits the source",
                 )
             )
-    if (doi := _given(fields, "doi")) and not _DOI.match(normalize_doi(doi)):
+    if (doi := _given(fields, "doi")) and not _DOI.match(canonical_doi(doi)):
         out.append(
             diagnostic(
                 Code.INVALID_DOI,
@@ -160,7 +173,7 @@ def check_library(library: Library) -> list[Diagnostic]:
 
 def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
     if doi := entry.fields.get("doi"):
-        yield "doi", normalize_doi(doi)
+        yield "doi", canonical_doi(doi)
     if isbn := entry.fields.get("isbn"):
         for part in isbn_parts(isbn):
             digits = isbn_digits(part)
@@ -255,8 +268,6 @@ _ADD_OPTION = {"doi": "--doi", "pmid": "--pmid", "isbn": "--isbn"}
 
 
 def _unknown_identifier(citation: Citation, aliases: Mapping[str, str]) -> Diagnostic | None:
-    from citekb.core.identifiers import parse
-
     target = aliases.get(citation.key, citation.key)
     ident = parse(target)
     if ident is None:
@@ -342,11 +353,10 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
 
     ``today`` dates the review check (``review-overdue``); without it that check is skipped.
     """
-    from citekb.checks.authors import check_corporate_authors
-    from citekb.checks.policy import apply_policy
-    from citekb.checks.review import check_reviews
 
-    found = list(project.diagnostics)  # includes check_library, run while loading
+    found = list(project.diagnostics)  # includes check_library when run while loading
+    if not project.library_checked:
+        found += check_library(project.library)
     citations = [c for page in project.pages for c in page.citations]
     every = project.config.check_uncited
     found += check_citations(citations, project.library, project.resolution.aliases, unused=every)
@@ -354,30 +364,20 @@ def run_checks(project: Project, today: dt.date | None = None) -> list[Diagnosti
     found += check_nav(project.config, project.files)
     found += check_env(project.config)
     if any(page.is_handout for page in project.pages):
-        from citekb.checks.handout_html import check_handout_html
-        from citekb.checks.readability import check_reading_level
-
         found += check_reading_level(project.pages, project.config.reading_level)
         found += check_handout_html(project.pages)
     found += check_evidence(project)
-    from citekb.checks.wording import check_wording
 
     found += check_wording(project.pages, project.evidence, project.config)
     found += check_corporate_authors(project.library.by_key.values())
     if project.config.style == "apa":  # only APA titles are put in sentence case
-        from citekb.checks.case_lost import check_case_lost
-
         found += check_case_lost(project.library.by_key.values(), project.config.proper_nouns)
     found += check_reviews(project.pages, project.config.review_months, today)
-    from citekb.checks.presentation import check_presentation
 
     found += check_presentation(project)
-    from citekb.checks.migration import check_migration
 
     found += check_migration(project)
     if not every:
-        from citekb.checks.uncited import cited_keys, mark_uncited
-
         found = mark_uncited(found, project.library, cited_keys(project))
     return apply_policy(found, project.config, project.texts)
 
@@ -427,8 +427,6 @@ def check_evidence(project: Project) -> list[Diagnostic]:
 
     Without an evidence file, a statistic still needs a citation (``unsourced-statistic``).
     """
-    from citekb.checks.statcheck import check_page_statistics
-    from citekb.sources.evidence import Evidence, check_evidence_coverage
 
     evidence = project.evidence if project.evidence is not None else Evidence({}, "")
     found: list[Diagnostic] = []
@@ -437,8 +435,6 @@ def check_evidence(project: Project) -> list[Diagnostic]:
             page.text, page.path, page.citations, evidence, found=page.statistics
         )
     if project.evidence is not None:
-        from citekb.checks.notices import check_notices
-
         citations = [c for page in project.pages for c in page.citations]
         found += check_evidence_coverage(citations, evidence)
         found += check_notices(citations, evidence)

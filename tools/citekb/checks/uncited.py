@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from citekb.core.diagnostics import Code, Diagnostic
+from citekb.pages.markers import has_full_bibliography
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
@@ -63,7 +64,6 @@ def mark_uncited(
 
 def cited_keys(project: Project) -> set[str]:
     """Keys the site shows: those cited, or every key when a page lists the whole library."""
-    from citekb.pages.markers import has_full_bibliography
 
     if any(has_full_bibliography(page.text) for page in project.pages):
         return set(project.library.by_key)

@@ -16,13 +16,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli.edit import usage_on_config_error
+from citekb.cli.net import HttpError, request
 from citekb.cli.options import root_option
+from citekb.project.atomic import write_atomic
+from citekb.sources.crossref import notices_from_response, updates_path
+from citekb.sources.evidence import parse_evidence
+from citekb.sources.notices import Notice, NoticeEditError, add_notices, new_notices
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from citekb.project.load import Project
-    from citekb.sources.notices import Notice
 
 #: Where Crossref's REST API lives; ``--api-base`` and ``CITEKB_CROSSREF_API`` override it.
 CROSSREF_API = "https://api.crossref.org"
@@ -52,7 +57,6 @@ def get_json(url: str, timeout: float, agent: str) -> object:
 
     ``timeout`` bounds the whole request; a redirect is followed only on the same host.
     """
-    from citekb.cli.net import HttpError, request
 
     try:
         body = request(url, timeout=timeout, headers={"User-Agent": agent}).body
@@ -71,7 +75,6 @@ def url_answers(url: str, timeout: float, agent: str) -> str:
 
     A redirect is an answer: it is not followed (it may lead anywhere).
     """
-    from citekb.cli.net import HttpError, request
 
     for method in ("HEAD", "GET"):
         try:
@@ -102,8 +105,6 @@ class Findings:
 
 def audit_dois(project: Project, base: str, timeout: float, agent: str) -> Findings:
     """Every DOI in the library, with progress on stderr."""
-    from citekb.sources.crossref import notices_from_response, updates_path
-    from citekb.sources.notices import new_notices
 
     found = Findings()
     works = [
@@ -149,10 +150,6 @@ def write_notices(
 ) -> tuple[list[str], list[str]]:
     """Record the notices in the evidence file atomically: (keys recorded, problems)."""
     import yaml
-
-    from citekb.project.atomic import write_atomic
-    from citekb.sources.evidence import parse_evidence
-    from citekb.sources.notices import NoticeEditError, add_notices
 
     if not project.config.evidence or project.evidence is None:
         return [], ["no evidence file was read (the `evidence` option), so nothing was written"]
@@ -216,8 +213,7 @@ def audit(
 ) -> None:
     """Online: ask Crossref for retractions and corrections of every DOI in the library, and
     check that each cited URL still answers. Never run by check or build."""
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.load import load_project
+    from citekb.project.load import load_project  # lazy: the project stack; keeps --help fast
 
     if not _HTTP.match(api_base):
         raise click.BadParameter("must be an http(s) address", param_hint="--api-base")

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from citekb.cli.options import root_option
-from citekb.core.diagnostics import Code
+from citekb.cli.report import render_text
+from citekb.core.diagnostics import Code, ConfigError, diagnostic, escape_controls
 from citekb.project.atomic import remove_stale, write_atomic
 from citekb.sources.export import FORMATS
+from citekb.sources.export import export_entries as render
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -34,9 +36,6 @@ _root = root_option
 def usage_on_config_error() -> Iterator[None]:
     """Turn a ``ConfigError`` into a click usage error: exit 2 with the message (control
     characters escaped)."""
-    from citekb.core.config import ConfigError
-    from citekb.core.diagnostics import escape_controls
-
     try:
         yield
     except ConfigError as exc:
@@ -45,18 +44,15 @@ def usage_on_config_error() -> Iterator[None]:
 
 def _config(root: Path) -> Config:
     """The project's config; without a mkdocs.yml, the defaults (bibliography references/*.bib)."""
-    from citekb.core.config import Config
-    from citekb.project.load import load_config
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
     if not (root / "mkdocs.yml").is_file():
-        return Config()
+        return editing.Config()
     with usage_on_config_error():
-        return load_config(root)
+        return editing.load_config(root)
 
 
 def _report(found: Sequence[Diagnostic], files: int = 0) -> None:
-    from citekb.cli.report import render_text
-
     click.echo(render_text(found, files=files), nl=False, err=True)
 
 
@@ -67,7 +63,6 @@ def _fail(found: Sequence[Diagnostic]) -> NoReturn:
 
 def _os_error(code: str, shown: str, exc: OSError) -> Diagnostic:
     """``unreadable-file`` or ``write-failed`` for an OS error on ``shown``."""
-    from citekb.core.diagnostics import diagnostic
 
     verb, hint = (
         ("read", "check that the file exists and is readable")
@@ -92,8 +87,7 @@ def linked_out(path: Path, root: Path, shown: str) -> Diagnostic | None:
     A file named outside the project (``citekb fmt /tmp/x.bib``) is the caller's choice."""
     import os
 
-    from citekb.core.diagnostics import diagnostic
-    from citekb.project.paths import outside
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
     top = root.resolve()
     named = Path(os.path.abspath(path))  # noqa: PTH100 - lexical: links are not followed
@@ -109,7 +103,7 @@ def linked_out(path: Path, root: Path, shown: str) -> Diagnostic | None:
             f"not written: it resolves to {real}, outside the project",
             "replace the link with the file itself",
         )
-    return outside(path, root, shown)
+    return editing.outside(path, root, shown)
 
 
 @click.command("fmt")
@@ -129,32 +123,31 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
     Lossless: values, @string, @preamble, @comment and text between entries are kept.
     A file that cannot be parsed completely is reported and left untouched.
     """
-    from citekb.project.load import bibliography_files, read_text, relative
-    from citekb.sources.bibfmt import DEFAULT_ORDER, format_bib
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
     config = _config(root)
     order = (
         [n.strip().lower() for n in field_order.split(",") if n.strip()]
         if field_order
-        else [n.lower() for n in config.field_order] or DEFAULT_ORDER
+        else [n.lower() for n in config.field_order] or editing.DEFAULT_ORDER
     )
     paths = list(files)
     found: list[Diagnostic] = []
     if not paths:
-        paths, missing = bibliography_files(root, config)
+        paths, missing = editing.bibliography_files(root, config)
         found += missing
     changed = 0
     for path in paths:
-        shown = relative(path, root) if not files else path.as_posix()
+        shown = editing.relative(path, root) if not files else path.as_posix()
         if refused := linked_out(path, root, shown):
             found.append(refused)
             continue
         remove_stale(path.resolve())  # temporary files of a killed earlier run
-        text, trouble = read_text(path, shown, exact=True, undecodable=Code.BIB_ENCODING)
+        text, trouble = editing.read_text(path, shown, exact=True, undecodable=Code.BIB_ENCODING)
         found += trouble
         if text is None:
             continue
-        new, trouble = format_bib(text, field_order=order, path=shown)
+        new, trouble = editing.format_bib(text, field_order=order, path=shown)
         found += trouble
         if new == text:
             continue
@@ -195,14 +188,15 @@ def fmt(files: tuple[Path, ...], check: bool, field_order: str | None, root: Pat
 @_root
 def export(fmt: str, page: Path | None, cited_only: bool, output: Path | None, root: Path) -> None:
     """Write the library, or the works a page cites, as BibTeX, CSL-JSON or RIS."""
-    from citekb.project.load import load_project, relative
-    from citekb.sources.export import export as render
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
     with usage_on_config_error():
-        project = load_project(root, _config(root), need_pages=page is not None)
+        project = editing.load_project(
+            root, _config(root), need_pages=page is not None, library_checks=editing.check_library
+        )
     library = project.library
     if page is not None:
-        wanted = {relative(page, root), page.as_posix()}
+        wanted = {editing.relative(page, root), page.as_posix()}
         pages = [p for p in project.pages if wanted & {p.path, p.name}]
         if not pages:
             raise click.BadParameter(
@@ -240,7 +234,7 @@ def new() -> None:
 @_root
 def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root: Path) -> None:
     """Scaffold a page titled TITLE at docs/<slug>.md; never overwrites a file."""
-    from citekb.cli.scaffold import page_path, page_text
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
     if not title.strip():
         raise click.BadParameter("the title is empty", param_hint="TITLE")
@@ -249,11 +243,11 @@ def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root:
             f"no mkdocs.yml in {root.resolve()}: start a knowledge base there with `citekb init`,"
             " or pass --root with the folder that has one"
         )
-    shown = page_path(_config(root).docs_dir, title.strip(), folder)
+    shown = editing.page_path(_config(root).docs_dir, title.strip(), folder)
     if shown is None:
         raise click.BadParameter("must be a folder inside the docs folder", param_hint="--folder")
     path = root / shown
-    text = page_text(title.strip(), reviewed=dt.date.today(), summary=summary, tags=tags)
+    text = editing.page_text(title.strip(), reviewed=dt.date.today(), summary=summary, tags=tags)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # e.g. a file stands where a folder is needed
@@ -306,41 +300,37 @@ def add(
     given a key such as smith2015, and shown. Key clashes, duplicate DOIs or ISBNs, missing
     fields and syntax errors are reported, and then nothing is written.
     """
-    from citekb.cli.scaffold import STDIN, append_bib, check_additions
-    from citekb.project.load import bibliography_files, read_bytes, read_text, relative
-    from citekb.sources.bibsplit import decode
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
     asked = [(k, v) for k, v in (("doi", doi), ("pmid", pmid), ("isbn", isbn)) if v is not None]
     if len(asked) > 1:
         raise click.UsageError("give one of --doi, --pmid and --isbn")
     if asked:
-        from citekb.cli.fetch import identifier
-
         kind, raw = asked[0]
-        if identifier(kind, raw) is None:
+        if editing.identifier(kind, raw) is None:
             raise click.BadParameter(
                 f"{raw!r} is not a valid {kind.upper()}", param_hint=f"--{kind}"
             )
         text = ""
         found: list[Diagnostic] = []
     else:
-        text, found = decode(sys.stdin.buffer.read(), STDIN)
-    bibs, _ = bibliography_files(root, _config(root))
+        text, found = editing.decode(sys.stdin.buffer.read(), editing.STDIN)
+    bibs, _ = editing.bibliography_files(root, _config(root))
     if target is None:
         if not bibs:
             raise click.UsageError("no bibliography file found; name one with --to")
         target = bibs[0]
-    shown = relative(target, root)
+    shown = editing.relative(target, root)
     if refused := linked_out(target, root, shown):
         _fail([refused])
     sources = list(bibs)
     if target.exists() and target.resolve() not in {p.resolve() for p in bibs}:
         sources.append(target)
-    library, trouble = read_bytes(sources, root)
+    library, trouble = editing.read_bytes(sources, root)
     found += trouble
     if asked and not found:
         text = _fetched(*asked[0], library, api_base, timeout)
-    entries, addition, trouble = check_additions(library, text)
+    entries, addition, trouble = editing.check_additions(library, text)
     if asked and text:
         click.echo(addition, nl=False)  # the fetched entry, as it is (or would be) written
     found += trouble
@@ -350,10 +340,12 @@ def add(
         sys.exit(1)
     existing: str | None = ""
     if target.exists():
-        existing, found = read_text(target, shown, exact=True, undecodable=Code.BIB_ENCODING)
+        existing, found = editing.read_text(
+            target, shown, exact=True, undecodable=Code.BIB_ENCODING
+        )
     if existing is None:
         _fail(found)
-    if trouble := _write(target, append_bib(existing, addition), shown):
+    if trouble := _write(target, editing.append_bib(existing, addition), shown):
         _fail(trouble)
     keys = ", ".join(e.key for e in entries)
     click.echo(f"added {keys} to {shown}")
@@ -363,13 +355,12 @@ def _fetched(
     kind: str, raw: str, library: list[tuple[str, bytes]], base: str | None, timeout: float
 ) -> str:
     """The fetched entry's BibTeX, keyed apart from the library; a failure exits 1."""
-    from citekb.cli.fetch import FetchError, fetch_entry
-    from citekb.sources.bibtex import load_library
+    from citekb.cli import editing  # heavy: bibtexparser; keeps citekb --help fast
 
-    taken = set(load_library(library)[0].by_key)
+    taken = set(editing.load_library(library)[0].by_key)
     try:
-        return fetch_entry(kind, raw, base=base, timeout=timeout, taken=taken)
-    except FetchError as exc:
+        return editing.fetch_entry(kind, raw, base=base, timeout=timeout, taken=taken)
+    except editing.FetchError as exc:
         click.echo(f"error: {exc}\n  hint: {exc.hint}\nnothing was written", err=True)
         sys.exit(1)
 

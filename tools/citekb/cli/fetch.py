@@ -13,6 +13,10 @@ import urllib.parse
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+from citekb.checks.fields import isbn_valid
+from citekb.cli.net import HttpError, Timeout, request
+from citekb.sources.records import RecordError, from_csl, from_openlibrary, from_pubmed
+
 if TYPE_CHECKING:
     from collections.abc import Collection
 
@@ -52,12 +56,11 @@ def identifier(kind: str, raw: str) -> str | None:
     digits = re.sub(r"[-\s]", "", value).upper()
     if not re.fullmatch(r"\d{9}[\dX]|\d{13}", digits):
         return None
-    from citekb.checks.fields import isbn_valid
 
     return digits if isbn_valid(digits) else None
 
 
-def request(kind: str, value: str, base: str) -> urllib.request.Request:
+def service_request(kind: str, value: str, base: str) -> urllib.request.Request:
     """The GET request for ``value`` at the service (or ``base``)."""
     base = base.rstrip("/")
     if kind == "doi":
@@ -83,7 +86,6 @@ def fetch_json(req: urllib.request.Request, timeout: float) -> Any:
     ``timeout`` bounds the whole request; a redirect is followed only on the same host, or
     from doi.org to a registration agency's content negotiation service.
     """
-    from citekb.cli.net import HttpError, Timeout, request
 
     host = urllib.parse.urlsplit(req.full_url).netloc
     try:
@@ -131,7 +133,6 @@ def fetch_entry(
     kind: str, raw: str, *, base: str | None, timeout: float, taken: Collection[str]
 ) -> str:
     """Fetch the record for ``raw`` (a DOI, PMID or ISBN) and return it as a BibTeX entry."""
-    from citekb.sources.records import RecordError, from_csl, from_openlibrary, from_pubmed
 
     value = identifier(kind, raw)
     if value is None:
@@ -139,7 +140,7 @@ def fetch_entry(
     base = base or BASES[kind]
     if urllib.parse.urlsplit(base).scheme not in {"http", "https"} or "://" not in base:
         raise FetchError(f"--api-base {base!r} is not an http(s) URL", "e.g. https://doi.org")
-    data = fetch_json(request(kind, value, base), timeout)
+    data = fetch_json(service_request(kind, value, base), timeout)
     try:
         if kind == "doi":
             return from_csl(data, taken)

@@ -10,40 +10,18 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli.edit import usage_on_config_error
 from citekb.cli.options import root_option, site_dir_option
-from citekb.cli.report import FORMATS
-from citekb.site.engines import ENGINES
+from citekb.cli.report import FORMATS, render, shown
+from citekb.core.diagnostics import Severity
+from citekb.site import engines
+from citekb.site.engines import ENGINES, EngineError, choose
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from citekb.core.config import Config
-    from citekb.core.diagnostics import Diagnostic
-    from citekb.core.model import Citation
-    from citekb.project.load import Project
-    from citekb.site.mkdocs_run import Built
-
-
-def _project_config(root: Path) -> Config:
-    """The knowledge base's config; no mkdocs.yml or no docs folder is a usage error."""
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.core.config import ConfigError
-    from citekb.project.load import load_config
-
-    with usage_on_config_error():
-        config = load_config(root.resolve())
-        if not (root / config.docs_dir).is_dir():
-            raise ConfigError(f"mkdocs.yml: docs_dir {config.docs_dir!r} is not a folder in {root}")
-    return config
-
-
-def _project(root: Path, only: set[str] | None = None) -> Project:
-    """Load the project, turning configuration errors into exit code 2."""
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.load import load_project
-
-    with usage_on_config_error():
-        return load_project(root, only=only)
 
 
 class _Group(click.Group):
@@ -67,6 +45,24 @@ def main() -> None:
     """Check, render and publish a citation-backed Markdown knowledge base."""
 
 
+@main.result_callback()
+def _exit_status(status: int | None, **_: object) -> None:
+    """A command returns its exit status (0 clean, 1 findings); this is where the process
+    ends with it."""
+    if status:
+        sys.exit(status)
+
+
+def entry(argv: Sequence[str] | None = None) -> int:
+    """citekb as a function: the exit status of the command line ``argv`` (default: the
+    process's arguments), after its output."""
+    try:
+        main.main(args=list(argv) if argv is not None else None, prog_name="citekb")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 1 if exc.code else 0
+    return 0
+
+
 @main.command()
 @root_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -83,60 +79,22 @@ def main() -> None:
 )
 def check(
     root: Path, fmt: str, strict: bool, color: bool | None, no_cache: bool, all_entries: bool
-) -> None:
+) -> int:
     """Check citations, the bibliography and pages; report every problem."""
     from dataclasses import replace
 
-    from citekb.cli.report import render, shown
-    from citekb.core.diagnostics import Severity
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
-    config = _project_config(root) if all_entries else None
+    config = run.project_config(root) if all_entries else None
     if config is not None:
         config = replace(config, check_uncited=True)
-    found, checked, _ = _checked(root, use_cache=not no_cache, config=config)
+    found, checked, _ = run.checked(root, use_cache=not no_cache, config=config)
     colour = sys.stdout.isatty() if color is None else color
     report = render(fmt, found, files=checked, colour=colour, strict="check" if strict else "")
     click.echo(report, nl=False)
     found = shown(found)
     failed = any(d.severity is Severity.ERROR for d in found) or (strict and bool(found))
-    sys.exit(1 if failed else 0)
-
-
-def _checked(
-    root: Path, *, use_cache: bool, config: Config | None = None
-) -> tuple[list[Diagnostic], int, Project | None]:
-    """Every finding, the number of files read, and the project when it had to be loaded
-    (``config``: ``root``'s, when the caller has read it already).
-
-    The last result is reused when nothing changed (then no project is loaded). It is kept in
-    ``cache_dir``, keyed by the config and the content of every input file and of citekb's
-    own code, and sealed with this machine's key (:mod:`citekb.project.cache`).
-    """
-    from citekb.checks.rules import run_checks
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.core.diagnostics import Diagnostic
-    from citekb.project.cache import cache_folder, load_state, save_state
-    from citekb.project.clock import today
-    from citekb.project.load import load_config, load_project
-    from citekb.project.worker import paused_gc
-    from citekb.site.build import fingerprint
-
-    root = root.resolve()
-    with usage_on_config_error():
-        config = config or load_config(root)
-        day = today()
-    folder = cache_folder(root, config.cache_dir) if use_cache else None
-    state = folder / "check.json" if folder is not None else None
-    key = fingerprint(root, config, extra=f"check\0{day}") if state else ""
-    cached = load_state(state, key, tuple[list[Diagnostic], int])
-    if cached is not None:
-        found, checked = cached
-        return found, checked, None
-    with paused_gc(), usage_on_config_error():
-        project = load_project(root, config, cache=use_cache)
-        result = (run_checks(project, day), project.checked)
-    save_state(state, key, result)
-    return result[0], result[1], project
+    return 1 if failed else 0
 
 
 @main.command()
@@ -150,14 +108,14 @@ def citations(paths: tuple[str, ...], root: Path, fmt: str) -> None:
     recursively) or - for standard input (default: all pages)."""
     import json
 
-    from citekb.cli.paths import config_or_default, read_sources, scan_sources
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
     if not paths:
-        config = _project_config(root)
+        config = run.project_config(root)
         paths = (str(root / config.docs_dir),)
     else:
-        config = config_or_default(root)
-    found = scan_sources(read_sources(paths, root.resolve()), config)
+        config = run.config_or_default(root)
+    found = run.scan_sources(run.read_sources(paths, root.resolve()), config)
     rows = [
         {
             "path": c.path,
@@ -199,9 +157,11 @@ def refs(keys: tuple[str, ...], root: Path, where: tuple[str, ...], fmt: str) ->
     """List library entries (default: all) with the places that cite each."""
     import json
 
-    project = _project(root)
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
+
+    project = run.load(root)
     cited: dict[str, list[str]] = {}
-    for cites in _cited_in(project, where):
+    for cites in run.cited_in(project, where):
         for c in cites:
             cited.setdefault(c.key, []).append(f"{c.path}:{c.line}:{c.column}")
     unknown = [k for k in keys if k not in project.library]
@@ -230,19 +190,6 @@ def refs(keys: tuple[str, ...], root: Path, where: tuple[str, ...], fmt: str) ->
             click.echo(f"    {place}")
 
 
-def _cited_in(project: Project, where: tuple[str, ...]) -> list[tuple[Citation, ...]]:
-    """Each page's resolved citations, or those of the files in ``where``."""
-    if not where:
-        return [page.citations for page in project.pages]
-    from citekb.cli.paths import read_sources, scan_sources
-    from citekb.core.identifiers import resolve
-
-    sources = read_sources(where, project.root)
-    found = scan_sources(sources, project.config)
-    pairs = [(text, cites) for (_, text), cites in zip(sources, found, strict=True)]
-    return resolve(project.library, pairs)[1]
-
-
 from citekb.cli.edit import COMMANDS as _EDIT_COMMANDS  # noqa: E402 - registered after main exists
 
 for _command in _EDIT_COMMANDS:
@@ -259,7 +206,6 @@ main.add_command(_init)
 
 def _engine(requested: str | None, root: Path, config: Config) -> str:
     """The site engine to run; a missing one is a usage error (exit 2) naming its package."""
-    from citekb.site.engines import EngineError, choose
 
     try:
         return choose(requested, config.engine)
@@ -281,84 +227,57 @@ _engine_option = click.option(
 @site_dir_option("Output folder.  [default: site/ in the root]")
 @_engine_option
 @click.option("--no-cache", is_flag=True, help="Check and format from scratch.")
-def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool) -> None:
+def build(root: Path, site_dir: Path | None, engine: str | None, no_cache: bool) -> int:
     """Check, then build the site (strict) and the handouts from the same project.
 
     MkDocs runs in this process on the project the check loaded; ProperDocs and Zensical run
     as their own commands, followed by citekb's pass over the built pages.
     """
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.cli.report import render, shown
-    from citekb.core.diagnostics import Severity
-    from citekb.project.load import Project, load_config
-    from citekb.site import engines
-    from citekb.site.mkdocs_run import build_site
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
     root = root.resolve()
     with usage_on_config_error():
-        config = load_config(root)
-    from citekb.checks.presentation import SITE_URL_CODES
+        config = run.load_config(root)
 
-    found, checked, project = _checked(root, use_cache=not no_cache, config=config)
+    found, checked, project = run.checked(root, use_cache=not no_cache, config=config)
     # the handouts' web address: reported with the handouts below, and no reason to stop
-    found = [d for d in found if d.code not in SITE_URL_CODES]
+    found = [d for d in found if d.code not in run.SITE_URL_CODES]
     if shown(found):  # the strict build would fail on any of them, so stop before building
         click.echo(render("text", found, files=checked, strict="build"), nl=False, err=True)
-        sys.exit(1)
+        return 1
     if found:  # only findings on uncited entries: say so, and build
         click.echo(render("text", found, files=checked), nl=False, err=True)
     name = _engine(engine, root, config)
     out = site_dir or root / "site"
     if name == "mkdocs":
-        built = build_site(root, out, (project, found) if project is not None else None)
+        built = run.build_site(root, out, (project, found) if project is not None else None)
         if built.status:
-            sys.exit(1)
+            return 1
         if project is None:  # the check came from its cache: the build's own state serves
-            project = Project(root, config, tuple(built.pages), evidence=built.evidence)
-        sys.exit(_write_handouts(project, out, built))
-    project = project or _project(root)
-    code, found = engines.build(project, name, out)
+            project = run.Project(root, config, tuple(built.pages), evidence=built.evidence)
+        return run.write_site_handouts(project, out, built)
+    project = project or run.load(root)
+    from citekb.site.engine_runs import build_with  # heavy: markdown, an extra
+
+    code, found = build_with(project, name, out)
     if code:
-        sys.exit(1)
+        return 1
     if found:  # what the post-build pass found
         click.echo(render("text", found, files=project.checked), nl=False, err=True)
         if any(d.severity is Severity.ERROR for d in found):
-            sys.exit(1)
-    sys.exit(_write_handouts(project, out))
-
-
-def _write_handouts(project: Project, site: Path, built: Built | None = None) -> int:
-    """Write the PDF handouts into ``site/handouts``; 1 when any error, else 0.
-
-    After a build they reuse its references and Markdown extensions; alone, they read the
-    extensions from ``mkdocs.yml`` and format the references themselves.
-    """
-    from citekb.cli.report import render
-    from citekb.core.diagnostics import Severity
-    from citekb.handouts.writer import HANDOUTS_DIR, write_handouts
-    from citekb.project.load import relative
-    from citekb.site.mkdocs_run import markdown_setup
-
-    if not any(page.is_handout for page in project.pages):
-        return 0
-    setup = built.markdown if built is not None else markdown_setup(project.root)
-    refs = built.refs if built is not None else None
-    result = write_handouts(project, site / HANDOUTS_DIR, refs=refs, markdown=setup)
-    for path in result.written:
-        click.echo(f"wrote {relative(path, project.root)}")
-    if result.diagnostics:
-        report = render("text", list(result.diagnostics), files=project.checked)
-        click.echo(report, nl=False, err=True)
-    return 1 if any(d.severity is Severity.ERROR for d in result.diagnostics) else 0
+            return 1
+    return run.write_site_handouts(project, out)
 
 
 @main.command()
 @root_option
 @site_dir_option("The built site's folder; PDFs go to its handouts/.  [default: site/ in the root]")
-def handouts(root: Path, site_dir: Path | None) -> None:
+def handouts(root: Path, site_dir: Path | None) -> int:
     """Write a printable PDF for every page with `handout: true`."""
-    project = _project(root)
-    sys.exit(_write_handouts(project, site_dir or project.root / "site"))
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
+
+    project = run.load(root)
+    return run.write_site_handouts(project, site_dir or project.root / "site")
 
 
 @main.command()
@@ -367,27 +286,27 @@ def handouts(root: Path, site_dir: Path | None) -> None:
     "--dev-addr", default="127.0.0.1:8000", show_default=True, help="IP:port to serve on."
 )
 @_engine_option
-def serve(root: Path, dev_addr: str, engine: str | None) -> None:
+def serve(root: Path, dev_addr: str, engine: str | None) -> int:
     """Serve the site with live reload, also on changes under references/."""
     import os
-
-    from citekb.site import engines
 
     project_root = root.resolve()
     if not (project_root / "mkdocs.yml").is_file():
         raise click.UsageError(f"no mkdocs.yml in {project_root}")
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.load import load_config
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
     with usage_on_config_error():  # refuses a constructing YAML tag before MkDocs reads it
-        config = load_config(project_root)
+        config = run.load_config(project_root)
     name = _engine(engine, project_root, config)
     if name not in engines.PLUGIN_ENGINES:  # citekb runs the pass after each rebuild
-        sys.exit(engines.serve_with_pass(project_root, config, name, dev_addr))
+        from citekb.site.engine_runs import serve_with_pass  # heavy: markdown, an extra
+
+        return serve_with_pass(project_root, config, name, dev_addr)
     command = engines.command(name, project_root, "serve", "--dev-addr", dev_addr, "--livereload")
     # become the engine, so that Ctrl-C and kill reach the server itself
     os.execve(command[0], command, engines.environment())
+    return 0  # not reached: execve replaced this process
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(entry())

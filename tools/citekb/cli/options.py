@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,7 +19,7 @@ root_option = click.option(
 )
 
 
-def site_dir_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def site_dir_option(text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """``--site-dir``, defaulting (as None) to ``site/`` in the root."""
     return click.option(
         "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=text

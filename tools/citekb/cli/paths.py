@@ -7,10 +7,14 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli.edit import usage_on_config_error
+from citekb.core.config import Config
+from citekb.pages.citations import scan
+from citekb.project.load import load_config, read_text, relative
+
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from citekb.core.config import Config
     from citekb.core.model import Citation
 
 #: How standard input (``-``) is named in the output.
@@ -29,8 +33,6 @@ def read_sources(paths: tuple[str, ...], root: Path) -> list[tuple[str, str]]:
     UTF-8, is a usage error (exit 2) naming it.
     """
     from pathlib import Path
-
-    from citekb.project.load import read_text, relative
 
     out: dict[str, str] = {}
     for name in paths:
@@ -53,16 +55,12 @@ def read_sources(paths: tuple[str, ...], root: Path) -> list[tuple[str, str]]:
 
 def scan_sources(sources: list[tuple[str, str]], config: Config) -> list[list[Citation]]:
     """Each source's citations, as written (no key resolved, alias lines included)."""
-    from citekb.pages.citations import scan
 
     return [scan(text, shown, xref_prefixes=config.xref_prefixes) for shown, text in sources]
 
 
 def config_or_default(root: Path) -> Config:
     """The knowledge base's config, or the defaults outside one (no ``mkdocs.yml``)."""
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.core.config import Config
-    from citekb.project.load import load_config
 
     if not (root / "mkdocs.yml").is_file():
         return Config()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from citekb.cli.edit import usage_on_config_error
 from citekb.cli.options import root_option
 
 if TYPE_CHECKING:
@@ -23,16 +24,13 @@ def status(root: Path, fmt: str) -> None:
 
     "Today" is the date of SOURCE_DATE_EPOCH when it is set.
     """
-    from citekb.checks.review import review_rows
-    from citekb.cli.edit import usage_on_config_error
-    from citekb.project.clock import today
-    from citekb.project.load import load_project
+    from citekb.cli import run  # lazy: the project stack; keeps citekb --help fast
 
     with usage_on_config_error():
-        day = today()
-        project = load_project(root.resolve())
+        day = run.today()
+        project = run.load_project(root.resolve(), library_checks=run.check_library)
     months = project.config.review_months
-    rows = review_rows(project.pages, months, day)
+    rows = run.review_rows(project.pages, months, day)
     if fmt == "json":
         data = {
             "today": day.isoformat(),

@@ -7,7 +7,7 @@ unknown option or a wrong type raises ``ConfigError`` with a message a person ca
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.configyaml import (
@@ -17,8 +17,9 @@ from citekb.core.configyaml import (
     EnvTag,
     load_config_yaml,
 )
+from citekb.core.diagnostics import CODES
 from citekb.core.model import DEFAULT_XREF_PREFIXES
-from citekb.core.nav import nav_pages, plugin_lines
+from citekb.core.nav import bibtex_options, nav_pages, plugin_lines
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -51,142 +52,133 @@ VERIFICATION_LABELS: dict[str, str] = {
 
 DEFAULT_EVIDENCE = "references/evidence.yaml"
 
-#: Every option of the ``citekb`` plugin entry, in documentation order.
-OPTIONS: tuple[Option, ...] = (
-    Option(
-        "enabled", "bool", True, "Whether the MkDocs plugin runs (`citekb check` always checks)."
-    ),
-    Option("bibliography", "list[str]", ("references/*.bib",), "Glob patterns of BibTeX files."),
-    Option("style", "str", "apa", "`apa` or a path to a `.csl` file."),
-    Option("evidence", "str?", DEFAULT_EVIDENCE, "Evidence records (YAML)."),
-    Option("ignore", "list[str]", (), "Diagnostic codes silenced everywhere."),
-    Option("per_path_ignore", "dict[str,list]", {}, "Glob of paths → codes silenced there."),
-    Option("severity", "dict[str,str]", {}, "Code → `error` or `warning`, overriding defaults."),
-    Option(
-        "check_uncited",
-        "bool",
-        False,
-        "Check every library entry, cited or not, and report `unused-entry` (a curated"
-        " library); off: findings on entries no page cites only count in the summary.",
-    ),
-    Option("xref_prefixes", "list[str]", DEFAULT_XREF_PREFIXES, "Cross-reference prefixes."),
-    Option(
-        "cache_dir",
-        "str?",
-        ".citekb-cache",
-        "Folder for formatted references (site build); null turns the cache off.",
-    ),
-    Option(
-        "bibliography_page",
-        "str?",
-        "bibliography.md",
-        "Page (docs-relative) listing every cited work; generated when missing; null: none.",
-    ),
-    Option(
-        "health",
-        "bool",
-        False,
-        "Health content: schema.org `MedicalWebPage` (else `WebPage`), and the default"
-        " disclaimer and crisis line on handouts.",
-    ),
-    Option("paper", "str", "a4", "Handout paper size: `a4` or `letter`.", ("a4", "letter")),
-    Option(
-        "crisis_line",
-        "str?",
-        None,
-        "Crisis-line text printed on every handout; null: 988 in the US and the local"
-        " emergency number elsewhere when `health` is true, none otherwise.",
-    ),
-    Option(
-        "crisis_lines",
-        "crisis",
-        (),
-        "Crisis lines by country (`{country, text}` each), printed on page 1 of every handout"
-        " instead of `crisis_line`.",
-    ),
-    Option(
-        "disclaimer",
-        "str?",
-        None,
-        'The short note printed on every handout; null: "not medical advice" when `health`'
-        " is true, none otherwise.",
-    ),
-    Option(
-        "causal_verbs",
-        "list[str]",
-        (),
-        "Phrases that claim cause and effect, added to citekb's own (`causal-language`).",
-    ),
-    Option(
-        "certainty_words",
-        "list[str]",
-        (),
-        "Words that claim certainty, added to citekb's own (`certainty-words`).",
-    ),
-    Option("reading_level", "number", 8, "Highest Flesch-Kincaid grade for handout prose."),
-    Option("field_order", "list[str]", (), "`citekb fmt` field order (default: author, title…)."),
-    Option(
-        "proper_nouns",
-        "list[str]",
-        (),
-        "Words `case-lost` treats as proper nouns when APA sentence case lower-cases them.",
-    ),
-    Option("review_months", "int", 36, "Months from `reviewed` to the next review due."),
-    Option(
-        "verification_labels",
-        "dict[str,str]",
-        VERIFICATION_LABELS,
-        "Evidence status → the words shown beside each reference.",
-    ),
-    Option(
-        "search_references",
-        "bool",
-        False,
-        'Index each page\'s reference list, downloads and "Cite this page" block in the site'
-        " search (by default Material's `data-search-exclude` keeps them out; the bibliography"
-        " page is always indexed).",
-    ),
-    Option(
-        "engine",
-        "str?",
-        None,
-        "Site engine of `citekb build`/`serve`; null: the first installed.",
-        ("mkdocs", "properdocs", "zensical"),
-    ),
-)
+
+def _option(
+    default: Any = MISSING,
+    *,
+    kind: str,
+    doc: str,
+    choices: tuple[str, ...] = (),
+    factory: Callable[[], Any] | None = None,
+) -> Any:
+    """A ``Config`` field that is an option of the plugin entry: its YAML ``kind`` (see
+    :class:`Option`), its documentation and its choices ride along as the field's metadata,
+    from which :data:`OPTIONS` and the MkDocs plugin's option schema are made."""
+    meta = {"option": (kind, doc, choices)}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class Config:
     """Options from the plugin entry plus what citekb needs from the rest of mkdocs.yml."""
 
-    enabled: bool = True
-    bibliography: tuple[str, ...] = ("references/*.bib",)
-    style: str = "apa"
-    evidence: str | None = DEFAULT_EVIDENCE
-    ignore: tuple[str, ...] = ()
-    per_path_ignore: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: Mapping[str, str] = field(default_factory=dict)
-    check_uncited: bool = False
-    xref_prefixes: tuple[str, ...] = DEFAULT_XREF_PREFIXES
-    cache_dir: str | None = ".citekb-cache"
-    bibliography_page: str | None = "bibliography.md"
-    health: bool = False
-    paper: str = "a4"
-    crisis_line: str | None = None  # None: CRISIS_LINE for health content, else none
-    crisis_lines: tuple[tuple[str, str], ...] = ()  # (country, text); empty: crisis_line
-    disclaimer: str | None = None  # None: DISCLAIMER for health content, else none
-    causal_verbs: tuple[str, ...] = ()
-    certainty_words: tuple[str, ...] = ()
-    reading_level: float = 8
-    field_order: tuple[str, ...] = ()  # empty: bibfmt.DEFAULT_ORDER
-    proper_nouns: tuple[str, ...] = ()  # title words flagged by case-lost when lower-cased
-    review_months: int = 36
-    verification_labels: Mapping[str, str] = field(
-        default_factory=lambda: dict(VERIFICATION_LABELS)
+    enabled: bool = _option(
+        True, kind="bool", doc="Whether the MkDocs plugin runs (`citekb check` always checks)."
     )
-    search_references: bool = False
-    engine: str | None = None  # None: the first installed of mkdocs, properdocs, zensical
+    bibliography: tuple[str, ...] = _option(
+        ("references/*.bib",), kind="list[str]", doc="Glob patterns of BibTeX files."
+    )
+    style: str = _option("apa", kind="str", doc="`apa` or a path to a `.csl` file.")
+    evidence: str | None = _option(DEFAULT_EVIDENCE, kind="str?", doc="Evidence records (YAML).")
+    ignore: tuple[str, ...] = _option(
+        (), kind="list[str]", doc="Diagnostic codes silenced everywhere."
+    )
+    per_path_ignore: Mapping[str, tuple[str, ...]] = _option(
+        factory=dict, kind="dict[str,list]", doc="Glob of paths → codes silenced there."
+    )
+    severity: Mapping[str, str] = _option(
+        factory=dict, kind="dict[str,str]", doc="Code → `error` or `warning`, overriding defaults."
+    )
+    check_uncited: bool = _option(
+        False,
+        kind="bool",
+        doc="Check every library entry, cited or not, and report `unused-entry` (a curated"
+        " library); off: findings on entries no page cites only count in the summary.",
+    )
+    xref_prefixes: tuple[str, ...] = _option(
+        DEFAULT_XREF_PREFIXES, kind="list[str]", doc="Cross-reference prefixes."
+    )
+    cache_dir: str | None = _option(
+        ".citekb-cache",
+        kind="str?",
+        doc="Folder for formatted references (site build); null turns the cache off.",
+    )
+    bibliography_page: str | None = _option(
+        "bibliography.md",
+        kind="str?",
+        doc="Page (docs-relative) listing every cited work; generated when missing; null: none.",
+    )
+    health: bool = _option(
+        False,
+        kind="bool",
+        doc="Health content: schema.org `MedicalWebPage` (else `WebPage`), and the default"
+        " disclaimer and crisis line on handouts.",
+    )
+    paper: str = _option(
+        "a4", kind="str", doc="Handout paper size: `a4` or `letter`.", choices=("a4", "letter")
+    )
+    crisis_line: str | None = _option(
+        None,
+        kind="str?",
+        doc="Crisis-line text printed on every handout; null: 988 in the US and the local"
+        " emergency number elsewhere when `health` is true, none otherwise.",
+    )  # None: CRISIS_LINE for health content, else none
+    crisis_lines: tuple[tuple[str, str], ...] = _option(
+        (),
+        kind="crisis",
+        doc="Crisis lines by country (`{country, text}` each), printed on page 1 of every handout"
+        " instead of `crisis_line`.",
+    )  # (country, text); empty: crisis_line
+    disclaimer: str | None = _option(
+        None,
+        kind="str?",
+        doc='The short note printed on every handout; null: "not medical advice" when `health`'
+        " is true, none otherwise.",
+    )  # None: DISCLAIMER for health content, else none
+    causal_verbs: tuple[str, ...] = _option(
+        (),
+        kind="list[str]",
+        doc="Phrases that claim cause and effect, added to citekb's own (`causal-language`).",
+    )
+    certainty_words: tuple[str, ...] = _option(
+        (),
+        kind="list[str]",
+        doc="Words that claim certainty, added to citekb's own (`certainty-words`).",
+    )
+    reading_level: float = _option(
+        8, kind="number", doc="Highest Flesch-Kincaid grade for handout prose."
+    )
+    field_order: tuple[str, ...] = _option(
+        (), kind="list[str]", doc="`citekb fmt` field order (default: author, title…)."
+    )  # empty: bibfmt.DEFAULT_ORDER
+    proper_nouns: tuple[str, ...] = _option(
+        (),
+        kind="list[str]",
+        doc="Words `case-lost` treats as proper nouns when APA sentence case lower-cases them.",
+    )
+    review_months: int = _option(
+        36, kind="int", doc="Months from `reviewed` to the next review due."
+    )
+    verification_labels: Mapping[str, str] = _option(
+        factory=lambda: dict(VERIFICATION_LABELS),
+        kind="dict[str,str]",
+        doc="Evidence status → the words shown beside each reference.",
+    )
+    search_references: bool = _option(
+        False,
+        kind="bool",
+        doc='Index each page\'s reference list, downloads and "Cite this page" block in the site'
+        " search (by default Material's `data-search-exclude` keeps them out; the bibliography"
+        " page is always indexed).",
+    )
+    engine: str | None = _option(
+        None,
+        kind="str?",
+        doc="Site engine of `citekb build`/`serve`; null: the first installed.",
+        choices=("mkdocs", "properdocs", "zensical"),
+    )  # None: the first installed of mkdocs, properdocs, zensical
     docs_dir: str = "docs"
     site_name: str = ""
     site_url: str = ""
@@ -210,6 +202,23 @@ class Config:
         if self.crisis_line is not None:
             return self.crisis_line
         return CRISIS_LINE if self.health else ""
+
+
+def _default(f: Field[Any]) -> Any:
+    """A field's default, made afresh when it has a factory."""
+    if f.default_factory is not MISSING:
+        return f.default_factory()
+    return f.default
+
+
+#: Every option of the ``citekb`` plugin entry, in documentation order: the ``Config`` fields
+#: made with :func:`_option`.
+OPTIONS: tuple[Option, ...] = tuple(
+    Option(f.name, kind, _default(f), doc, choices)
+    for f in fields(Config)
+    if "option" in f.metadata
+    for kind, doc, choices in [f.metadata["option"]]
+)
 
 
 def plugin_options(mkdocs: Mapping[str, Any]) -> dict[str, Any]:
@@ -351,8 +360,6 @@ def _no_nul(where: str, value: Any) -> None:
 
 def _did_you_mean(word: str, choices: Any = None) -> str:
     if choices is None:
-        from citekb.core.diagnostics import CODES
-
         choices = CODES
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
@@ -393,7 +400,6 @@ def parse_options(options: Mapping[str, Any], **site: str) -> Config:
     for name, value in site.items():
         _no_nul(name, value)
     _check_review_options(values)
-    from citekb.core.diagnostics import CODES
 
     _check_codes(values, CODES.__contains__)
     known = {f.name for f in fields(Config)}
@@ -437,27 +443,6 @@ def parse_config(
         )
         config = replace(config, bibtex_plugin=at)
     return config
-
-
-def bibtex_options(mkdocs: Mapping[str, Any]) -> str:
-    """citekb's options for what mkdocs-bibtex's entry says: ``bib_file``/``bib_dir`` become
-    ``bibliography``, ``csl_file`` becomes ``style`` ("" when there is nothing to carry)."""
-    plugins = mkdocs.get("plugins")
-    items = plugins if isinstance(plugins, list) else [plugins] if plugins else []
-    found: Any = next((i["bibtex"] for i in items if isinstance(i, dict) and "bibtex" in i), None)
-    if not isinstance(found, dict):
-        return ""
-    out: list[str] = []
-    files = [
-        f if key == "bib_file" else f"{f.rstrip('/')}/**/*.bib"
-        for key in ("bib_file", "bib_dir")
-        if isinstance(f := found.get(key), str) and f and "://" not in f
-    ]
-    if files:
-        out.append(f"bibliography: [{', '.join(files)}]")
-    if isinstance(csl := found.get("csl_file"), str) and csl and "://" not in csl:
-        out.append(f"style: {csl}")
-    return ", ".join(out)
 
 
 #: How many files deep ``INHERIT:`` may chain (a loop ends here too).

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from citekb.core.diagnostics import ConfigError
 from citekb.core.safeyaml import (
     NAME_TAG,
     PYTHON_TAGS,
@@ -28,10 +29,6 @@ __all__ = [
     "reader_failure",
     "yaml_failure",
 ]
-
-
-class ConfigError(Exception):
-    """The configuration cannot be used; the CLI exits 2 with this message."""
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -221,3 +221,8 @@ def _escaped(match: re.Match[str]) -> str:
         return named
     code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the CLI exits 2 with this message (defined here, with
+    the diagnostics, so that the CLI can catch it without loading the YAML reader)."""

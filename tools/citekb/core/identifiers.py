@@ -23,11 +23,11 @@ __all__ = [
     "KINDS",
     "Resolution",
     "definitions",
-    "normalize",
+    "normalize_identifier",
     "parse",
-    "resolve",
     "resolve_citations",
     "resolve_clusters",
+    "resolve_keys",
 ]
 
 #: The identifier prefixes a citation key may carry, each naming the entry field it matches.
@@ -60,7 +60,7 @@ def _isbn13(value: str) -> str:
     return digits
 
 
-def normalize(kind: str, value: str) -> str:
+def normalize_identifier(kind: str, value: str) -> str:
     """The form in which two spellings of one identifier compare equal."""
     value = _plain(value)
     if kind == "doi":
@@ -74,7 +74,7 @@ def normalize(kind: str, value: str) -> str:
 
 def _values(kind: str, field_value: str) -> Iterable[str]:
     parts = _ISBN_SPLIT.split(field_value) if kind == "isbn" else [field_value]
-    return (normalize(kind, p) for p in parts if p.strip(" {}"))
+    return (normalize_identifier(kind, p) for p in parts if p.strip(" {}"))
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def definitions(text: str, citations: Iterable[Citation]) -> dict[int, tuple[str
     return out
 
 
-def resolve(
+def resolve_keys(
     library: Library, pages: Sequence[tuple[str, Sequence[Citation]]]
 ) -> tuple[Resolution, list[tuple[Citation, ...]]]:
     """Resolve every page's citations (``(text, citations)`` each) against ``library``.
@@ -132,7 +132,7 @@ def resolve(
             continue
         if index is None:
             index = _index(library)
-        entry = index.get((ident[0], normalize(*ident)))
+        entry = index.get((ident[0], normalize_identifier(*ident)))
         if entry is not None:
             keys[key] = entry
     out = [
@@ -193,7 +193,7 @@ def strip_doi_prefix(value: str) -> str:
     return _DOI_PREFIX.sub("", value.strip())
 
 
-def normalize_doi(value: str) -> str:
+def canonical_doi(value: str) -> str:
     """A DOI for comparison: prefix dropped, lower-cased (DOIs are case-insensitive)."""
     return strip_doi_prefix(value).lower()
 

@@ -1,4 +1,5 @@
-"""The pages that ``nav:`` in ``mkdocs.yml`` names, with their lines (for the ``nav-missing-page`` check).
+"""The pages that ``nav:`` in ``mkdocs.yml`` names, with their lines (for the ``nav-missing-page``
+check), and the plugin entries it lists (a leftover mkdocs-bibtex entry, for instance).
 
 The YAML is only composed into nodes, never constructed, so no tag can run anything.
 """
@@ -6,8 +7,12 @@ The YAML is only composed into nodes, never constructed, so no tag can run anyth
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _EXTERNAL = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#)")
 _MAX_NODES = 100_000  # a nav bigger than this is not a real site's
@@ -63,3 +68,24 @@ def plugin_lines(text: str) -> tuple[tuple[str, int, int], ...]:
             mark = item.start_mark
             found.append((str(item.value), mark.line + 1, mark.column + 1))
     return tuple(found)
+
+
+def bibtex_options(mkdocs: Mapping[str, Any]) -> str:
+    """citekb's options for what mkdocs-bibtex's entry says: ``bib_file``/``bib_dir`` become
+    ``bibliography``, ``csl_file`` becomes ``style`` ("" when there is nothing to carry)."""
+    plugins = mkdocs.get("plugins")
+    items = plugins if isinstance(plugins, list) else [plugins] if plugins else []
+    found: Any = next((i["bibtex"] for i in items if isinstance(i, dict) and "bibtex" in i), None)
+    if not isinstance(found, dict):
+        return ""
+    out: list[str] = []
+    files = [
+        f if key == "bib_file" else f"{f.rstrip('/')}/**/*.bib"
+        for key in ("bib_file", "bib_dir")
+        if isinstance(f := found.get(key), str) and f and "://" not in f
+    ]
+    if files:
+        out.append(f"bibliography: [{', '.join(files)}]")
+    if isinstance(csl := found.get("csl_file"), str) and csl and "://" not in csl:
+        out.append(f"style: {csl}")
+    return ", ".join(out)

@@ -67,7 +67,7 @@ def notice_html(config: Config) -> str:
     return f'<footer class="band" role="note" aria-label="Important">{disclaimer}{crisis}</footer>'
 
 
-def page_limit(page: Page) -> int:
+def handout_page_limit(page: Page) -> int:
     """The page's limit: front-matter ``pages`` (1 or 2), else :data:`MAX_PAGES`.
 
     Any other value is reported by ``citekb check`` (``bad-frontmatter``) and ignored here.

@@ -20,9 +20,17 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citekb.checks.policy import apply_policy
+from citekb.checks.presentation import check_site_url
+from citekb.checks.review import review_line, review_of
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
-from citekb.handouts.layout import break_urls, notice_html, page_limit, too_long
+from citekb.core.svgsafe import inline_svgs, svg_problem
+from citekb.handouts.layout import break_urls, handout_page_limit, notice_html, too_long
 from citekb.project.atomic import write_atomic
+from citekb.render.style import StyleError
+from citekb.site.build import cached_references
+from citekb.site.sitedata import SiteData
+from citekb.site.urls import absolute_page_url, handout_slug
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,7 +43,6 @@ if TYPE_CHECKING:
     from citekb.sources.evidence import Evidence
 
 #: Where the PDFs go inside the built site.
-HANDOUTS_DIR = "handouts"
 STYLESHEET = Path(__file__).parent.parent / "assets" / "handout.css"
 PDF_VARIANT = "pdf/ua-1"
 _PAPER = {"letter": "letter", "a4": "A4"}
@@ -57,44 +64,6 @@ class Result:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def handout_slug(name: str) -> str:
-    """``handout-signs.md`` -> ``handout-signs``; folders are kept (``a/b.md`` -> ``a/b``),
-    so that ``a-b.md`` and ``a/b.md`` never share a PDF."""
-    return name.removesuffix(".md")
-
-
-def page_url(site_url: str, name: str) -> str:
-    """The page's address with MkDocs' directory URLs (``a/b.md`` -> ``<site>/a/b/``)."""
-    if not site_url:
-        return ""
-    path = name.removesuffix(".md")
-    path = "" if path == "index" else path.removesuffix("/index") + "/"
-    return site_url.rstrip("/") + "/" + path
-
-
-def print_link_html(src_uri: str, url: str) -> str:
-    """The "Print this handout" link a site page shows, relative to the page's ``url``."""
-    from citekb.site.urls import relative_url  # MkDocs' rule, without MkDocs (Zensical)
-
-    pdf = f"{HANDOUTS_DIR}/{handout_slug(src_uri)}.pdf"
-    href = html.escape(relative_url(pdf, url or "."), quote=True)
-    return (
-        f'<p class="citekb-print"><a href="{href}" type="application/pdf">'
-        "Print this handout (PDF)</a></p>"
-    )
-
-
-def add_print_link(page_html: str, src_uri: str, url: str) -> str:
-    """Put the print link right after the rendered page's first ``<h1>`` (else at the top).
-
-    It goes into the HTML, not the Markdown, so the page text stays as loaded and checked.
-    """
-    link = print_link_html(src_uri, url)
-    end = page_html.find("</h1>")
-    at = end + len("</h1>") if end >= 0 else 0
-    return f"{page_html[:at]}\n{link}\n{page_html[at:]}"
-
-
 def version_of(page: Page) -> str:
     """The front-matter ``version``, else a short hash of the page text (changes with it)."""
     version = page.meta.get("version")
@@ -105,7 +74,6 @@ def version_of(page: Page) -> str:
 
 def _reviewed(page: Page, months: int) -> str:
     """``Last reviewed … · Next review due …`` ("" without a date)."""
-    from citekb.checks.review import review_line, review_of
 
     return review_line(review_of(page.meta, months))
 
@@ -126,7 +94,7 @@ def body_html(
     """The page body through the site's Markdown extensions, its ``# Title`` removed."""
     import markdown
 
-    from citekb.site.markdown_ext import CitekbExtension, SiteData
+    from citekb.site.markdown_ext import CitekbExtension  # heavy: markdown
 
     site = SiteData(
         refs=refs,
@@ -150,7 +118,7 @@ def body_html(
 
     def absolute(match: re.Match[str]) -> str:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), match[1]))
-        url = page_url(config.site_url, target)
+        url = absolute_page_url(config.site_url, target)
         return f'href="{html.escape(url + (match[2] or ""))}"' if url else match[0]
 
     return break_urls(_MD_HREF.sub(absolute, out))
@@ -174,7 +142,7 @@ def handout_html(
 ) -> str:
     """The whole printable document: notice band, header with web address, body, references."""
     esc = html.escape
-    url = page_url(config.site_url, page.name)
+    url = absolute_page_url(config.site_url, page.name)
     lang = str(page.meta.get("lang") or "en")
     author = str(page.meta.get("author") or config.site_name or "citekb")
     reviewed = _reviewed(page, config.review_months)
@@ -225,7 +193,7 @@ def _stylesheet() -> tuple[Any, Any]:
     return CSS(filename=str(STYLESHEET), font_config=fonts), fonts
 
 
-def render(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
+def render_document(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
     """Lay out with WeasyPrint (PDF/UA-1 options); returns its ``Document``.
 
     Only files inside ``roots`` (default: the site, ``base``'s parent) are fetched, and only
@@ -233,7 +201,10 @@ def render(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
     """
     from weasyprint import HTML
 
-    from citekb.handouts.fetcher import SiteFetcher, contain
+    from citekb.handouts.fetcher import (  # heavy: PIL, cssselect2, fontTools, lxml, pydyf, tinycss2, weasyprint
+        SiteFetcher,
+        contain,
+    )
 
     css, fonts = _stylesheet()
     fetcher = SiteFetcher(roots or (base.parent,))
@@ -246,19 +217,6 @@ def render(document_html: str, base: Path, roots: Sequence[Path] = ()) -> Any:
 def write_pdf(document: Any, target: Path) -> None:
     """Write the PDF atomically, so a failed handout leaves no half-written file."""
     write_atomic(target, document.write_pdf(pdf_variant=PDF_VARIANT))
-
-
-def site_references(project: Project) -> References:
-    """Every cited work of the site, formatted as the MkDocs plugin formats it (same year
-    suffixes, same evidence types). Raises :class:`~citekb.render.style.StyleError` for a bad style."""
-    from citekb.project.load import style_engine
-    from citekb.site import build as site
-
-    engine = style_engine(project.config, project.root)
-    cache = site.FormatCache(site.cache_file(project.root, project.config.cache_dir, engine.id))
-    refs = site.site_references(project, engine, cache)
-    cache.save()
-    return refs
 
 
 def _style_failed(reason: str) -> Diagnostic:
@@ -301,12 +259,12 @@ def write_handout(
     problems = _unknown_keys(page, refs)
     if problems:
         return problems
-    limit = page_limit(page)
+    limit = handout_page_limit(page)
     target = out_dir / f"{handout_slug(page.name)}.pdf"
     try:
         roots = (out_dir.parent, docs) if docs is not None else (out_dir.parent,)
         document_html, problems = bounded_svgs(handout_html(page, refs, config, evidence, setup))
-        document = render(document_html, out_dir, roots)
+        document = render_document(document_html, out_dir, roots)
         pages = len(document.pages)
         if pages > limit:
             return [too_long(page, pages, limit)]
@@ -328,7 +286,6 @@ def write_handout(
 def bounded_svgs(document: str) -> tuple[str, list[Diagnostic]]:
     """``document`` with each inline ``<svg>`` whose ``<use>`` elements expand too far replaced
     by a note (WeasyPrint would draw it for minutes), and a warning for each."""
-    from citekb.core.svgsafe import inline_svgs, svg_problem
 
     out: list[str] = []
     found: list[Diagnostic] = []
@@ -368,14 +325,11 @@ def write_handouts(
     chosen = [p for p in (project.pages if pages is None else pages) if p.is_handout]
     if not chosen:
         return Result((), ())
-    from citekb.render.style import StyleError
 
     try:
-        refs = refs if refs is not None else site_references(project)
+        refs = refs if refs is not None else cached_references(project)
     except StyleError as exc:
         return Result((), (_style_failed(str(exc)),))
-    from citekb.checks.policy import apply_policy
-    from citekb.checks.presentation import check_site_url
 
     written: list[Path] = []
     site_url = check_site_url(chosen, project.config.site_url)

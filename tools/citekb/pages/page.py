@@ -17,7 +17,12 @@ from yaml.constructor import SafeConstructor
 from citekb.core.configyaml import deep_nesting, reader_failure, yaml_failure
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.safeyaml import TooLarge, check_expansion, may_alias
-from citekb.pages.citations import DEFAULT_XREF_PREFIXES
+from citekb.pages.blocks import block_tokens
+from citekb.pages.braced import spaced_keys
+from citekb.pages.citations import DEFAULT_XREF_PREFIXES, scan_clusters
+from citekb.pages.claims import cited_blocks
+from citekb.pages.limits import page_limit
+from citekb.pages.statistics import _prose, cited_statistics
 
 _OFFSET = attrgetter("offset")
 
@@ -318,8 +323,6 @@ def outline(
     blocks that hold a heading or a link are parsed further.
     """
     if tokens is None:
-        from citekb.pages.blocks import block_tokens
-
         env = {}
         tokens = block_tokens(text, env)
     env = env or {}
@@ -408,12 +411,6 @@ def parse_page(
     path: str, name: str, text: str, *, xref_prefixes: Sequence[str] = DEFAULT_XREF_PREFIXES
 ) -> tuple[Page, list[Diagnostic]]:
     """Parse a page's text; ``path`` is how diagnostics name it, ``name`` its docs-relative path."""
-    from citekb.pages.blocks import block_tokens
-    from citekb.pages.braced import spaced_keys
-    from citekb.pages.citations import scan_clusters
-    from citekb.pages.claims import cited_blocks
-    from citekb.pages.limits import page_limit
-    from citekb.pages.statistics import _prose, cited_statistics
 
     limit = page_limit(text, path)
     if limit is not None:  # not parsed further: it would exhaust time, memory or the stack

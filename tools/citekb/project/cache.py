@@ -74,7 +74,7 @@ def encode(value: Any) -> Any:
     raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
-def decode(data: Any, kind: Any) -> Any:
+def decode_state(data: Any, kind: Any) -> Any:
     """Rebuild a value of type ``kind`` from :func:`encode`'s output; ``Unfit`` if it is not one."""
     try:
         return _decoder(kind)(data)
@@ -95,7 +95,7 @@ def load_state(path: Path | None, key: str, kind: Any) -> Any:
     if not isinstance(saved, dict) or saved.get("format") != FORMAT or saved.get("key") != key:
         return None
     try:
-        return decode(saved.get("state"), kind)
+        return decode_state(saved.get("state"), kind)
     except Unfit:
         return None
 

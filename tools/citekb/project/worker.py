@@ -27,11 +27,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citekb.core.diagnostics import Code, diagnostic
+from citekb.pages.page import Page, parse_page
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from citekb.core.diagnostics import Diagnostic
-    from citekb.pages.page import Page
     from citekb.sources.bibsplit import Block
 
     Parsed = tuple[list["Page"], list["Diagnostic"]]
@@ -55,7 +57,6 @@ def parse_pages(
 
     Each process reads the pages it parses: on a cold disk cache the reads then overlap.
     """
-    from citekb.pages.page import Page, parse_page
 
     pages: list[Page] = []
     problems: list[Diagnostic] = []
@@ -74,8 +75,6 @@ def parse_pages(
 
 
 def _too_deep(shown: str) -> Diagnostic:
-    from citekb.core.diagnostics import Code, diagnostic
-
     return diagnostic(
         Code.PAGE_LIMIT,
         shown,
@@ -142,7 +141,7 @@ def _parse_chunk(lo: int, xref_prefixes: Sequence[str], folder: str) -> str:
 
 
 def _split_tail(index: int, folder: str) -> str:
-    from citekb.sources.bibsplit import bib_text, split_tail
+    from citekb.sources.bibsplit import bib_text, split_tail  # heavy: bibtexparser
 
     shown, data = _BIBS[index]
     with paused_gc():
@@ -249,7 +248,7 @@ def sharing(
     read_text: Reader,
 ) -> Iterator[Share]:
     """A :class:`Share` of this load; with a helper process if it is worth one (fork only)."""
-    from citekb.sources.bibsplit import SPLIT_FROM
+    from citekb.sources.bibsplit import SPLIT_FROM  # heavy: bibtexparser
 
     global _ITEMS, _BIBS, _READ
     large = [i for i, (_, data) in enumerate(bibs) if len(data) >= SPLIT_FROM]

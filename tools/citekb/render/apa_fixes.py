@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.render import richtext as rt
 from citekb.sources.biblatex_fields import OTHERS
+from citekb.sources.bibnames import has_others
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -106,8 +107,6 @@ def honest_others(rich: Rich) -> Rich:
 
 def add_others(item: dict[str, Any], fields: Mapping[str, str]) -> dict[str, Any]:
     """Mark name lists that end in ``and others`` with the :data:`OTHERS` stand-in name."""
-    from citekb.sources.bibnames import has_others
-
     for role in ("author", "editor", "translator"):
         if item.get(role) and has_others(fields.get(role, "")):
             item[role] = [*item[role], {"literal": OTHERS}]

@@ -15,7 +15,7 @@ from typing import Any
 _NO_AUTHOR = "citekb:no-author"
 
 
-def install() -> None:
+def install_collapsing() -> None:
     from citeproc import model
 
     if getattr(model.Layout, "_citekb_collapse", False):

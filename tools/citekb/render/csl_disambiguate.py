@@ -21,7 +21,7 @@ _FLAG = "citekb_disambiguate"  # ``disambiguate="true"`` conditions hold
 _SUFFIX = "year_suffix"
 
 
-def install() -> None:
+def install_disambiguation() -> None:
     """Patch citeproc-py once: the pass before citing, and the renderers that obey it."""
     from citeproc import frontend, model
 

@@ -18,17 +18,22 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citekb.core.model import Entry
+from citekb.render import citeproc_tuning as tuning
+from citekb.render import csl_collapse, csl_disambiguate, csl_text
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
+from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
+from citekb.sources.sentence_case import apply_sentence_case
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 
-    from citekb.core.model import Entry, Library
+    from citekb.core.model import Library
     from citekb.render.richtext import Rich
 
 #: Below this many uncached entries, starting worker processes costs more than it saves.
@@ -132,15 +137,11 @@ class Engine:
         """The CSL-JSON item this style formats (sentence-case titles for APA)."""
         item = add_others(entry_to_csl(entry), entry.fields)
         if self.sentence_case:
-            from citekb.sources.sentence_case import apply_sentence_case
-
             apply_sentence_case(item, entry.fields)
         return item
 
     def format_any(self, work: Mapping[str, Any] | Entry) -> Formatted:
         """Format a CSL-JSON item, or an entry converted here (in a worker, in parallel)."""
-        from citekb.core.model import Entry
-
         return self.format_one(self.csl_item(work) if isinstance(work, Entry) else work)
 
     def _fill(
@@ -160,8 +161,6 @@ class Engine:
         (citeproc-py is slow; entries are converted to CSL in the workers too)."""
         workers = min(os.cpu_count() or 1, 8)
         if len(items) >= PARALLEL_MIN and workers > 1:
-            from citekb.render.citeproc_tuning import format_parallel
-
             try:
                 done = format_parallel(Engine, self.path, items, workers, self.progress)
                 return [replace(Formatted.from_json(k, data), error=e) for k, data, e in done]
@@ -176,10 +175,7 @@ class Engine:
 
     def _load(self) -> Any:
         if self._style is None:
-            from citeproc import CitationStylesStyle
-
-            from citekb.render import citeproc_tuning as tuning
-            from citekb.render import csl_collapse, csl_disambiguate, csl_text
+            from citeproc import CitationStylesStyle  # heavy: citeproc-py, lxml
 
             tuning.speed_up_citeproc()
             tuning.suppress_substituted()
@@ -188,8 +184,8 @@ class Engine:
             csl_text.title_case_words()
             csl_text.initials_and_ranges()
             csl_text.number_variables()
-            csl_disambiguate.install()
-            csl_collapse.install()
+            csl_disambiguate.install_disambiguation()
+            csl_collapse.install_collapsing()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
-from citekb.project.cache import read_sealed, write_sealed
+from citekb.pages.markers import has_full_bibliography
+from citekb.project.cache import add_contents, cache_folder, code_digest, read_sealed, write_sealed
+from citekb.project.load import bibliography_files, style_engine
+from citekb.project.paths import read_regular
+from citekb.render.style import references_for
+from citekb.sources.export import FORMATS, entry_blocks, join_blocks
+from citekb.sources.notices import Trust
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, MutableMapping, Sequence
@@ -18,7 +24,6 @@ if TYPE_CHECKING:
     from citekb.project.load import Project
     from citekb.render.style import Engine, References
     from citekb.sources.evidence import Evidence
-    from citekb.sources.notices import Trust
 
 ASSETS = Path(__file__).parent.parent / "assets"
 #: Bumped when the export writers change what they write for an entry.
@@ -68,7 +73,6 @@ def export_key(entry: Entry) -> str:
 def export_texts(entries: Sequence[Entry], cache: MutableMapping[str, Any]) -> dict[str, str]:
     """Each export format's file for ``entries``, joined from per-entry blocks kept in ``cache``
     (so an edit elsewhere does not decode every entry's LaTeX again)."""
-    from citekb.sources.export import FORMATS, entry_blocks, join_blocks
 
     blocks = []
     for entry in entries:
@@ -82,7 +86,6 @@ def export_texts(entries: Sequence[Entry], cache: MutableMapping[str, Any]) -> d
 
 def cache_file(root: Path, cache_dir: str | None, style_id: str) -> Path | None:
     """``references-<style_id>.json`` in the cache folder (None: no cache, or one outside)."""
-    from citekb.project.cache import cache_folder
 
     folder = cache_folder(root, cache_dir)
     return folder / f"references-{style_id}.json" if folder is not None else None
@@ -92,9 +95,6 @@ def fingerprint(root: Path, config: Config, extra: str = "") -> str:
     """A digest of everything ``load_project`` reads: config, and each input file's name and
     content. Any edit, addition or removal changes it."""
     import hashlib
-
-    from citekb.project.cache import add_contents, code_digest
-    from citekb.project.load import bibliography_files
 
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{config!r}\0{extra}".encode())
     paths: set[Path] = set()
@@ -128,9 +128,6 @@ def site_references(
     """
     from dataclasses import replace
 
-    from citekb.pages.markers import has_full_bibliography
-    from citekb.render.style import references_for
-
     keys = [c.key for p in project.pages for c in p.citations]
     if any(has_full_bibliography(p.text) for p in project.pages):  # every entry is shown
         keys += list(project.library.by_key)
@@ -140,9 +137,28 @@ def site_references(
     return replace(refs, cited_as=project.resolution.keys) if project.resolution.keys else refs
 
 
+def cached_references(
+    project: Project, engine: Engine | None = None, cache: FormatCache | None = None
+) -> References:
+    """The site's references through the reference cache: every caller's one sequence.
+
+    The style's engine (the configured style unless ``engine`` is given), its cache file under
+    ``cache_dir`` (:func:`cache_file`), :func:`site_references`, then the cache is saved. A
+    ``cache`` that is given is the caller's to keep and save (the MkDocs plugin keeps it
+    across rebuilds and saves it after the build). Raises
+    :class:`~citekb.render.style.StyleError` for a style that cannot be read or used.
+    """
+    engine = engine if engine is not None else style_engine(project.config, project.root)
+    if cache is not None:
+        return site_references(project, engine, cache)
+    own = FormatCache(cache_file(project.root, project.config.cache_dir, engine.id))
+    refs = site_references(project, engine, own)
+    own.save()
+    return refs
+
+
 def evidence_trust(project: Project, keys: Iterable[str]) -> Trust:
     """Each cited work's verification status and notices, with the configured labels."""
-    from citekb.sources.notices import Trust
 
     labels = dict(project.config.verification_labels)
     if project.evidence is None:
@@ -160,8 +176,7 @@ def evidence_trust(project: Project, keys: Iterable[str]) -> Trust:
 
 def read_library(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
     """Load BibTeX files for standalone use; a missing or unreadable file is a diagnostic."""
-    from citekb.project.paths import read_regular
-    from citekb.sources.bibtex import load_library
+    from citekb.sources.bibtex import load_library  # heavy: bibtexparser
 
     files: list[tuple[str, bytes]] = []
     problems: list[Diagnostic] = []

@@ -14,6 +14,8 @@ import json
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from citekb.core.configyaml import load_yaml
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
@@ -65,7 +67,6 @@ def run_config_text(data: Any, parent: str = "mkdocs.yml") -> str | None:
 def engine_run(root: Path, config: Config) -> Iterator[Path]:
     """The config file to run the engine with (``mkdocs.yml``, or the added one), with a
     bibliography page in place for the run; what was added is removed afterwards."""
-    from citekb.core.configyaml import load_yaml
 
     mkdocs = root / "mkdocs.yml"
     data = load_yaml(mkdocs.read_text(encoding="utf-8-sig"))

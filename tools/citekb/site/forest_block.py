@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from markdown import Markdown
 
-    from citekb.site.markdown_ext import SiteData
+    from citekb.site.sitedata import SiteData
 
 
 class ForestPreprocessor(Preprocessor):

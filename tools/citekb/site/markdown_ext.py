@@ -17,18 +17,26 @@ import html
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
 from citekb.core.anchors import cite_id, ref_id, text_id
+from citekb.core.identifiers import resolve_clusters, resolve_keys
+from citekb.pages.citations import scan_clusters
 from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
+from citekb.project.paths import read_regular
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
-from citekb.render.style import References
+from citekb.render.style import Engine, references_for, style_path
+from citekb.site.build import ASSETS, read_library
+from citekb.site.forest_block import ForestPreprocessor
 from citekb.site.notes import note_marker, notes_html
+from citekb.site.sitedata import Backlink, SiteData
+from citekb.site.sourcestatus import status_html
+from citekb.sources.evidence import Evidence as Records
+from citekb.sources.evidence import parse_evidence, summarize, type_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,8 +44,7 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from citekb.core.model import Citation, Cluster
-    from citekb.pages.page import Page
-    from citekb.render.style import Formatted
+    from citekb.render.style import Formatted, References
     from citekb.sources.evidence import Evidence
 
 #: A line holding only this comment is replaced by the site-wide bibliography.
@@ -54,39 +61,6 @@ def citation_anchors(citations: Iterable[Citation]) -> dict[int, str]:
         seen[citation.key] += 1
         out[citation.offset] = cite_id(citation.key, seen[citation.key])
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Backlink:
-    """A place that cites a work: "Page title › Section heading" and its URL."""
-
-    label: str
-    href: str
-
-
-@dataclass
-class SiteData:
-    """What every page needs to know about every other; filled by the MkDocs plugin.
-
-    Mutable on purpose: the plugin swaps ``refs`` on each rebuild and sets ``page`` per page.
-    """
-
-    refs: References = field(default_factory=References)
-    backlinks: Mapping[str, Sequence[Backlink]] = field(default_factory=dict)
-    xref_prefixes: Sequence[str] = ("fig", "tbl", "eq", "sec")
-    page: str = ""
-    references_title: str = "References"
-    #: Scanned clusters by page-text digest, kept across builds by the plugin's cache.
-    clusters: dict[str, list[Cluster]] = field(default_factory=dict)
-    #: Page path → the page as loaded, whose clusters are reused when its body is unchanged.
-    pages: Mapping[str, Page] = field(default_factory=dict)
-    #: The evidence records, for ``forest`` blocks (none: every block reports that).
-    evidence: Evidence | None = None
-    #: The keys pages cite, when ``refs`` holds more (a page lists the whole library with
-    #: ``\\full_bibliography``); None: every work in ``refs`` is cited.
-    cited: frozenset[str] | None = None
-    #: Whether the site search indexes each page's reference list and downloads.
-    searchable: bool = True
 
 
 # --- HTML for one cluster, a reference list, the bibliography -------------------------
@@ -124,14 +98,12 @@ def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str])
 def _badge(kind: str | None) -> str:
     if not kind:
         return ""
-    from citekb.sources.evidence import type_label
 
     return f' <span class="citekb-badge citekb-badge--{_esc(kind)}">{_esc(type_label(kind))}</span>'
 
 
 def reference_item(item: Formatted, refs: References, extra: str = "") -> str:
     """One ``<li>`` of a reference list, anchored at ``ref-<key>``."""
-    from citekb.site.sourcestatus import status_html
 
     badge = _badge(refs.evidence.get(item.key)) + status_html(item.key, refs)
     body = (
@@ -182,7 +154,6 @@ def hidden_from_search(searchable: bool) -> str:
 def _evidence_summary(keys: Iterable[str], refs: References, searchable: bool = True) -> str:
     if not refs.evidence:
         return ""
-    from citekb.sources.evidence import summarize
 
     kinds = [refs.evidence[k] for k in dict.fromkeys(keys) if k in refs.evidence]
     text = summarize(kinds)
@@ -343,8 +314,6 @@ class _InlineAssets(Preprocessor):
     """
 
     def run(self, lines: list[str]) -> list[str]:
-        from citekb.site.build import ASSETS
-
         css = (ASSETS / "citekb.css").read_text(encoding="utf-8")
         js = (ASSETS / "citekb.js").read_text(encoding="utf-8")
         block = self.md.htmlStash.store(f"<style>{css}</style>\n<script>{js}</script>")
@@ -378,8 +347,6 @@ class CitekbExtension(Extension):
         # after whitespace normalisation (30), before forest blocks (26), fenced code (25) and
         # raw HTML (20) are stashed: the text is then the page as loaded, whose clusters are reused
         md.preprocessors.register(CitePreprocessor(md, self), "citekb", 27)
-        from citekb.site.forest_block import ForestPreprocessor
-
         # before fenced code (25), which would otherwise show the block as code
         md.preprocessors.register(ForestPreprocessor(md, self.site_data), "citekb-forest", 26)
         if self.getConfig("inline_assets"):
@@ -401,10 +368,6 @@ class CitekbExtension(Extension):
             return None
         if self._evidence_read is None:
             from pathlib import Path
-
-            from citekb.project.paths import read_regular
-            from citekb.sources.evidence import Evidence as Records
-            from citekb.sources.evidence import parse_evidence
 
             try:
                 text = read_regular(Path(path)).decode("utf-8-sig")
@@ -441,8 +404,6 @@ class CitekbExtension(Extension):
         key = digest.hexdigest()
         found = data.clusters.get(key)
         if found is None:
-            from citekb.pages.citations import scan_clusters
-
             found = data.clusters[key] = scan_clusters(
                 text, data.page, xref_prefixes=data.xref_prefixes
             )
@@ -452,20 +413,16 @@ class CitekbExtension(Extension):
         self, text: str, clusters: Sequence[Cluster]
     ) -> tuple[list[Cluster], list[tuple[int, int]]]:
         """Clusters citing entries by key (not identifier or alias), and the alias lines."""
-        from citekb.core.identifiers import resolve, resolve_clusters
 
         if self.site is not None:
             keys = self.site.refs.cited_as
         else:
             cites = [c for cl in clusters for c in cl.citations]
-            keys = resolve(self._standalone_library(), [(text, cites)])[0].keys
+            keys = resolve_keys(self._standalone_library(), [(text, cites)])[0].keys
         return resolve_clusters(text, clusters, keys)
 
     def _standalone_library(self) -> Any:
         if self._library is None:
-            from citekb.render.style import Engine, style_path
-            from citekb.site.build import read_library
-
             self._library, problems = read_library(self.getConfig("bibliography"))
             for d in problems:
                 log.warning("%s: %s [%s] (%s)", d.location, d.message, d.code, d.hint)
@@ -476,7 +433,6 @@ class CitekbExtension(Extension):
         """The plugin's site-wide references, or (standalone) this document's own."""
         if self.site is not None:
             return self.site.refs
-        from citekb.render.style import references_for
 
         self._standalone_library()
         keys = [c.key for cl in clusters for c in cl.citations]

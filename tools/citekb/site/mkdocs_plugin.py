@@ -23,19 +23,31 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
-from citekb.core.config import OPTIONS, Config, Option
-from citekb.core.diagnostics import escape_controls
+from citekb.checks.policy import apply_policy
+from citekb.checks.presentation import SITE_URL_CODES
+from citekb.checks.rules import check_library, run_checks
+from citekb.core.config import OPTIONS, Config, ConfigError, Option, parse_options
+from citekb.core.diagnostics import Code, escape_controls
+from citekb.pages.page import THEME_FIELDS
 from citekb.project.cache import add_contents, cache_folder, load_state, save_state
+from citekb.project.clock import today
+from citekb.project.load import bibliography_files, load_project, style_engine
+from citekb.render.style import StyleError, style_path
 from citekb.site.build import (
     ASSET_URIS,
     ASSETS,
     FormatCache,
     cache_file,
+    cached_references,
+    citeproc_failures,
     fingerprint,
-    site_references,
 )
-from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER, CitekbExtension, SiteData
-from citekb.site.postbuild import backlinks
+from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER, CitekbExtension
+from citekb.site.pagemeta import page_facts, page_meta_html
+from citekb.site.postbuild import SiteProject, backlinks, cited_files, fix_site, write_output
+from citekb.site.progress import terminal_progress
+from citekb.site.sitedata import SiteData
+from citekb.site.urls import add_print_link, output_path
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -52,7 +64,6 @@ if TYPE_CHECKING:
     from citekb.pages.page import Page
     from citekb.project.load import Project
     from citekb.render.style import References
-    from citekb.site.postbuild import SiteProject
     from citekb.sources.evidence import Evidence
 
 log = logging.getLogger("mkdocs.plugins.citekb")
@@ -101,7 +112,7 @@ def _mkdocs_option(option: Option) -> Any:
 
 
 class CitekbConfig(MkConfig):  # type: ignore[no-untyped-call]
-    """The plugin's options, typed for MkDocs; made from citekb's option table (``OPTIONS``).
+    """The plugin's options, typed for MkDocs; made from ``OPTIONS``, the ``Config`` fields.
 
     citekb validates them first with its own messages, so ``citekb check`` and ``mkdocs build``
     accept and refuse the same options.
@@ -146,7 +157,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         self, options: dict[str, Any], config_file_path: str | None = None
     ) -> tuple[list[tuple[str, Exception]], list[tuple[str, str]]]:
         """Options are validated by citekb's own table, so ``citekb check`` reads the same."""
-        from citekb.core.config import ConfigError, parse_options
 
         self.options = dict(options)
         try:
@@ -159,7 +169,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Runs first, so every later hook can rely on ``settings``."""
-        from citekb.core.config import parse_options
 
         if not self.config.enabled:
             return config
@@ -194,7 +203,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         """Once every file is known: load (or reuse) the project, then add generated files."""
-        from citekb.render.style import style_path
 
         if not self.config.enabled:
             return files
@@ -250,20 +258,15 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
 
     def _load(self, style: Path) -> _State:
         """Read and check the project, and format every cited work."""
-        from citekb.checks.policy import apply_policy
-        from citekb.checks.presentation import SITE_URL_CODES
-        from citekb.checks.rules import run_checks
-        from citekb.project.load import load_project, style_engine
-        from citekb.render.style import StyleError
-        from citekb.site.build import citeproc_failures
-        from citekb.site.progress import terminal_progress
 
         assert self.settings is not None
         if self._preloaded is not None and self._preloaded[0].root == self.root:
             project, found = self._preloaded
             diagnostics = list(found)
         else:
-            project = load_project(self.root, self.settings, cache=True)
+            project = load_project(
+                self.root, self.settings, cache=True, library_checks=check_library
+            )
             diagnostics = run_checks(project, self.today)
         # the handouts' web address is the handout writer's to report, not a site problem
         diagnostics = [d for d in diagnostics if d.code not in SITE_URL_CODES]
@@ -277,7 +280,7 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         if self.cache is None or self.cache.path != path:
             self.cache = FormatCache(path)
         try:
-            refs = site_references(project, engine, self.cache)
+            refs = cached_references(project, engine, self.cache)
         except StyleError as exc:  # the file read, but citeproc-py cannot use it
             raise PluginError(f"citekb: {exc}") from None
         keys = [c.key for p in project.pages for c in p.citations]
@@ -306,8 +309,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
     ) -> str:
         """After the title, a handout's link to its PDF (which ``citekb build`` writes); after
         the References, the page's review dates, "Cite this page" and JSON-LD."""
-        from citekb.handouts.writer import add_print_link
-        from citekb.site.pagemeta import page_facts, page_meta_html
 
         if not self.config.enabled or self.settings is None or self.state is None:
             return html
@@ -324,8 +325,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
         """The post-build pass, one page at a time before MkDocs writes it: download links and
         print links (the same :func:`~citekb.site.postbuild.fix_site` that runs over the whole
         built site for engines without plugins; here it is given this page's URL alone)."""
-        from citekb.site.postbuild import SiteProject, fix_site
-        from citekb.site.urls import output_path
 
         url = self.urls.get(page.file.src_uri)
         if not self.config.enabled or self.state is None or self.settings is None or url is None:
@@ -351,7 +350,6 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        from citekb.site.postbuild import cited_files, write_output
 
         if self._site is not None:  # the site's download files, once every page is built
             for name, text in cited_files(self._site, self.exports).items():
@@ -396,7 +394,6 @@ class _State:
 
 def limited_pages(diagnostics: Sequence[Diagnostic]) -> set[str]:
     """Pages that must not be rendered: past a size or nesting limit, or an alias bomb."""
-    from citekb.core.diagnostics import Code
 
     return {
         d.path
@@ -411,8 +408,6 @@ def escape_theme_fields(meta: MutableMapping[str, Any]) -> None:
     ``<meta>`` (``check`` reports markup in them as ``bad-frontmatter``)."""
     import html
 
-    from citekb.pages.page import THEME_FIELDS
-
     for name in THEME_FIELDS:
         if isinstance(meta.get(name), str):
             meta[name] = html.escape(meta[name])
@@ -420,7 +415,6 @@ def escape_theme_fields(meta: MutableMapping[str, Any]) -> None:
 
 def outside_files(files: Files, diagnostics: Sequence[Diagnostic], docs_dir: str) -> list[File]:
     """The files at or under a path that ``outside-project`` refused (a link out, a device)."""
-    from citekb.core.diagnostics import Code
 
     refused = {d.path for d in diagnostics if d.code == Code.OUTSIDE_PROJECT}
     if not refused:
@@ -439,8 +433,6 @@ def _cited(page: Page) -> list[str]:
 
 def _today() -> dt.date:
     """Today, or the day ``SOURCE_DATE_EPOCH`` names; a malformed value stops the build."""
-    from citekb.core.config import ConfigError
-    from citekb.project.clock import today
 
     try:
         return today()
@@ -461,7 +453,6 @@ def watched_paths(root: Path, config: Config) -> list[Path]:
     """What ``mkdocs serve`` watches besides the docs: each bibliography file the globs match
     (not their folders: a root-level ``library.bib`` must not watch ``site/`` or the cache),
     the evidence file, and ``references/`` so that a new bib file is noticed."""
-    from citekb.project.load import bibliography_files
 
     paths = list(bibliography_files(root, config)[0])
     if config.evidence:

@@ -99,7 +99,7 @@ def build_site(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from citekb.site.mkdocs_plugin import CitekbPlugin
+    from citekb.site.mkdocs_plugin import CitekbPlugin  # heavy: click, jinja2, markdown, mkdocs
 
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with _mkdocs_logging(), _repository_not_importable(root):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.checks.authors import looks_corporate
 from citekb.checks.review import Review, review_line, review_of
+from citekb.sources.csl import latex_to_text
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -151,7 +152,6 @@ def _agent(name: str) -> dict[str, str]:
 
 def cited_work(entry: Entry) -> dict[str, Any] | None:
     """A cited work as a schema.org ``CreativeWork`` with its DOI or URL (None without either)."""
-    from citekb.sources.csl import latex_to_text
 
     doi = _DOI_PREFIX.sub("", entry.get("doi").strip())
     url = entry.get("url").strip()

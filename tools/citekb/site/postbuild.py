@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
-from citekb.site.build import ASSET_URIS, export_key, export_texts
+from citekb.site.build import ASSET_URIS, ASSETS, export_key, export_texts
 from citekb.site.markdown_ext import (
-    Backlink,
     bibliography_html,
     citation_anchors,
     hidden_from_search,
 )
-from citekb.site.urls import output_path, page_url, relative_url
+from citekb.site.pagemeta import page_facts, page_meta_html
+from citekb.site.sitedata import Backlink
+from citekb.site.urls import output_path, page_url, print_link_html, relative_url
+from citekb.sources.export import entry_blocks
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, MutableMapping, Sequence
@@ -146,8 +148,6 @@ def cited_files(
     files = {f"{CITED}{suffix}": texts[fmt] for _, suffix, fmt in DOWNLOADS}
     blocks = {e.key: exports[export_key(e)] for e in entries} if exports is not None else None
     if blocks is None:
-        from citekb.sources.export import entry_blocks
-
         blocks = {e.key: entry_blocks(e) for e in entries}
     files[BLOCKS] = json.dumps(blocks, ensure_ascii=False, separators=(",", ":"))
     return files
@@ -179,8 +179,6 @@ def fix_site(
     each page's review line, "Cite this page" and JSON-LD at the end of its article, as the
     MkDocs plugin does while rendering (for engines that run no plugin).
     """
-    from citekb.handouts.writer import print_link_html
-
     urls = (
         dict(urls) if urls is not None else site_urls(site, use_directory_urls=use_directory_urls)
     )
@@ -322,8 +320,6 @@ def _with_page_meta(text: str, page: Page, config: Config, url: str, cited: Sequ
     its body without one), after the references and downloads, where the plugin puts them."""
     from urllib.parse import urljoin
 
-    from citekb.site.pagemeta import page_facts, page_meta_html
-
     canonical = urljoin(config.site_url, url) if config.site_url else ""
     block = page_meta_html(page_facts(page, config, canonical), cited)
     end = text.rfind("</article>")
@@ -379,7 +375,6 @@ def fix_site_dir(
     page_meta: bool = False,
 ) -> list[Diagnostic]:
     """Run :func:`fix_site` over the pages in ``site_dir`` and write what it changes."""
-    from citekb.site.build import ASSETS  # the bundled stylesheet and script
 
     urls = (
         dict(urls) if urls is not None else site_urls(site, use_directory_urls=use_directory_urls)

@@ -19,7 +19,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from citekb.site.markdown_ext import CitekbExtension, SiteData
+from citekb.checks.rules import check_library
+from citekb.project.load import load_config, load_project
+from citekb.site.build import cached_references, fingerprint
+from citekb.site.markdown_ext import CitekbExtension
+from citekb.site.sitedata import SiteData
 
 _PROJECTS: dict[str, tuple[str, SiteData]] = {}
 _LOCK = threading.Lock()
@@ -31,8 +35,6 @@ def project_site(folder: str) -> SiteData:
     Engines make a new extension for every page, so the result is kept per folder and read
     again only when an input file (page, bibliography, evidence, config) changes.
     """
-    from citekb.project.load import load_config, load_project, style_engine
-    from citekb.site.build import FormatCache, cache_file, fingerprint, site_references
 
     root = Path(folder).resolve()
     with _LOCK:
@@ -41,11 +43,8 @@ def project_site(folder: str) -> SiteData:
         cached = _PROJECTS.get(str(root))
         if cached is not None and cached[0] == key:
             return cached[1]
-        project = load_project(root, config)
-        engine = style_engine(config, root)
-        cache = FormatCache(cache_file(root, config.cache_dir, engine.id))
-        refs = site_references(project, engine, cache)
-        cache.save()
+        project = load_project(root, config, library_checks=check_library)
+        refs = cached_references(project)
         cited = frozenset(c.key for page in project.pages for c in page.citations)
         data = SiteData(
             refs=refs,

@@ -1,4 +1,5 @@
-"""Where a docs page lands in the built site, and relative URLs between pages (pure).
+"""Where a docs page lands in the built site, relative URLs between pages, and the link from a
+page to its PDF handout (pure).
 
 The rules are MkDocs 1.x's, which ProperDocs and Zensical follow: ``foo.md`` becomes
 ``foo/index.html`` at ``foo/`` with directory URLs, else ``foo.html``; ``index.md`` and
@@ -7,8 +8,12 @@ The rules are MkDocs 1.x's, which ProperDocs and Zensical follow: ``foo.md`` bec
 
 from __future__ import annotations
 
+import html
 import posixpath
-from urllib.parse import quote
+from urllib.parse import quote, unquote
+
+#: The folder of the built site that holds the PDF handouts.
+HANDOUTS_DIR = "handouts"
 
 
 def page_url(src_uri: str, *, use_directory_urls: bool = True) -> str:
@@ -28,8 +33,6 @@ def page_url(src_uri: str, *, use_directory_urls: bool = True) -> str:
 
 def output_path(url: str) -> str:
     """The site-relative file a page URL is served from (``a/`` → ``a/index.html``)."""
-    from urllib.parse import unquote
-
     path = unquote(url)
     if path in {"", ".", "./"}:
         return "index.html"
@@ -60,3 +63,39 @@ def relative_url(url: str, other: str) -> str:
         common += 1
     rel = "/".join([".."] * (len(base) - common) + dest[common:]) or "."
     return rel + "/" if url.endswith("/") else rel
+
+
+def handout_slug(name: str) -> str:
+    """``handout-signs.md`` -> ``handout-signs``; folders are kept (``a/b.md`` -> ``a/b``),
+    so that ``a-b.md`` and ``a/b.md`` never share a PDF."""
+    return name.removesuffix(".md")
+
+
+def absolute_page_url(site_url: str, name: str) -> str:
+    """The page's address with MkDocs' directory URLs (``a/b.md`` -> ``<site>/a/b/``)."""
+    if not site_url:
+        return ""
+    path = name.removesuffix(".md")
+    path = "" if path == "index" else path.removesuffix("/index") + "/"
+    return site_url.rstrip("/") + "/" + path
+
+
+def print_link_html(src_uri: str, url: str) -> str:
+    """The "Print this handout" link a site page shows, relative to the page's ``url``."""
+    pdf = f"{HANDOUTS_DIR}/{handout_slug(src_uri)}.pdf"
+    href = html.escape(relative_url(pdf, url or "."), quote=True)
+    return (
+        f'<p class="citekb-print"><a href="{href}" type="application/pdf">'
+        "Print this handout (PDF)</a></p>"
+    )
+
+
+def add_print_link(page_html: str, src_uri: str, url: str) -> str:
+    """Put the print link right after the rendered page's first ``<h1>`` (else at the top).
+
+    It goes into the HTML, not the Markdown, so the page text stays as loaded and checked.
+    """
+    link = print_link_html(src_uri, url)
+    end = page_html.find("</h1>")
+    at = end + len("</h1>") if end >= 0 else 0
+    return f"{page_html[:at]}\n{link}\n{page_html[at:]}"

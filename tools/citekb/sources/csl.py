@@ -114,7 +114,7 @@ def _ascii_digits(value: str) -> bool:
 
 
 def csl_type(entry: Entry) -> str:
-    kind = entry_types.csl_type(entry.type, entry.fields) or "document"
+    kind = entry_types.mapped_type(entry.type, entry.fields) or "document"
     has_url = entry.get("url") or _url_in(entry.get("howpublished"))
     if kind == "document" and has_url and not entry.get("publisher"):
         return "webpage"

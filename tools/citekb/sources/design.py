@@ -8,10 +8,7 @@ observational studies, so their type decides nothing and they need ``design:``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from citekb.sources.evidence import EvidenceRecord
+from typing import Protocol
 
 #: Designs, strongest evidence of cause and effect first.
 DESIGNS: tuple[str, ...] = ("randomised", "observational", "qualitative", "expert", "press")
@@ -45,6 +42,16 @@ DESIGN_LABELS: dict[str, str] = {
 }
 
 
-def design_of(record: EvidenceRecord) -> str | None:
+class Designed(Protocol):
+    """What :func:`design_of` reads of an evidence record (``sources.evidence.EvidenceRecord``)."""
+
+    @property
+    def design(self) -> str: ...
+
+    @property
+    def type(self) -> str: ...
+
+
+def design_of(record: Designed) -> str | None:
     """The record's ``design:``, else the design its type implies, else None (undecided)."""
     return record.design or TYPE_DESIGNS.get(record.type)

@@ -69,7 +69,7 @@ TYPES: dict[str, str] = {
 CONTAINERS = frozenset(("set", "xdata"))
 
 
-def csl_type(kind: str, fields: Mapping[str, str]) -> str | None:
+def mapped_type(kind: str, fields: Mapping[str, str]) -> str | None:
     """The CSL type for an entry type; None where no well-known mapping exists.
 
     A generic entry (Mendeley's ``@generic``, biblatex's ``@misc``) with a journal is read as

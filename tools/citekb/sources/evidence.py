@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from citekb.core.configyaml import reader_failure, yaml_failure
 from citekb.core.diagnostics import Code, Diagnostic, diagnostic
 from citekb.core.safeyaml import TooLarge, check_expansion, may_alias
 from citekb.sources.design import DESIGNS
@@ -249,8 +250,6 @@ def parse_evidence(text: str, path: str) -> tuple[Evidence, list[Diagnostic]]:
             diagnostic(Code.BAD_EVIDENCE, path, line, column, message, hint)
         ]
     except yaml.reader.ReaderError as exc:
-        from citekb.core.configyaml import reader_failure
-
         line, column, problem = reader_failure(text, exc)
         hint = "Remove the control character."
         return Evidence(path=path), [
@@ -270,8 +269,6 @@ def parse_evidence(text: str, path: str) -> tuple[Evidence, list[Diagnostic]]:
             diagnostic(Code.BAD_EVIDENCE, path, line, column, message, hint)
         ]
     except (ValueError, RecursionError) as exc:
-        from citekb.core.configyaml import yaml_failure
-
         line, column, problem = yaml_failure(text, exc)
         message = f"evidence YAML does not parse: {problem}"
         hint = (

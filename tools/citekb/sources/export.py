@@ -11,6 +11,8 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from citekb.sources.csl import entry_to_csl, latex_to_text
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Sequence
 
@@ -42,7 +44,7 @@ def _bibtex_value(value: str) -> str:
 
 def to_bibtex(entries: Iterable[Entry], *, drop: Collection[str] = PRIVATE_FIELDS) -> str:
     """Entries as canonical BibTeX, in the order given, fields in ``citekb fmt`` order."""
-    from citekb.sources.bibfmt import (  # lazily: keeps `citekb --help` fast
+    from citekb.sources.bibfmt import (  # heavy: bibtexparser; keeps citekb --help fast
         DEFAULT_ORDER,
         LAST_FIELDS,
     )
@@ -68,8 +70,6 @@ def to_csl_json(entries: Iterable[Entry]) -> str:
 
 def csl_json_block(entry: Entry) -> str:
     """One entry's CSL-JSON object, indented as an element of :func:`to_csl_json`'s array."""
-    from citekb.sources.csl import entry_to_csl
-
     return textwrap.indent(json.dumps(entry_to_csl(entry), indent=2, ensure_ascii=False), "  ")
 
 
@@ -162,8 +162,6 @@ def _ris_item(entry: Entry, item: dict[str, Any], latex: Callable[[str], str]) -
 
 def to_ris(entries: Iterable[Entry]) -> str:
     """Entries as RIS records (read by EndNote, Zotero, Mendeley and most catalogues)."""
-    from citekb.sources.csl import entry_to_csl, latex_to_text
-
     records = ["\n".join(_ris_item(e, entry_to_csl(e), latex_to_text)) for e in entries]
     return "\n\n".join(records) + "\n" if records else ""
 
@@ -175,6 +173,6 @@ WRITERS: dict[str, Callable[[Iterable[Entry]], str]] = {
 }
 
 
-def export(entries: Iterable[Entry], fmt: str) -> str:
+def export_entries(entries: Iterable[Entry], fmt: str) -> str:
     """Entries in format ``fmt`` (a key of :data:`FORMATS`)."""
     return WRITERS[fmt](entries)

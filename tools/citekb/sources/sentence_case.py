@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
+from citekb.sources.latex import latex_to_text
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -264,8 +267,6 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
     English sentence case would lower-case German nouns. ``title-short`` is left alone: APA
     cites a title in title case in the text.
     """
-    from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
-    from citekb.sources.latex import latex_to_text
 
     if not is_english(raw):
         if isinstance(item.get("container-title"), str):
