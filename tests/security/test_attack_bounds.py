@@ -177,13 +177,13 @@ def test_a_recursion_error_anywhere_is_a_finding_not_a_traceback(
     """The last resort: whatever nests too deeply where no limit foresaw it exits 1, quietly."""
     from click.testing import CliRunner
 
-    import citekb.checks.rules
+    import citekb.cli.run
     from citekb.cli.main import main
 
     def deep(*args: object, **kwargs: object) -> object:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(citekb.checks.rules, "run_checks", deep)
+    monkeypatch.setattr(citekb.cli.run, "run_checks", deep)  # the binding check calls
     (tmp_path / "mkdocs.yml").write_text("site_name: T\n", encoding="utf-8")
     (tmp_path / "docs").mkdir()
     result = CliRunner().invoke(main, ["check", "--no-cache", "--root", str(tmp_path)])

@@ -45,3 +45,16 @@ def test_config_errors_print_no_control_characters(site) -> None:
     assert result.returncode == 2
     assert "INHERIT" in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_the_handouts_written_are_named_escaped(site) -> None:
+    page = (
+        "---\nhandout: true\nreviewed: 2026-01-01\n---\n# Sheet\n\nTalk to people [@smith2020].\n"
+    )
+    root = site({f"docs/{FORGED}": page})
+    (root / "site").mkdir()
+    result = run(root, "handouts", timeout=120)
+    no_traceback(result)
+    lines = result.stdout.splitlines()
+    assert not any(line.startswith("::error") for line in lines), result.stdout
+    assert "wrote site/handouts/a\\n::error file=forged" in result.stdout

@@ -20,6 +20,7 @@ from citekb.cli.edit import usage_on_config_error
 from citekb.cli.net import HttpError, request
 from citekb.cli.options import root_option
 from citekb.project.atomic import write_atomic
+from citekb.project.paths import read_inside
 from citekb.sources.crossref import notices_from_response, updates_path
 from citekb.sources.evidence import parse_evidence
 from citekb.sources.notices import Notice, NoticeEditError, add_notices, new_notices
@@ -163,7 +164,7 @@ def write_notices(
     path = project.root / project.config.evidence
     shown = project.config.evidence
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_inside(path, project.root).decode("utf-8")  # never through a link out
         new = add_notices(text, wanted)
     except (OSError, UnicodeDecodeError) as exc:
         return [], [*problems, f"{shown}: cannot read: {exc}"]

@@ -17,7 +17,7 @@ from citekb.cli.edit import usage_on_config_error
 from citekb.cli.paths import config_or_default, read_sources, scan_sources
 from citekb.cli.report import render
 from citekb.core.config import ConfigError
-from citekb.core.diagnostics import Diagnostic, Severity
+from citekb.core.diagnostics import Diagnostic, Severity, escape_controls
 from citekb.core.identifiers import resolve_keys
 from citekb.handouts.writer import write_handouts
 from citekb.project.cache import cache_folder, load_state, save_state
@@ -122,7 +122,7 @@ def write_site_handouts(project: Project, site: Path, built: Built | None = None
     refs = built.refs if built is not None else None
     result = write_handouts(project, site / HANDOUTS_DIR, refs=refs, markdown=setup)
     for path in result.written:
-        click.echo(f"wrote {relative(path, project.root)}")
+        click.echo(f"wrote {escape_controls(relative(path, project.root))}")
     if result.diagnostics:
         report = render("text", list(result.diagnostics), files=project.checked)
         click.echo(report, nl=False, err=True)
