@@ -2,18 +2,26 @@
 
     python benchmarks/build_vs_peers.py [--pages 200] [--cites 10] [--entries 5000] [--skip-csl]
 
-The site (200 pages with 10 citations each, a 5,000-entry bib) is written to
-``benchmarks/_work/``. Each build runs in a fresh process; CPU time and peak RSS (``ru_maxrss``)
-come from ``wait4`` and include worker processes. Variants:
+The corpus (:func:`prepare`, written to ``benchmarks/_work/``): an index page and 200 pages,
+each a title, a section heading every three paragraphs and 10 paragraphs of about 65 words with
+one citation each (every other one with a page locator), keys drawn at random from a
+5,000-entry bib (two thirds articles with a DOI, a third books; 1–6 authors), so that about
+1,700 distinct works are cited. Each build runs in a fresh process; CPU time and peak RSS
+(``ru_maxrss``) come from ``wait4`` and include worker processes. Variants:
 
-- plain: ``mkdocs build`` with no citation plugin, citations left raw (the floor);
+- the floors: the same pages built with no citation plugin (citations left raw) by MkDocs with
+  Material, by ProperDocs with Material and by Zensical, each with its own engine's command;
 - ``citekb build`` (check, then the site), cold (no caches), warm (nothing changed) and after
   one page is edited (what ``serve`` does on each save);
+- ``citekb build --engine properdocs`` and ``--engine zensical``, warm (each in its own
+  environment, ``.venv-properdocs`` and ``.venv-zensical``, as ``make engines`` makes them;
+  skipped where missing);
 - ``mkdocs build`` with the citekb plugin, warm;
 - mkdocs-bibtex in its default pybtex mode, and in CSL mode (APA through pandoc, with the
   vendored local ``apa.csl``). The ``bench`` extra is installed first when it is missing.
 
-Nothing touches the network but that install. This is a benchmark, not a test: it asserts nothing.
+Fast variants report the median of ``--repeat`` runs (at least 3). Nothing touches the network
+but that install. This is a benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
+ROOT = HERE.parent
 APA = HERE.parent / "tools" / "citekb" / "styles" / "apa.csl"
 
 _PROSE = (
@@ -54,6 +63,8 @@ plugins:
 """
 VARIANTS = {
     "plain": "",
+    "plain-properdocs": "site_dir: site-plain-properdocs\n",
+    "plain-zensical": "site_dir: site-plain-zensical\n",
     "citekb": (
         "  - citekb:\n      bibliography: [refs.bib]\n      evidence: null\n"
         "      cache_dir: cache\n      bibliography_page: null\n"
@@ -121,7 +132,10 @@ def prepare(pages: int, cites: int, entries: int) -> None:
     write_pages(WORK / "docs", pages, cites, keys, rng)
     shutil.copy(APA, WORK / "apa.csl")
     for name, plugin in VARIANTS.items():
-        (WORK / f"{name}.yml").write_text(BASE_CONFIG + plugin, encoding="utf-8")
+        config = BASE_CONFIG + plugin
+        if name.startswith("plain-"):  # the floor of another engine: its own site folder
+            config = plugin + BASE_CONFIG
+        (WORK / f"{name}.yml").write_text(config, encoding="utf-8")
     shutil.copy(WORK / "citekb.yml", WORK / "mkdocs.yml")  # what `citekb build` reads
 
 
@@ -152,13 +166,28 @@ class Run:
     ok: bool
 
 
-def build(name: str, config: str) -> Run:
-    """One ``mkdocs build`` (or, for ``citekb.yml`` with ``cli``, ``citekb build``) in a child
-    process; its own peak RSS from ``wait4``."""
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config, "-d", f"site-{name}"]
+def engine_python(engine: str) -> Path | None:
+    """The interpreter of ``engine``'s own environment (``make engines``), if it exists."""
+    python = ROOT / f".venv-{engine}" / "bin" / "python"
+    return python if python.exists() else None
+
+
+def build(name: str, config: str, engine: str = "mkdocs") -> Run:
+    """One build in a child process: ``ENGINE build`` of ``config``, or with ``config="cli"``
+    ``citekb build --engine ENGINE``; its own peak RSS from ``wait4``."""
+    python = str(engine_python(engine) or sys.executable) if engine != "mkdocs" else sys.executable
+    command = [python, "-m", engine, "build", "-q", "-f", config, "-d", f"site-{name}"]
+    if engine == "zensical":
+        command = [python, "-m", engine, "build", "-f", config]
     if config == "cli":
-        command = [sys.executable, "-m", "citekb.cli.main", "build", "--site-dir", "site-cli"]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+        command = [python, "-m", "citekb.cli.main", "build", "--site-dir", f"site-cli-{engine}"]
+        command += ["--engine", engine]
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "PYTHONPATH": str(ROOT / "tools"),
+    }
     start = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=WORK, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
@@ -182,17 +211,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs of fast variants (median)")
     parser.add_argument("--skip-csl", action="store_true", help="skip mkdocs-bibtex CSL mode")
     args = parser.parse_args()
+    args.repeat = max(args.repeat, 3)
 
     prepare(args.pages, args.cites, args.entries)
     print(f"{args.pages} pages x {args.cites} citations, {args.entries} entries in {WORK}")
+    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
-    def best(name: str, config: str) -> Run:
+    def best(name: str, config: str, engine: str = "mkdocs") -> Run:
         """The median run by wall time (other load on the machine only adds time)."""
-        runs = sorted((build(name, config) for _ in range(args.repeat)), key=lambda r: r.seconds)
+        build(name, config, engine)  # untimed: each engine's own caches warm up first
+        runs = sorted(
+            (build(name, config, engine) for _ in range(args.repeat)), key=lambda r: r.seconds
+        )
         return runs[len(runs) // 2]
 
     ensure_peer()
-    results = [best("plain", "plain.yml")]
+    others = [e for e in ("properdocs", "zensical") if engine_python(e)]
+    results = [best("plain Material (mkdocs)", "plain.yml")]
+    for engine in others:
+        results.append(best(f"plain {engine}", f"plain-{engine}.yml", engine))
     shutil.rmtree(WORK / "cache", ignore_errors=True)
     results.append(build("citekb build (cold)", "cli"))
     results.append(best("citekb build (warm)", "cli"))
@@ -202,8 +239,11 @@ def main() -> None:
         edit_one_page(next(edits))
         return build("citekb build (1 page edited)", "cli")
 
+    edited()  # untimed, as for the others
     runs = sorted((edited() for _ in range(args.repeat)), key=lambda r: r.seconds)
     results.append(runs[len(runs) // 2])
+    for engine in others:
+        results.append(best(f"citekb build --engine {engine} (warm)", "cli", engine))
     results.append(best("mkdocs + citekb plugin (warm)", "citekb.yml"))
     results.append(best("mkdocs-bibtex pybtex", "bibtex-pybtex.yml"))
     if not args.skip_csl:
@@ -212,20 +252,24 @@ def main() -> None:
     plain = results[0].seconds
     plain_cpu = results[0].cpu
     print(
-        f"\n{'variant':32} {'wall s':>8} {'x plain':>8} {'CPU s':>8} {'x plain':>8} {'peak MiB':>9}"
+        f"\n{'variant':40} {'wall s':>8} {'x plain':>8} {'CPU s':>8} {'x plain':>8} {'peak MiB':>9}"
     )
     for run in results:
         flag = "" if run.ok else "  (FAILED)"
         print(
-            f"{run.name:32} {run.seconds:8.2f} {run.seconds / plain:8.2f} {run.cpu:8.2f}"
+            f"{run.name:40} {run.seconds:8.2f} {run.seconds / plain:8.2f} {run.cpu:8.2f}"
             f" {run.cpu / plain_cpu:8.2f} {run.peak_mib:9.0f}{flag}"
         )
     by_name = {r.name: r for r in results}
     warm = by_name["citekb build (warm)"].seconds
     edit = by_name["citekb build (1 page edited)"].seconds
     cold = by_name["citekb build (cold)"].seconds
-    print(f"\ncitekb build warm / plain: {warm / plain:.2f} (goal <= 1.15)")
-    print(f"citekb build after one edit / plain: {edit / plain:.2f} (goal <= 1.25)")
+    print(f"\ncitekb build warm / plain Material: {warm / plain:.2f} (goal <= 1.15)")
+    print(f"citekb build after one edit / plain Material: {edit / plain:.2f} (goal <= 1.25)")
+    for engine in others:
+        ours = by_name[f"citekb build --engine {engine} (warm)"].seconds
+        floor = by_name[f"plain {engine}"].seconds
+        print(f"citekb build --engine {engine} warm / plain {engine}: {ours / floor:.2f}")
     if "mkdocs-bibtex CSL (pandoc)" in by_name:
         csl = by_name["mkdocs-bibtex CSL (pandoc)"].seconds
         print(f"mkdocs-bibtex CSL / citekb build cold: {csl / cold:.1f}x (goal >= 5)")
