@@ -20,7 +20,9 @@ one citation each (every other one with a page locator), keys drawn at random fr
 - mkdocs-bibtex in its default pybtex mode, and in CSL mode (APA through pandoc, with the
   vendored local ``apa.csl``). The ``bench`` extra is installed first when it is missing.
 
-Fast variants report the median of ``--repeat`` runs (at least 3). Nothing touches the network
+Fast variants run in rounds, one build of each per round after one untimed build of each, and
+report the median of ``--repeat`` rounds (at least 3), so a machine whose speed drifts during
+the run shifts every variant alike. Nothing touches the network
 but that install. This is a benchmark, not a test: it asserts nothing.
 """
 
@@ -34,7 +36,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
@@ -217,35 +224,48 @@ def main() -> None:
     print(f"{args.pages} pages x {args.cites} citations, {args.entries} entries in {WORK}")
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")
 
-    def best(name: str, config: str, engine: str = "mkdocs") -> Run:
-        """The median run by wall time (other load on the machine only adds time)."""
-        build(name, config, engine)  # untimed: each engine's own caches warm up first
-        runs = sorted(
-            (build(name, config, engine) for _ in range(args.repeat)), key=lambda r: r.seconds
-        )
-        return runs[len(runs) // 2]
-
     ensure_peer()
     others = [e for e in ("properdocs", "zensical") if engine_python(e)]
-    results = [best("plain Material (mkdocs)", "plain.yml")]
-    for engine in others:
-        results.append(best(f"plain {engine}", f"plain-{engine}.yml", engine))
-    shutil.rmtree(WORK / "cache", ignore_errors=True)
-    results.append(build("citekb build (cold)", "cli"))
-    results.append(best("citekb build (warm)", "cli"))
     edits = iter(range(1_000_000))
 
     def edited() -> Run:
         edit_one_page(next(edits))
         return build("citekb build (1 page edited)", "cli")
 
-    edited()  # untimed, as for the others
-    runs = sorted((edited() for _ in range(args.repeat)), key=lambda r: r.seconds)
-    results.append(runs[len(runs) // 2])
+    # name -> one build; the fast variants run in rounds, one of each per round, so that a
+    # machine that drifts (other load, CPU clocks) shifts every variant alike
+    fast: dict[str, Callable[[], Run]] = {
+        "plain Material (mkdocs)": lambda: build("plain Material (mkdocs)", "plain.yml"),
+        "citekb build (warm)": lambda: build("citekb build (warm)", "cli"),
+        "citekb build (1 page edited)": edited,
+        "mkdocs + citekb plugin (warm)": lambda: build(
+            "mkdocs + citekb plugin (warm)", "citekb.yml"
+        ),
+    }
     for engine in others:
-        results.append(best(f"citekb build --engine {engine} (warm)", "cli", engine))
-    results.append(best("mkdocs + citekb plugin (warm)", "citekb.yml"))
-    results.append(best("mkdocs-bibtex pybtex", "bibtex-pybtex.yml"))
+        fast[f"plain {engine}"] = partial(build, f"plain {engine}", f"plain-{engine}.yml", engine)
+        fast[f"citekb build --engine {engine} (warm)"] = partial(
+            build, f"citekb build --engine {engine} (warm)", "cli", engine
+        )
+    fast["mkdocs-bibtex pybtex"] = lambda: build("mkdocs-bibtex pybtex", "bibtex-pybtex.yml")
+
+    shutil.rmtree(WORK / "cache", ignore_errors=True)
+    cold = build("citekb build (cold)", "cli")
+    for run in fast.values():  # untimed: each engine's own caches warm up first
+        run()
+    rounds: dict[str, list[Run]] = {name: [] for name in fast}
+    for _ in range(args.repeat):
+        for name, run in fast.items():
+            rounds[name].append(run())
+    medians = {
+        name: sorted(runs, key=lambda r: r.seconds)[len(runs) // 2] for name, runs in rounds.items()
+    }
+    order = ["plain Material (mkdocs)", *(f"plain {e}" for e in others)]
+    order += ["citekb build (warm)", "citekb build (1 page edited)"]
+    order += [f"citekb build --engine {e} (warm)" for e in others]
+    order += ["mkdocs + citekb plugin (warm)", "mkdocs-bibtex pybtex"]
+    results = [medians[name] for name in order]
+    results.insert(1 + len(others), cold)
     if not args.skip_csl:
         results.append(build("mkdocs-bibtex CSL (pandoc)", "bibtex-csl.yml"))
 
