@@ -114,10 +114,10 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         csl_text.number_variables()
         from citekb.render import csl_disambiguate
 
-        csl_disambiguate.install()
+        csl_disambiguate.install_disambiguation()
         from citekb.render import csl_collapse
 
-        csl_collapse.install()
+        csl_collapse.install_collapsing()
     items = fixture.input
     for index, item in enumerate(items):
         item.setdefault("id", index)
