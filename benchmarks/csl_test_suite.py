@@ -102,22 +102,9 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
     from citeproc.source.json import CiteProcJSON
 
     if adapter:
-        from citekb.render import citeproc_tuning as tuning
+        from citekb.render.style import adapt_citeproc
 
-        tuning.speed_up_citeproc()
-        tuning.suppress_substituted()
-        tuning.case_labels()
-        from citekb.render import csl_text
-
-        csl_text.title_case_words()
-        csl_text.initials_and_ranges()
-        csl_text.number_variables()
-        from citekb.render import csl_disambiguate
-
-        csl_disambiguate.install_disambiguation()
-        from citekb.render import csl_collapse
-
-        csl_collapse.install_collapsing()
+        adapt_citeproc(own_numbers=False)  # the suite checks citeproc's own numbers
     items = fixture.input
     for index, item in enumerate(items):
         item.setdefault("id", index)

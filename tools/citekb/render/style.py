@@ -65,6 +65,21 @@ def packaged_style(style: str) -> Path | None:
         return None
 
 
+def adapt_citeproc(*, own_numbers: bool = True) -> None:
+    """Install citekb's adapter into citeproc-py (each patch once): ``own_numbers`` leaves a
+    numeric style's numbers to citekb, which numbers the works across the site."""
+    tuning.speed_up_citeproc()
+    tuning.suppress_substituted()
+    if own_numbers:
+        tuning.number_placeholder()
+    tuning.case_labels()
+    csl_text.title_case_words()
+    csl_text.initials_and_ranges()
+    csl_text.number_variables()
+    csl_disambiguate.install_disambiguation()
+    csl_collapse.install_collapsing()
+
+
 def style_path(style: str, root: Path | None = None) -> Path:
     """A packaged style by its id (:func:`packaged_style`); anything else is a ``.csl`` path
     (relative to root)."""
@@ -177,15 +192,7 @@ class Engine:
         if self._style is None:
             from citeproc import CitationStylesStyle  # heavy: citeproc-py, lxml
 
-            tuning.speed_up_citeproc()
-            tuning.suppress_substituted()
-            tuning.number_placeholder()
-            tuning.case_labels()
-            csl_text.title_case_words()
-            csl_text.initials_and_ranges()
-            csl_text.number_variables()
-            csl_disambiguate.install_disambiguation()
-            csl_collapse.install_collapsing()
+            adapt_citeproc()
             try:
                 self._style = CitationStylesStyle(str(self.path), validate=False)
             except Exception as exc:  # lxml or citeproc-py: either way the style is unusable
