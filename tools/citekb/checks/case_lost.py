@@ -50,6 +50,16 @@ def lower_words(entries: Iterable[Entry]) -> frozenset[str]:
     return frozenset(out)
 
 
+def may_lose(entry: Entry) -> bool:
+    """Whether sentence case could lower-case a word of the entry's title: only if some title
+    field has a capital after its first character (most exports already write sentence case)."""
+    for name in _TITLE_FIELDS:
+        tail = entry.get(name)[1:]
+        if tail != tail.lower():
+            return True
+    return False
+
+
 def lost_words(entry: Entry, common: frozenset[str], proper: frozenset[str]) -> list[str]:
     """Title words sentence case lower-cases that the entry or the project says are names."""
     title = " ".join(entry.get(name) for name in _TITLE_FIELDS)
@@ -117,12 +127,13 @@ def brace_words(title: str, words: Iterable[str], phrases: Iterable[str] = ()) -
 def check_case_lost(entries: Iterable[Entry], proper_nouns: Iterable[str] = ()) -> list[Diagnostic]:
     """``case-lost`` at the title's line, with the braced title as the hint."""
     entries = list(entries)
+    candidates = [e for e in entries if may_lose(e) and is_english(e.fields)]
+    if not candidates:
+        return []
     common = lower_words(entries)
     proper = frozenset(proper_nouns)
     out: list[Diagnostic] = []
-    for entry in entries:
-        if not is_english(entry.fields):
-            continue  # other languages keep their own case
+    for entry in candidates:  # other languages keep their own case
         words = lost_words(entry, common, proper)
         if not words:
             continue
