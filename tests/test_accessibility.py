@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from browser_helpers import ARGS, CHROMIUM, serve
+from browser_helpers import CHROMIUM, chromium, serve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -53,10 +53,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    with chromium() as found:
+        yield found
 
 
 def _pages(site: Path) -> list[str]:

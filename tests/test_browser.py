@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser_helpers import ARGS, CHROMIUM, serve
+from browser_helpers import CHROMIUM, chromium, serve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -52,10 +52,8 @@ class Watch:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+    with chromium() as found:
+        yield found
 
 
 @pytest.fixture
