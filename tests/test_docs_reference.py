@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from citekb.cli.main import main
-from citekb.core.config import OPTIONS
+from citekb.core.config import OPTIONS, Config
+from citekb.core.options import GROUPS
 
 ROOT = Path(__file__).parents[1]
 
@@ -17,6 +18,20 @@ def test_every_option_is_documented() -> None:
     text = (ROOT / "manual" / "configuration.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", text, re.M))
     assert documented == {o.name for o in OPTIONS}
+
+
+def test_the_manual_lists_each_option_under_its_group() -> None:
+    """One source of truth: the groups of the ``Config`` fields are the manual's sections."""
+    text = (ROOT / "manual" / "configuration.md").read_text(encoding="utf-8")
+    sections = re.split(r"^### ", text, flags=re.M)[1:]
+    listed = {
+        section.splitlines()[0]: re.findall(r"^\| `([a-z_]+)` \|", section, re.M)
+        for section in sections
+    }
+    for name, heading in GROUPS:
+        assert listed[heading] == [o.name for o in OPTIONS if o.group == name], heading
+    assert {o.group for o in OPTIONS} == {name for name, _ in GROUPS}
+    assert {o.name for o in OPTIONS} < set(Config.__dataclass_fields__)
 
 
 def test_every_command_is_in_the_readme() -> None:

@@ -7,7 +7,7 @@ unknown option or a wrong type raises ``ConfigError`` with a message a person ca
 from __future__ import annotations
 
 import difflib
-from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.configyaml import (
@@ -20,20 +20,10 @@ from citekb.core.configyaml import (
 from citekb.core.diagnostics import CODES
 from citekb.core.model import DEFAULT_XREF_PREFIXES
 from citekb.core.nav import bibtex_options, nav_pages, plugin_lines
+from citekb.core.options import Option, check_kind, option, options_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-
-
-@dataclass(frozen=True)
-class Option:
-    """One documented option: its YAML type, default and meaning."""
-
-    name: str
-    kind: str  # str, str?, int, number, bool, list[str], dict[str,str], dict[str,list], crisis
-    default: Any
-    doc: str
-    choices: tuple[str, ...] = ()
 
 
 #: Handout defaults for health content (``health: true``) when ``crisis_line`` and
@@ -53,129 +43,115 @@ VERIFICATION_LABELS: dict[str, str] = {
 DEFAULT_EVIDENCE = "references/evidence.yaml"
 
 
-def _option(
-    default: Any = MISSING,
-    *,
-    kind: str,
-    doc: str,
-    choices: tuple[str, ...] = (),
-    factory: Callable[[], Any] | None = None,
-) -> Any:
-    """A ``Config`` field that is an option of the plugin entry: its YAML ``kind`` (see
-    :class:`Option`), its documentation and its choices ride along as the field's metadata,
-    from which :data:`OPTIONS` and the MkDocs plugin's option schema are made."""
-    meta = {"option": (kind, doc, choices)}
-    if factory is not None:
-        return field(default_factory=factory, metadata=meta)
-    return field(default=default, metadata=meta)
-
-
 @dataclass(frozen=True)
 class Config:
     """Options from the plugin entry plus what citekb needs from the rest of mkdocs.yml."""
 
-    enabled: bool = _option(
-        True, kind="bool", doc="Whether the MkDocs plugin runs (`citekb check` always checks)."
+    enabled: bool = option(
+        True, group="site", doc="Whether the MkDocs plugin runs (`citekb check` always checks)."
     )
-    bibliography: tuple[str, ...] = _option(
-        ("references/*.bib",), kind="list[str]", doc="Glob patterns of BibTeX files."
+    bibliography: tuple[str, ...] = option(
+        ("references/*.bib",), group="sources", doc="Glob patterns of BibTeX files."
     )
-    style: str = _option("apa", kind="str", doc="`apa` or a path to a `.csl` file.")
-    evidence: str | None = _option(DEFAULT_EVIDENCE, kind="str?", doc="Evidence records (YAML).")
-    ignore: tuple[str, ...] = _option(
-        (), kind="list[str]", doc="Diagnostic codes silenced everywhere."
+    style: str = option("apa", group="site", doc="`apa` or a path to a `.csl` file.")
+    evidence: str | None = option(DEFAULT_EVIDENCE, group="sources", doc="Evidence records (YAML).")
+    ignore: tuple[str, ...] = option(
+        (), group="policy", doc="Diagnostic codes silenced everywhere."
     )
-    per_path_ignore: Mapping[str, tuple[str, ...]] = _option(
-        factory=dict, kind="dict[str,list]", doc="Glob of paths → codes silenced there."
+    per_path_ignore: Mapping[str, tuple[str, ...]] = option(
+        factory=dict, group="policy", doc="Glob of paths → codes silenced there."
     )
-    severity: Mapping[str, str] = _option(
-        factory=dict, kind="dict[str,str]", doc="Code → `error` or `warning`, overriding defaults."
+    severity: Mapping[str, str] = option(
+        factory=dict, group="policy", doc="Code → `error` or `warning`, overriding defaults."
     )
-    check_uncited: bool = _option(
+    check_uncited: bool = option(
         False,
-        kind="bool",
+        group="policy",
         doc="Check every library entry, cited or not, and report `unused-entry` (a curated"
         " library); off: findings on entries no page cites only count in the summary.",
     )
-    xref_prefixes: tuple[str, ...] = _option(
-        DEFAULT_XREF_PREFIXES, kind="list[str]", doc="Cross-reference prefixes."
+    xref_prefixes: tuple[str, ...] = option(
+        DEFAULT_XREF_PREFIXES, group="sources", doc="Cross-reference prefixes."
     )
-    cache_dir: str | None = _option(
+    cache_dir: str | None = option(
         ".citekb-cache",
-        kind="str?",
+        group="site",
         doc="Folder for formatted references (site build); null turns the cache off.",
     )
-    bibliography_page: str | None = _option(
+    bibliography_page: str | None = option(
         "bibliography.md",
-        kind="str?",
+        group="site",
         doc="Page (docs-relative) listing every cited work; generated when missing; null: none.",
     )
-    health: bool = _option(
+    health: bool = option(
         False,
-        kind="bool",
+        group="site",
         doc="Health content: schema.org `MedicalWebPage` (else `WebPage`), and the default"
         " disclaimer and crisis line on handouts.",
     )
-    paper: str = _option(
-        "a4", kind="str", doc="Handout paper size: `a4` or `letter`.", choices=("a4", "letter")
+    paper: str = option(
+        "a4",
+        group="handouts",
+        doc="Handout paper size: `a4` or `letter`.",
+        choices=("a4", "letter"),
     )
-    crisis_line: str | None = _option(
+    crisis_line: str | None = option(
         None,
-        kind="str?",
+        group="handouts",
         doc="Crisis-line text printed on every handout; null: 988 in the US and the local"
         " emergency number elsewhere when `health` is true, none otherwise.",
     )  # None: CRISIS_LINE for health content, else none
-    crisis_lines: tuple[tuple[str, str], ...] = _option(
+    crisis_lines: tuple[tuple[str, str], ...] = option(
         (),
-        kind="crisis",
+        group="handouts",
         doc="Crisis lines by country (`{country, text}` each), printed on page 1 of every handout"
         " instead of `crisis_line`.",
     )  # (country, text); empty: crisis_line
-    disclaimer: str | None = _option(
+    disclaimer: str | None = option(
         None,
-        kind="str?",
+        group="handouts",
         doc='The short note printed on every handout; null: "not medical advice" when `health`'
         " is true, none otherwise.",
     )  # None: DISCLAIMER for health content, else none
-    causal_verbs: tuple[str, ...] = _option(
+    causal_verbs: tuple[str, ...] = option(
         (),
-        kind="list[str]",
+        group="policy",
         doc="Phrases that claim cause and effect, added to citekb's own (`causal-language`).",
     )
-    certainty_words: tuple[str, ...] = _option(
+    certainty_words: tuple[str, ...] = option(
         (),
-        kind="list[str]",
+        group="policy",
         doc="Words that claim certainty, added to citekb's own (`certainty-words`).",
     )
-    reading_level: float = _option(
-        8, kind="number", doc="Highest Flesch-Kincaid grade for handout prose."
+    reading_level: float = option(
+        8, group="handouts", doc="Highest Flesch-Kincaid grade for handout prose."
     )
-    field_order: tuple[str, ...] = _option(
-        (), kind="list[str]", doc="`citekb fmt` field order (default: author, title…)."
+    field_order: tuple[str, ...] = option(
+        (), group="sources", doc="`citekb fmt` field order (default: author, title…)."
     )  # empty: bibfmt.DEFAULT_ORDER
-    proper_nouns: tuple[str, ...] = _option(
+    proper_nouns: tuple[str, ...] = option(
         (),
-        kind="list[str]",
+        group="policy",
         doc="Words `case-lost` treats as proper nouns when APA sentence case lower-cases them.",
     )
-    review_months: int = _option(
-        36, kind="int", doc="Months from `reviewed` to the next review due."
+    review_months: int = option(
+        36, group="policy", doc="Months from `reviewed` to the next review due."
     )
-    verification_labels: Mapping[str, str] = _option(
+    verification_labels: Mapping[str, str] = option(
         factory=lambda: dict(VERIFICATION_LABELS),
-        kind="dict[str,str]",
+        group="site",
         doc="Evidence status → the words shown beside each reference.",
     )
-    search_references: bool = _option(
+    search_references: bool = option(
         False,
-        kind="bool",
+        group="site",
         doc='Index each page\'s reference list, downloads and "Cite this page" block in the site'
         " search (by default Material's `data-search-exclude` keeps them out; the bibliography"
         " page is always indexed).",
     )
-    engine: str | None = _option(
+    engine: str | None = option(
         None,
-        kind="str?",
+        group="site",
         doc="Site engine of `citekb build`/`serve`; null: the first installed.",
         choices=("mkdocs", "properdocs", "zensical"),
     )  # None: the first installed of mkdocs, properdocs, zensical
@@ -204,21 +180,9 @@ class Config:
         return CRISIS_LINE if self.health else ""
 
 
-def _default(f: Field[Any]) -> Any:
-    """A field's default, made afresh when it has a factory."""
-    if f.default_factory is not MISSING:
-        return f.default_factory()
-    return f.default
-
-
-#: Every option of the ``citekb`` plugin entry, in documentation order: the ``Config`` fields
-#: made with :func:`_option`.
-OPTIONS: tuple[Option, ...] = tuple(
-    Option(f.name, kind, _default(f), doc, choices)
-    for f in fields(Config)
-    if "option" in f.metadata
-    for kind, doc, choices in [f.metadata["option"]]
-)
+#: Every option of the ``citekb`` plugin entry, group by group: the ``Config`` fields made with
+#: :func:`~citekb.core.options.option`.
+OPTIONS: tuple[Option, ...] = options_of(Config)
 
 
 def plugin_options(mkdocs: Mapping[str, Any]) -> dict[str, Any]:
@@ -240,81 +204,6 @@ def plugin_options(mkdocs: Mapping[str, Any]) -> dict[str, Any]:
                 raise ConfigError("plugins.citekb must be a mapping of options")
             return options
     return {}
-
-
-def _check_kind(option: Option, value: Any) -> Any:
-    """Return ``value`` in the option's canonical form, or raise ``ConfigError``."""
-    where = f"plugins.citekb.{option.name}"
-    kind = option.kind
-    if kind == "str?" and value is None:
-        return None
-    if kind in {"str", "str?"}:
-        if not isinstance(value, str):
-            raise ConfigError(f"{where} must be a string, not {_type(value)}")
-        if option.choices and value not in option.choices:
-            raise ConfigError(f"{where} must be one of {', '.join(option.choices)}, not {value!r}")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where} must be true or false, not {_type(value)}")
-        return value
-    if kind in {"int", "number"}:
-        ok = (int,) if kind == "int" else (int, float)
-        if isinstance(value, bool) or not isinstance(value, ok):
-            raise ConfigError(f"{where} must be a number, not {_type(value)}")
-        return value
-    if kind == "list[str]":
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where} must be a list of strings, not {_type(value)}")
-        return tuple(value)
-    if kind == "dict[str,str]":
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
-            raise ConfigError(f"{where} must map strings to strings")
-        return dict(value)
-    if kind == "dict[str,list]":
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where} must map path globs to lists of codes")
-        out: dict[str, tuple[str, ...]] = {}
-        for k, v in value.items():
-            codes = [v] if isinstance(v, str) else v
-            if not isinstance(k, str) or not isinstance(codes, list):
-                raise ConfigError(f"{where} must map path globs to lists of codes")
-            out[k] = tuple(str(c) for c in codes)
-        return out
-    if kind == "crisis":
-        return _crisis_lines(where, value)
-    raise AssertionError(f"unknown option kind {kind!r}")  # pragma: no cover - a bug in OPTIONS
-
-
-def _crisis_lines(where: str, value: Any) -> tuple[tuple[str, str], ...]:
-    """``[{country: US, text: "Call or text 988."}, …]`` -> ``(("US", "Call or text 988."), …)``."""
-    if not isinstance(value, list):
-        raise ConfigError(
-            f"{where} must be a list of {{country, text}} entries, not {_type(value)}"
-        )
-    out = []
-    for index, item in enumerate(value):
-        if not (
-            isinstance(item, dict)
-            and set(item) == {"country", "text"}
-            and all(isinstance(v, str) and v.strip() for v in item.values())
-        ):
-            raise ConfigError(
-                f"{where}[{index}] must be a mapping with a `country` and a `text` string,"
-                ' e.g. {country: US, text: "Call or text 988."}'
-            )
-        out.append((item["country"].strip(), item["text"].strip()))
-    return tuple(out)
-
-
-def _type(value: Any) -> str:
-    return {str: "a string", list: "a list", dict: "a mapping", bool: "a boolean"}.get(
-        type(value), type(value).__name__
-    )
 
 
 #: Codes that guard the build itself: no ``ignore``, ``per_path_ignore`` or ``severity`` may
@@ -395,7 +284,7 @@ def parse_options(options: Mapping[str, Any], **site: str) -> Config:
             raise ConfigError(
                 f"plugins.citekb: unknown option {name!r}{_did_you_mean(str(name), by_name)}"
             )
-        values[option.name] = _check_kind(option, value)
+        values[option.name] = check_kind(option, value)
         _no_nul(f"plugins.citekb.{option.name}", values[option.name])
     for name, value in site.items():
         _no_nul(name, value)

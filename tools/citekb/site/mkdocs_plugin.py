@@ -26,7 +26,7 @@ from mkdocs.structure.files import File
 from citekb.checks.policy import apply_policy
 from citekb.checks.presentation import SITE_URL_CODES
 from citekb.checks.rules import check_library, run_checks
-from citekb.core.config import OPTIONS, Config, ConfigError, Option, parse_options
+from citekb.core.config import OPTIONS, Config, ConfigError, parse_options
 from citekb.core.diagnostics import Code, escape_controls
 from citekb.pages.page import THEME_FIELDS
 from citekb.project.cache import add_contents, cache_folder, load_state, save_state
@@ -61,6 +61,7 @@ if TYPE_CHECKING:
 
     from citekb.core.diagnostics import Diagnostic
     from citekb.core.model import Cluster, Entry
+    from citekb.core.options import Option
     from citekb.pages.page import Page
     from citekb.project.load import Project
     from citekb.render.style import References
