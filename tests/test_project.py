@@ -140,3 +140,22 @@ def test_relative_names_paths_under_the_root(
     assert relative(Path("docs/a.md"), tmp_path) == "docs/a.md"
     assert relative(tmp_path / "x" / ".." / "docs" / "a.md", tmp_path) == "docs/a.md"
     assert relative(Path("/elsewhere/a.md"), tmp_path) == "/elsewhere/a.md"
+
+
+def test_reading_the_config_reads_no_style_but_loading_the_project_checks_it(
+    make_site: Callable[[Mapping[str, str | bytes]], Path],
+) -> None:
+    """``load_config`` only reads mkdocs.yml: the CSL style it names is the project's to check
+    (no renderer code runs for ``citekb fmt`` or ``citations``)."""
+    from citekb.core.config import ConfigError
+    from citekb.project.load import check_style, load_config
+
+    yml = "site_name: T\nplugins:\n  - citekb:\n      style: styles/none.csl\n"
+    root = make_site({"mkdocs.yml": yml, "docs/index.md": "# Home\n", "references/a.bib": ""})
+    config = load_config(root)  # the style file is missing: reading the config does not care
+    assert config.style == "styles/none.csl"
+    with pytest.raises(ConfigError, match=r"plugins\.citekb\.style: 'styles/none\.csl' is neither"):
+        check_style(config, root)
+    with pytest.raises(ConfigError, match=r"plugins\.citekb\.style: 'styles/none\.csl' is neither"):
+        load_project(root)
+    assert load_project(root, config).config is config  # a caller with its config has checked

@@ -297,6 +297,7 @@ def serve(root: Path, dev_addr: str, engine: str | None) -> int:
 
     with usage_on_config_error():  # refuses a constructing YAML tag before MkDocs reads it
         config = run.load_config(project_root)
+        run.check_style(config, project_root)
     name = _engine(engine, project_root, config)
     if name not in engines.PLUGIN_ENGINES:  # citekb runs the pass after each rebuild
         from citekb.site.engine_runs import serve_with_pass  # heavy: markdown, an extra

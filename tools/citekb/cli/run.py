@@ -22,7 +22,7 @@ from citekb.core.identifiers import resolve_keys
 from citekb.handouts.writer import write_handouts
 from citekb.project.cache import cache_folder, load_state, save_state
 from citekb.project.clock import today
-from citekb.project.load import Project, load_config, load_project, relative
+from citekb.project.load import Project, check_style, load_config, load_project, relative
 from citekb.project.worker import paused_gc
 from citekb.site.build import fingerprint
 from citekb.site.mkdocs_run import build_site, markdown_setup
@@ -40,6 +40,7 @@ __all__ = [
     "Project",
     "build_site",
     "check_library",
+    "check_style",
     "checked",
     "cited_in",
     "config_or_default",
@@ -84,6 +85,7 @@ def checked(
     root = root.resolve()
     with usage_on_config_error():
         config = config or load_config(root)
+        check_style(config, root)  # the gate: a style the build cannot use stops the check
         day = today()
     folder = cache_folder(root, config.cache_dir) if use_cache else None
     state = folder / "check.json" if folder is not None else None

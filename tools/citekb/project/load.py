@@ -65,7 +65,8 @@ class Project:
 
 def load_config(root: Path) -> Config:
     """Read ``root/mkdocs.yml`` (and what it inherits); a missing or broken file raises
-    ``ConfigError``."""
+    ``ConfigError``. Only reads: the style it names is checked by :func:`check_style`, which
+    :func:`load_project` runs when it reads the config itself."""
     path = root / "mkdocs.yml"
     if not path.exists() and not path.is_symlink():
         raise ConfigError(
@@ -79,9 +80,7 @@ def load_config(root: Path) -> Config:
         shown = relative(found, root)
         return _config_text(found, root, shown, f"{including}: INHERIT {target!r}: "), shown
 
-    config = parse_config(text, read=inherited)
-    check_style(config, root)
-    return config
+    return parse_config(text, read=inherited)
 
 
 def _config_text(path: Path, root: Path, shown: str, where: str = "") -> str:
@@ -330,7 +329,9 @@ def _load(
     from citekb.sources.bibtex import load_library  # heavy: bibtexparser
 
     root = root.resolve()
-    config = config or load_config(root)
+    if config is None:  # a caller that passes its config has checked the style (the CLI's gate)
+        config = load_config(root)
+        check_style(config, root)
     problems: list[Diagnostic] = []
     texts: dict[str, str] = {}
 

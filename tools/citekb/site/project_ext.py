@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from citekb.checks.rules import check_library
-from citekb.project.load import load_config, load_project
+from citekb.project.load import check_style, load_config, load_project
 from citekb.site.build import cached_references, fingerprint
 from citekb.site.markdown_ext import CitekbExtension
 from citekb.site.sitedata import SiteData
@@ -39,6 +39,7 @@ def project_site(folder: str) -> SiteData:
     root = Path(folder).resolve()
     with _LOCK:
         config = load_config(root)
+        check_style(config, root)
         key = fingerprint(root, config, extra="project_ext")
         cached = _PROJECTS.get(str(root))
         if cached is not None and cached[0] == key:
