@@ -113,7 +113,7 @@ def build_site(
         except MkDocsException as exc:  # Abort, ConfigurationError, PluginError, BuildError
             logging.getLogger("mkdocs").error("%s", exc)
             return Built(1)
-    state = plugin.state if isinstance(plugin, CitekbPlugin) else None
+    state = plugin.session.state if isinstance(plugin, CitekbPlugin) else None
     if state is None:
         return Built(0, markdown=setup)
     return Built(0, state.pages, state.refs, setup, state.evidence)
