@@ -19,7 +19,7 @@ import click
 from citekb.cli.options import root_option
 from citekb.cli.report import render_text
 from citekb.core.diagnostics import Code, ConfigError, diagnostic, escape_controls
-from citekb.project.atomic import remove_stale, write_atomic
+from citekb.project.atomic import remove_stale, write_atomic, write_new
 from citekb.sources.export import FORMATS
 from citekb.sources.export import export_entries as render
 
@@ -253,8 +253,7 @@ def new_page(title: str, summary: str, tags: tuple[str, ...], folder: str, root:
     except OSError as exc:  # e.g. a file stands where a folder is needed
         _fail([_os_error(Code.WRITE_FAILED, posixpath.dirname(shown), exc)])
     try:
-        with open(path, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        write_new(path, text)
     except FileExistsError:
         raise click.ClickException(f"{shown} already exists; choose another title") from None
     except OSError as exc:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from citekb.cli.starter import Answers, country_name, default_paper, starter_files
+from citekb.project.atomic import write_new
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -118,8 +119,7 @@ def init(
         target = directory / path
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            write_new(target, text)
         except OSError as exc:
             raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
         click.echo(f"wrote {target.as_posix()}")

@@ -1,4 +1,5 @@
-"""Write a file so that readers see the old content or the new, never half of it (an I/O edge)."""
+"""Writing files (an I/O edge): atomically, so that readers see the old content or the new and
+never half of it; a new file that overwrites nothing; a file of the built site."""
 
 from __future__ import annotations
 
@@ -71,3 +72,19 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return True  # another user's process, or not a pid: leave the file alone
     return True
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` with ``text`` (UTF-8, line endings as given); ``FileExistsError`` when
+    anything is there already: nothing is overwritten."""
+    with path.open("xb") as handle:
+        handle.write(text.encode("utf-8"))
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write one file of the built site, as the engines write theirs (plainly: the build
+    writes it again); a link left in the output is replaced, never followed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():
+        path.unlink()
+    path.write_text(text, encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Site I/O edges: the on-disk cache of formatted references, and MkDocs build/serve calls."""
+"""The site's references: formatted once (through the cache of :class:`~citekb.project.files.FormatCache`),
+the cache keys, the export blocks and the fingerprint of a project's inputs."""
 
 from __future__ import annotations
 
@@ -8,19 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
 from citekb.pages.markers import has_full_bibliography
-from citekb.project.cache import add_contents, cache_folder, code_digest, read_sealed, write_sealed
+from citekb.project.cache import add_contents, cache_folder, code_digest
+from citekb.project.files import FormatCache
 from citekb.project.load import bibliography_files, style_engine
-from citekb.project.paths import read_regular
 from citekb.render.style import references_for
 from citekb.sources.export import FORMATS, entry_blocks, join_blocks
 from citekb.sources.notices import Trust
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+    from collections.abc import Iterable, MutableMapping, Sequence
 
     from citekb.core.config import Config
     from citekb.core.diagnostics import Diagnostic
-    from citekb.core.model import Entry, Library
+    from citekb.core.model import Entry
     from citekb.project.load import Project
     from citekb.render.style import Engine, References
     from citekb.sources.evidence import Evidence
@@ -32,34 +33,6 @@ EXPORT_VERSION = "1"
 CACHE_VERSION = "citekb-state-2"
 #: Where the assets land in the built site (``extra_css``/``extra_javascript`` entries).
 ASSET_URIS = ("assets/citekb/citekb.css", "assets/citekb/citekb.js")
-
-
-class FormatCache(dict[str, Any]):
-    """Formatted references by cache key, loaded from and saved to one JSON file per style."""
-
-    def __init__(self, path: Path | None) -> None:
-        super().__init__()
-        self.path = path
-        self.loaded = 0
-        text = read_sealed(path)
-        if text is not None:
-            try:
-                data = json.loads(text)
-            except (ValueError, RecursionError):
-                data = {}  # a damaged cache is only a slower build
-            if isinstance(data, dict):
-                self.update(data)
-        self.loaded = len(self)
-
-    def save(self, keep: Mapping[str, Any] | None = None) -> None:
-        """Write the cache atomically if it gained entries; ``keep`` prunes it to those keys."""
-        if self.path is None or (len(self) == self.loaded and keep is None):
-            return
-        data = {k: v for k, v in self.items() if keep is None or k in keep}
-        if keep is not None and len(data) == self.loaded == len(self):
-            return
-        write_sealed(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        self.loaded = len(data)
 
 
 def export_key(entry: Entry) -> str:
@@ -172,30 +145,6 @@ def evidence_trust(project: Project, keys: Iterable[str]) -> Trust:
             if record.notices:
                 notices[key] = record.notices
     return Trust(status, notices, labels)
-
-
-def read_library(paths: Sequence[str]) -> tuple[Library, list[Diagnostic]]:
-    """Load BibTeX files for standalone use; a missing or unreadable file is a diagnostic."""
-    from citekb.sources.bibtex import load_library  # heavy: bibtexparser
-
-    files: list[tuple[str, bytes]] = []
-    problems: list[Diagnostic] = []
-    for name in paths:
-        try:
-            files.append((str(name), read_regular(Path(name))))
-        except OSError as exc:
-            problems.append(
-                diagnostic(
-                    Code.UNREADABLE_FILE,
-                    str(name),
-                    0,
-                    0,
-                    f"cannot read bibliography: {exc.strerror}",
-                    "fix the `bibliography` option of the citekb extension",
-                )
-            )
-    library, found = load_library(files)
-    return library, problems + list(found)
 
 
 def citeproc_failures(project: Project, refs: References) -> list[Diagnostic]:

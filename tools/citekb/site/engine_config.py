@@ -14,7 +14,8 @@ import json
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from citekb.core.configyaml import load_yaml
+from citekb.project.atomic import write_new
+from citekb.project.files import mkdocs_data
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -69,7 +70,7 @@ def engine_run(root: Path, config: Config) -> Iterator[Path]:
     bibliography page in place for the run; what was added is removed afterwards."""
 
     mkdocs = root / "mkdocs.yml"
-    data = load_yaml(mkdocs.read_text(encoding="utf-8-sig"))
+    data = mkdocs_data(root)
     text = run_config_text(data)
     added: list[Path] = []
     try:
@@ -78,16 +79,14 @@ def engine_run(root: Path, config: Config) -> Iterator[Path]:
             path = root / config.docs_dir / page
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                with open(path, "x", encoding="utf-8") as handle:
-                    handle.write(_BIBLIOGRAPHY)
+                write_new(path, _BIBLIOGRAPHY)
                 added.append(path)
         if text is None:
             yield mkdocs
             return
         run = root / RUN_CONFIG
         run.unlink(missing_ok=True)  # left by a run that was killed
-        with open(run, "x", encoding="utf-8") as handle:
-            handle.write(text)
+        write_new(run, text)
         added.append(run)
         yield run
     finally:

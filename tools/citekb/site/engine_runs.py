@@ -12,9 +12,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from citekb.checks.rules import check_library
-from citekb.core.configyaml import load_yaml
+from citekb.project.files import FormatCache, mkdocs_data
 from citekb.project.load import load_project
-from citekb.site.build import FormatCache, cache_file, cached_references
+from citekb.site.build import cache_file, cached_references
 from citekb.site.engine_config import engine_run
 from citekb.site.engines import PLUGIN_ENGINES, command, environment
 from citekb.site.postbuild import SiteProject, fix_site_dir
@@ -31,7 +31,7 @@ def site_settings(root: Path) -> tuple[Path, bool]:
     """``site_dir`` (absolute) and ``use_directory_urls`` from ``root/mkdocs.yml``."""
 
     try:
-        data: Any = load_yaml((root / "mkdocs.yml").read_text(encoding="utf-8-sig"))
+        data: Any = mkdocs_data(root)
     except (OSError, UnicodeDecodeError):
         data = {}
     data = data if isinstance(data, dict) else {}

@@ -26,11 +26,12 @@ from citekb.core.anchors import cite_id, ref_id, text_id
 from citekb.core.identifiers import resolve_clusters, resolve_keys
 from citekb.pages.citations import scan_clusters
 from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
+from citekb.project.files import read_library
 from citekb.project.paths import read_regular
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
 from citekb.render.style import Engine, references_for, style_path
-from citekb.site.build import ASSETS, read_library
+from citekb.site.build import ASSETS
 from citekb.site.forest_block import ForestPreprocessor
 from citekb.site.notes import note_marker, notes_html
 from citekb.site.sitedata import Backlink, SiteData

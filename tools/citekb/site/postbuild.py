@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
+from citekb.project.atomic import write_output
 from citekb.site.build import ASSET_URIS, ASSETS, export_key, export_texts
 from citekb.site.markdown_ext import (
     bibliography_html,
@@ -353,15 +354,6 @@ def _link_assets(text: str, url: str) -> str:
     if not tags or "</head>" not in text:
         return text
     return text.replace("</head>", "".join(tags) + "</head>", 1)
-
-
-def write_output(path: Path, text: str) -> None:
-    """Write one file of the built site, as the engines write theirs (plainly: the build
-    writes it again); a link left in the output is replaced, never followed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        path.unlink()
-    path.write_text(text, encoding="utf-8")
 
 
 def fix_site_dir(

@@ -10,7 +10,6 @@ Material's plugins hand their work to managers.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import logging
 from dataclasses import dataclass, field
@@ -23,14 +22,15 @@ from citekb.checks.rules import check_library, run_checks
 from citekb.core.config import Config, parse_options
 from citekb.core.diagnostics import Code, escape_controls
 from citekb.pages.page import THEME_FIELDS
-from citekb.project.cache import add_contents, cache_folder, load_state, save_state
+from citekb.project.atomic import write_output
+from citekb.project.cache import cache_folder, load_state, save_state
 from citekb.project.clock import today
+from citekb.project.files import FormatCache, file_digest
 from citekb.project.load import bibliography_files, load_project, style_engine
 from citekb.render.style import style_path
 from citekb.site.build import (
     ASSET_URIS,
     ASSETS,
-    FormatCache,
     cache_file,
     cached_references,
     citeproc_failures,
@@ -38,7 +38,7 @@ from citekb.site.build import (
 )
 from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER
 from citekb.site.pagemeta import page_facts, page_meta_html
-from citekb.site.postbuild import SiteProject, backlinks, cited_files, fix_site, write_output
+from citekb.site.postbuild import SiteProject, backlinks, cited_files, fix_site
 from citekb.site.progress import terminal_progress
 from citekb.site.sitedata import SiteData
 from citekb.site.urls import add_print_link, output_path
@@ -125,7 +125,7 @@ class SiteSession:
         style = style_path(self.settings.style, self.root)
         self._today = today()
         self._key = fingerprint(
-            self.root, self.settings, extra=f"{_file_digest(style)}\0{self._today}"
+            self.root, self.settings, extra=f"{file_digest(style)}\0{self._today}"
         )
         state: SiteState | None = load_state(self._state_file(), self._key, SiteState)
         if state is None:
@@ -326,13 +326,6 @@ def escape_theme_fields(meta: MutableMapping[str, Any]) -> None:
 
 def _cited(page: Page) -> list[str]:
     return list(dict.fromkeys(c.key for c in page.citations))
-
-
-def _file_digest(path: Path) -> str:
-    """A digest of one file's name and content (the style: its edits must show)."""
-    digest = hashlib.sha256()
-    add_contents(digest, [path])
-    return digest.hexdigest()
 
 
 def watched_paths(root: Path, config: Config) -> list[Path]:
