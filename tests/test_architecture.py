@@ -248,3 +248,27 @@ def test_few_public_function_names_repeat_across_modules() -> None:
                 where.setdefault(node.name, []).append(name)
     shared = {n: m for n, m in where.items() if len(m) > 1}
     assert len(shared) <= 2, shared
+
+
+def test_the_mkdocs_plugin_holds_its_session_and_mkdocs_config_only() -> None:
+    """The plugin adapts MkDocs' hooks; the state of a build lives in its ``SiteSession``."""
+    from citekb.site.mkdocs_plugin import CitekbPlugin
+    from citekb.site.session import SiteSession
+
+    plugin = CitekbPlugin()
+    assert plugin.load_config({"style": "apa"}) == ([], [])
+    assert set(vars(plugin)) == {"session", "config"}
+    assert isinstance(plugin.session, SiteSession)
+    assert "mkdocs" not in {name.split(".")[0] for name in imports_of("citekb.site.session")}
+
+
+def imports_of(module: str) -> set[str]:
+    """Every module ``module`` imports at its top level, citekb's or not."""
+    tree = ast.parse(_modules()[module].read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
