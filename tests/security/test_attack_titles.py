@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from security_helpers import SITE_YML, no_traceback, run
-
 from browser_helpers import ARGS, CHROMIUM
+from security_helpers import SITE_YML, no_traceback, run
 
 if TYPE_CHECKING:
     from pathlib import Path
