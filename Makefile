@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 system-deps:
 	bash .ci/system-deps
 
-## ProperDocs and Zensical, each in its own venv (tests/test_engines.py builds with all three).
+## ProperDocs and Zensical, each in its own venv (tests/site/test_engines.py builds with all three).
 engines: .venv-properdocs/.installed .venv-zensical/.installed
 
 .venv-%/.installed: pyproject.toml
@@ -27,7 +27,7 @@ engines: .venv-properdocs/.installed .venv-zensical/.installed
 build: system-deps $(STAMP)
 	$(BIN)/citekb build
 
-## axe-core for tests/test_accessibility.py, at the version package-lock.json pins.
+## axe-core for tests/browser/test_accessibility.py, at the version package-lock.json pins.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 

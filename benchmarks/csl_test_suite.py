@@ -9,7 +9,7 @@ citekb's engine here is citeproc-py with citekb's adapter (``render/citeproc_tun
 substitutes suppressed, labels cased, memoised look-ups) and the reference post-processing
 that is not APA-specific (no "?." or ".."). citekb's own composition of citations (year
 letters, added names, numbering in :mod:`citekb.render.style`) works on its records, not on
-fixtures, and is tested by ``tests/test_csl_engine.py``. The suite is never copied into
+fixtures, and is tested by ``tests/render/test_csl_engine.py``. The suite is never copied into
 the repository: fetch it and pass its path.
 """
 

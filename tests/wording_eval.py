@@ -1,6 +1,6 @@
 """The labelled sentence set of the causal-language check, and how well the check scores on it.
 
-Shared by ``tests/test_wording.py`` and ``benchmarks/causal_language.py``. Every sentence
+Shared by ``tests/checks/test_wording.py`` and ``benchmarks/causal_language.py``. Every sentence
 becomes a paragraph of one page whose citation names a record of its design; the page goes
 through the real parser and check, and each ``causal-language`` finding is matched to its
 sentence by line.

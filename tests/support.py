@@ -1,0 +1,36 @@
+"""What the test folders share: where things are, and one way to copy and build a test site."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+SITES = TESTS / "sites"
+FIXTURES = TESTS / "fixtures"
+GOLDEN = TESTS / "golden"
+BENCHMARKS = REPO / "benchmarks"
+
+
+def copy_site(name: str, tmp_path: Path) -> Path:
+    """A fresh copy of the test site ``tests/sites/<name>`` under ``tmp_path``."""
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    return root
+
+
+def build_site(root: Path, site_dir: Path | None = None, *, strict: bool = False) -> Path:
+    """Build the MkDocs site at ``root`` (its mkdocs.yml) in-process; returns the site folder.
+    MkDocs is imported here so that collecting tests that never build stays fast."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = site_dir or root / "site"
+    build(load_config(str(root / "mkdocs.yml"), strict=strict, site_dir=str(site)))
+    return site
+
+
+def read_page(site: Path, page: str) -> str:
+    """The HTML of a built page, by its folder (``""`` for the home page)."""
+    return (site / page / "index.html").read_text(encoding="utf-8")
