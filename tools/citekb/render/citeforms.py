@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from citekb.core.model import CitationMode
 from citekb.render import richtext as rt
+from citekb.render.cite_ranges import Role, range_dash, range_roles
 
 if TYPE_CHECKING:
     from citekb.core.model import Citation, Cluster
@@ -81,9 +82,16 @@ def render_cluster(cluster: Cluster, refs: References) -> tuple[Piece, ...]:
         citations.sort(key=lambda c: rank.get(c.key, len(rank)))  # stable: unknown keys last
     pieces: list[Piece] = [Piece(rt.text(layout.prefix))]
     previous: Formatted | None = None  # the work whose author the next one may share
+    roles = range_roles(citations, refs)
     for index, citation in enumerate(citations):
         item = refs.get(citation.key)
-        if layout.collapse_year and _shares_author(previous, item, citation):
+        if roles[index] is Role.INSIDE:  # inside a numeric range "1–3": only its anchor
+            pieces.append(Piece((), citation.key, True, citation))
+            continue
+        if roles[index] is Role.END:
+            rich, _ = cite_citation(citation, refs)
+            pieces.append(Piece(range_dash(rich)))
+        elif layout.collapse_year and _shares_author(previous, item, citation):
             assert item is not None
             pieces.append(Piece((", ",)))
             rich = _affixes(citation, (item.year,))

@@ -86,6 +86,9 @@ def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str])
         else:
             anchor = anchors.get(piece.citation.offset, "") if piece.citation else ""
             id_attr = f' id="{_esc(anchor)}"' if anchor else ""
+            if not inner:  # a work inside a numeric range "1–3": its anchor, no empty link
+                parts.append(f'<span class="citekb-in-range"{id_attr}></span>')
+                continue
             target = _esc(ref_id(piece.key))
             parts.append(
                 f'<a class="citekb-cite"{id_attr} href="#{target}"'
