@@ -16,6 +16,7 @@ the repository: fetch it and pass its path.
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import json
 import re
@@ -96,8 +97,69 @@ def _citation_item(data: dict[str, Any]) -> Any:
     return CitationItem(key, **options)
 
 
+def _documents(calls: list[Any]) -> list[list[dict[str, Any]]]:
+    """The document after each ``processCitationCluster`` call of a CITATIONS section
+    (``[citation, citationsPre, citationsPost]``): its citations in order, note numbers
+    as the call gives them, a citation processed again replaced."""
+    known: dict[str, dict[str, Any]] = {}
+    documents = []
+    for index, (data, pre, post) in enumerate(calls):
+        cid = str(data.get("citationID") or f"CITATION-{index}")
+        known[cid] = data
+        document = []
+        for other, note in pre:
+            document.append({**known[str(other)], "properties": {"noteIndex": note}})
+        note = data.get("properties", {}).get("noteIndex", 0)
+        document.append({**data, "citationID": cid, "properties": {"noteIndex": note}})
+        for other, note in post:
+            document.append({**known[str(other)], "properties": {"noteIndex": note}})
+        documents.append(document)
+    return documents
+
+
+def _render_document(fixture: Fixture, document: list[dict[str, Any]], adapter: bool) -> list[str]:
+    """Each citation of a document, rendered with all of them registered in order."""
+    return _render(fixture, _citations(document), adapter).split("\n")
+
+
+def _citations(document: list[dict[str, Any]]) -> list[Any]:
+    from citeproc import Citation
+
+    citations = []
+    for data in document:
+        citation = Citation([_citation_item(i) for i in data["citationItems"]])
+        citation.key = data.get("citationID")
+        citation.note_index = data.get("properties", {}).get("noteIndex", 0)
+        citations.append(citation)
+    return citations
+
+
 def run_fixture(fixture: Fixture, adapter: bool) -> str:
-    """What the engine renders for a fixture, in the suite's result format."""
+    """What the engine renders for a fixture, in the suite's result format. A CITATIONS
+    fixture shows the document after its last call, as citeproc-js's runner does: ``>>``
+    marks the citations that call (re)rendered (new, changed, or moved to another note)."""
+    if fixture.citations and fixture.mode != "citation":
+        return _render(fixture, _citations(_documents(fixture.citations)[-1]), adapter)
+    if fixture.citations:
+        documents = _documents(fixture.citations)
+        last = documents[-1]
+        now = _render_document(fixture, last, adapter)
+        before: dict[str, tuple[str, Any]] = {}
+        if len(documents) > 1:
+            old = _render_document(fixture, documents[-2], adapter)
+            for data, text in zip(documents[-2], old, strict=True):
+                before[data["citationID"]] = (text, data["properties"]["noteIndex"])
+        processed = fixture.citations[-1][0].get("citationID")
+        lines = []
+        for index, (data, text) in enumerate(zip(last, now, strict=True)):
+            state = (text, data["properties"]["noteIndex"])
+            same = data["citationID"] != processed and before.get(data["citationID"]) == state
+            lines.append(f"{'..' if same else '>>'}[{index}] {text}")
+        return "\n".join(lines)
+    return _render(fixture, None, adapter)
+
+
+def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str:
     from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -105,22 +167,16 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         from citekb.render.style import adapt_citeproc
 
         adapt_citeproc(own_numbers=False)  # the suite checks citeproc's own numbers
-    items = fixture.input
+    items = copy.deepcopy(fixture.input)
     for index, item in enumerate(items):
         item.setdefault("id", index)
         item.setdefault("type", "book")
     style = CitationStylesStyle(io.BytesIO(fixture.csl.encode()), validate=False)
     bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
-    if fixture.citation_items:
+    if citations is not None:
+        pass
+    elif fixture.citation_items:
         citations = [Citation([_citation_item(i) for i in c]) for c in fixture.citation_items]
-    elif fixture.citations:
-        citations = []
-        for entry in fixture.citations:
-            data = entry[0]
-            citation = Citation([_citation_item(i) for i in data["citationItems"]])
-            citation.key = data.get("citationID")
-            citation.note_index = data.get("properties", {}).get("noteIndex", 0)
-            citations.append(citation)
     elif fixture.bibentries:
         citations = [Citation([_citation_item({"id": k}) for k in fixture.bibentries[-1]])]
     else:
@@ -131,13 +187,10 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         bib.sort()
     lines: list[str] = []
     if fixture.mode == "citation":
-        for index, citation in enumerate(citations):
+        for citation in citations:
             text = str(bib.cite(citation, lambda _item: None))
             if adapter and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
                 text = re.sub("\u201d([,.])", "\\1\u201d", text)  # as citekb's cites
-            if fixture.citations:
-                mark = ">>" if index == len(citations) - 1 else ".."
-                text = f"{mark}[{index}] {text}"
             lines.append(text)
     else:
         entries = [str(e) for e in bib.bibliography()]
