@@ -173,18 +173,21 @@ def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str
         item.setdefault("type", "book")
     style = CitationStylesStyle(io.BytesIO(fixture.csl.encode()), validate=False)
     bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
-    if citations is not None:
-        pass
-    elif fixture.citation_items:
+    if citations is None and fixture.citation_items:
         citations = [Citation([_citation_item(i) for i in c]) for c in fixture.citation_items]
-    elif fixture.bibentries:
+    elif citations is None and fixture.bibentries:
         citations = [Citation([_citation_item({"id": k}) for k in fixture.bibentries[-1]])]
-    else:
+    synthesized = citations is None and not fixture.citation_items and not fixture.bibentries
+    if synthesized:
         citations = [Citation([_citation_item({"id": i["id"]}) for i in items])]
+    assert citations is not None
     for citation in citations:
         bib.register(citation)
     if style.has_bibliography():
         bib.sort()
+        if synthesized:  # citeproc-js's runner cites every item in bibliography order
+            citations = [Citation([_citation_item({"id": k}) for k in bib.keys])]
+            bib.register(citations[0])
     lines: list[str] = []
     if fixture.mode == "citation":
         for citation in citations:

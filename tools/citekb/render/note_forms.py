@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 OTHER = "citekb-other-work"
 #: Where the style puts a locator; citekb writes the author's locator there.
 PLACE = "\u2063LOC\u2063"
+QUIET = "\u2060"
 _LABEL = re.compile(r"(?:\bpp?\.|\bpage)\s*$")
 
 
@@ -33,9 +34,11 @@ def later_forms(bib: Any, key: str, to_rich: Callable[[str], Rich]) -> Later:
 
     def cite(locator: bool) -> Rich:
         options = {"locator": Locator("page", PLACE)} if locator else {}
-        citation = Citation([CitationItem(key, **options)])
+        # a prefix that is no sentence: "ibid." as the style writes it mid-note; citekb
+        # capitalises it where the note opens with it
+        citation = Citation([CitationItem(key, prefix=QUIET, **options)])
         bib.register(citation)
-        return to_rich(str(bib.cite(citation, lambda _item: None)))
+        return to_rich(str(bib.cite(citation, lambda _item: None)).replace(QUIET, ""))
 
     ibid = cite(False)
     ibid_at = cite(True)  # ibid-with-locator: the one before had none

@@ -1,0 +1,214 @@
+"""CSL ``position`` as the specification and citeproc-js have it, which citeproc-py
+approximates: "ibid" only after a note that cites the work alone (or the cite just before in
+the same citation), a locator that is lost or changed makes "subsequent" or
+"ibid-with-locator" (and "ibid" holds whenever "ibid-with-locator" does), "near-note" by note
+numbers, ``first-reference-note-number``, and a note style's citation that opens with a term
+capitalised ("Ibid."). Part of the adapter of :mod:`citekb.render.citeproc_tuning` (pinned to
+the same citeproc-py). Linear: what came before is indexed once per cite, never rescanned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+_SENTENCE_END = ".!?"
+#: The terms rendered so far by each note-opening cite being rendered (innermost last).
+_TERMS: list[list[str]] = []
+
+
+@dataclass
+class _Seen:
+    """What the cites rendered so far say, indexed as they are appended."""
+
+    cites: Any  # the citeproc-py list being indexed (a new list: a new document)
+    done: int = 0
+    first_note: dict[str, int] = field(default_factory=dict)
+    last: dict[str, Any] = field(default_factory=dict)  # key -> its latest cite
+
+
+def _seen(citation_element: Any) -> _Seen:
+    cites = citation_element.cites
+    seen: _Seen | None = getattr(citation_element, "_citekb_seen", None)
+    if seen is None or seen.cites is not cites or seen.done > len(cites):
+        seen = _Seen(cites)
+        citation_element._citekb_seen = seen
+    for cite in cites[seen.done :]:
+        seen.first_note.setdefault(cite.key, _note(cite))
+        seen.last[cite.key] = cite
+    seen.done = len(cites)
+    return seen
+
+
+def _note(cite: Any) -> int:
+    citation = dict.get(cite, "citation")
+    return int(dict.get(citation, "note_index", 0) or 0) if citation is not None else 0
+
+
+def _locator(cite: Any) -> tuple[str, str] | None:
+    locator = dict.get(cite, "locator")
+    if locator is None:
+        return None
+    return str(getattr(locator, "label", "")), str(getattr(locator, "identifier", ""))
+
+
+def install_positions() -> None:
+    """Patch citeproc-py once: ``If._position``, ``Text._variable`` (the note number of a
+    work's first citation) and ``Layout.render_children`` (a note's opening term)."""
+    from citeproc import model
+
+    if getattr(model.If, "_citekb_position", False):
+        return
+    text_variable = model.Text._variable
+    render_children = model.Layout.render_children
+    term = model.Text._term
+
+    def position(self: Any, item: Any, context: Any = None) -> list[bool]:
+        context = self if context is None else context
+        if context.xpath_search("./ancestor::*[self::cs:bibliography]"):
+            return [False]
+        element = context.get_layout().getparent()
+        return [_holds(p, item, element) for p in self.get("position").split()]
+
+    def variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") == "first-reference-note-number":
+            layout = (context if context is not None else self).get_layout()
+            note = _seen(layout.getparent()).first_note.get(item.key)
+            if not note:
+                from citeproc.source import VariableError
+
+                raise VariableError
+            return str(note)
+        return text_variable(self, item, context)
+
+    def opening_term(self: Any, item: Any) -> Any:
+        text = term(self, item)
+        if _TERMS and text:
+            _TERMS[-1].append(str(text))
+        return text
+
+    render_citation = model.Layout.render_citation
+
+    def in_given_order(self: Any, citation: Any, callback: Any) -> Any:
+        bib = dict.get(citation, "bibliography")
+        if self.getparent().sort is not None or bib is None or len(citation.cites) < 2:
+            return render_citation(self, citation, callback)
+        keys = bib.keys
+        bib.keys = _GivenOrder(keys, citation.cites)
+        try:
+            return render_citation(self, citation, callback)
+        finally:
+            bib.keys = keys
+
+    def render_capitalised(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        keys = item.bibliography.keys if dict.get(item, "citation") is not None else None
+        if isinstance(keys, _GivenOrder):
+            keys.sorting = False  # sorted: from here on, the real places (citation-number)
+        if not _opens_note(self, item):
+            return render_children(self, item, *args, **kwargs)
+        _TERMS.append([])
+        try:
+            out = render_children(self, item, *args, **kwargs)
+        finally:
+            terms = _TERMS.pop()
+        text = str(out) if out is not None else ""
+        if terms and terms[0][:1].islower() and text.startswith(terms[0]):
+            out = out.capitalize_first() if hasattr(out, "capitalize_first") else out
+        return out
+
+    model.If._position = position
+    model.Text._variable = variable
+    model.Text._term = opening_term
+    model.Layout.render_children = render_capitalised
+    model.Layout.render_citation = in_given_order
+    model.If._citekb_position = True
+
+
+class _GivenOrder(list):  # type: ignore[type-arg]
+    """A bibliography's keys while a citation without ``cs:sort`` is rendered: citeproc-py
+    sorts its cites by ``keys.index`` before rendering them, which must keep the order the
+    author gave (CSL: cites are sorted only by ``cs:sort``); once the first cite renders,
+    ``index`` is the work's real place again."""
+
+    def __init__(self, keys: Any, cites: Any) -> None:
+        super().__init__(keys)
+        self.sorting = True
+        self.given: dict[str, int] = {}
+        for place, cite in enumerate(cites):
+            self.given.setdefault(cite.key, place)
+
+    def index(self, key: Any, *args: Any) -> int:
+        if self.sorting and str(key) in self.given:
+            return self.given[str(key)]
+        return int(super().index(key, *args))
+
+
+def _opens_note(layout: Any, item: Any) -> bool:
+    """A note style's citation layout rendering the first cite of its citation, with no
+    prefix, or one that ends a sentence ("This has been said. Ibid.")."""
+    parent = layout.getparent()
+    if parent is None or parent.tag.rsplit("}", 1)[-1] != "citation":
+        return False
+    if layout.get_root().get("class") != "note":
+        return False
+    citation = dict.get(item, "citation")
+    cites = parent.cites
+    if citation is None or (cites and dict.get(cites[-1], "citation") is citation):
+        return False
+    prefix = str(dict.get(item, "prefix", "") or "").rstrip()
+    return not prefix or prefix[-1] in _SENTENCE_END
+
+
+def _holds(name: str, item: Any, element: Any) -> bool:
+    seen = _seen(element)
+    before = seen.last.get(item.key)
+    if name == "first":
+        return before is None
+    if before is None:
+        return False
+    if name == "subsequent":
+        return True
+    if name == "near-note":
+        return _near(item, before, element)
+    ibid, with_locator = _ibid(item, element.cites)
+    return with_locator if name == "ibid-with-locator" else ibid
+
+
+def _ibid(item: Any, cites: Any) -> tuple[bool, bool]:
+    """(ibid, ibid-with-locator): the cite just before is of the same work, in the same
+    citation, or alone in the citation before; a locator lost makes neither."""
+    previous = cites[-1] if cites else None
+    if previous is None or previous.key != item.key:
+        return False, False
+    citation = dict.get(item, "citation")
+    earlier = dict.get(previous, "citation")
+    if earlier is not citation and len(getattr(earlier, "cites", ())) != 1:
+        return False, False
+    mine, theirs = _locator(item), _locator(previous)
+    if mine is None:
+        return theirs is None, False
+    changed = theirs is None or mine != theirs
+    return True, changed
+
+
+def _near(item: Any, before: Any, element: Any) -> bool:
+    """The work was cited within ``near-note-distance`` notes (default 5); without note
+    numbers, within that many citations."""
+    try:
+        distance = int(element.get("near-note-distance", 5))
+    except ValueError:
+        distance = 5
+    now, then = _note(item), _note(before)
+    if now and then:
+        return 0 <= now - then <= distance
+    count, last = 1, None
+    for cite in reversed(element.cites):
+        if cite.key == item.key:
+            return count <= distance
+        citation = dict.get(cite, "citation")
+        if citation is not last:
+            count += 1
+            last = citation
+        if count > distance:
+            return False
+    return False
