@@ -117,6 +117,27 @@ def _documents(calls: list[Any]) -> list[list[dict[str, Any]]]:
     return documents
 
 
+def _states(fixture: Fixture, document: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What makes citeproc-js re-render a citation besides its text: its note number when
+    the style prints first-reference note numbers, its works' numbers in a numeric style."""
+    numbers: dict[str, int] = {}
+    for data in document:
+        for cite in data["citationItems"]:
+            numbers.setdefault(str(cite["id"]), len(numbers) + 1)
+    out = []
+    for data in document:
+        note = data["properties"]["noteIndex"]
+        out.append(
+            (
+                note if "first-reference-note-number" in fixture.csl else 0,
+                tuple(numbers[str(c["id"])] for c in data["citationItems"])
+                if "citation-number" in fixture.csl
+                else (),
+            )
+        )
+    return out
+
+
 def _render_document(fixture: Fixture, document: list[dict[str, Any]], adapter: bool) -> list[str]:
     """Each citation of a document, rendered with all of them registered in order."""
     return _render(fixture, _citations(document), adapter).split("\n")
@@ -147,12 +168,14 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         before: dict[str, tuple[str, Any]] = {}
         if len(documents) > 1:
             old = _render_document(fixture, documents[-2], adapter)
-            for data, text in zip(documents[-2], old, strict=True):
-                before[data["citationID"]] = (text, data["properties"]["noteIndex"])
+            states = _states(fixture, documents[-2])
+            for data, text, state in zip(documents[-2], old, states, strict=True):
+                before[data["citationID"]] = (text, state)
         processed = fixture.citations[-1][0].get("citationID")
         lines = []
+        states = _states(fixture, last)
         for index, (data, text) in enumerate(zip(last, now, strict=True)):
-            state = (text, data["properties"]["noteIndex"])
+            state = (text, states[index])
             same = data["citationID"] != processed and before.get(data["citationID"]) == state
             lines.append(f"{'..' if same else '>>'}[{index}] {text}")
         return "\n".join(lines)

@@ -117,3 +117,12 @@ def test_a_note_that_opens_with_a_term_capitalises_it(prefix: str, expected: str
     assert render(style(layout), [[{"id": "a"}], [cite]])[1] == expected
     # an in-text style keeps the term as the locale writes it
     assert render(style(layout, "in-text"), [[{"id": "a"}], [{"id": "a"}]])[1] == "ibid."
+
+
+def test_ibid_looks_at_the_whole_note_before_and_at_its_own_stream() -> None:
+    # two citations in note 1: the next note's citation of the second is not "ibid"
+    notes = [[{"id": "a", "note": 1}], [{"id": "b", "note": 1}], [{"id": "b", "note": 2}]]
+    assert render(style(POSITIONS, citation_attrs=NEAR0), notes) == ["FIRST", "FIRST", "SUB"]
+    # a citation in the running text (note 0) follows the running text's last citation
+    notes = [[{"id": "a", "note": 0}], [{"id": "b", "note": 1}], [{"id": "a", "note": 0}]]
+    assert render(style(POSITIONS, citation_attrs=NEAR0), notes)[2] == "IBID"

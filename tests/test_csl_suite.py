@@ -23,8 +23,8 @@ FLOOR = {
     "punctuation": 9,
     "textcase": 23,
     "collapse": 14,
-    "position": 13,
-    "integration": 13,
+    "position": 15,
+    "integration": 14,
     "magic": 28,
     "bugreports": 51,
 }
@@ -46,7 +46,7 @@ def load_runner():  # type: ignore[no-untyped-def]
 
 def test_csl_suite_pass_rates_do_not_fall() -> None:
     rates = load_runner().pass_rates(Path(SUITE))
-    assert sum(p for p, _ in rates.values()) >= 610
+    assert sum(p for p, _ in rates.values()) >= 613
     for category, floor in FLOOR.items():
         assert rates[category][0] >= floor, (category, rates[category])
 

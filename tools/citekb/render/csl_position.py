@@ -25,6 +25,9 @@ class _Seen:
     done: int = 0
     first_note: dict[str, int] = field(default_factory=dict)
     last: dict[str, Any] = field(default_factory=dict)  # key -> its latest cite
+    #: the latest cite in the running text (note number 0) and in the notes
+    previous: dict[bool, Any] = field(default_factory=dict)
+    in_note: dict[int, int] = field(default_factory=dict)  # note number -> its cites
 
 
 def _seen(citation_element: Any) -> _Seen:
@@ -34,8 +37,11 @@ def _seen(citation_element: Any) -> _Seen:
         seen = _Seen(cites)
         citation_element._citekb_seen = seen
     for cite in cites[seen.done :]:
-        seen.first_note.setdefault(cite.key, _note(cite))
+        note = _note(cite)
+        seen.first_note.setdefault(cite.key, note)
         seen.last[cite.key] = cite
+        seen.previous[note > 0] = cite
+        seen.in_note[note] = seen.in_note.get(note, 0) + 1
     seen.done = len(cites)
     return seen
 
@@ -170,20 +176,29 @@ def _holds(name: str, item: Any, element: Any) -> bool:
         return True
     if name == "near-note":
         return _near(item, before, element)
-    ibid, with_locator = _ibid(item, element.cites)
+    ibid, with_locator = _ibid(item, seen)
     return with_locator if name == "ibid-with-locator" else ibid
 
 
-def _ibid(item: Any, cites: Any) -> tuple[bool, bool]:
-    """(ibid, ibid-with-locator): the cite just before is of the same work, in the same
-    citation, or alone in the citation before; a locator lost makes neither."""
-    previous = cites[-1] if cites else None
+def _ibid(item: Any, seen: _Seen) -> tuple[bool, bool]:
+    """(ibid, ibid-with-locator): the cite just before (in the running text, or in the
+    notes) is of the same work, in the same citation, or alone in the citation before (in
+    the note before, when notes are numbered); a locator lost makes neither."""
+    note = _note(item)
+    previous = seen.previous.get(note > 0)
     if previous is None or previous.key != item.key:
         return False, False
     citation = dict.get(item, "citation")
     earlier = dict.get(previous, "citation")
-    if earlier is not citation and len(getattr(earlier, "cites", ())) != 1:
-        return False, False
+    if earlier is not citation:
+        before = _note(previous)
+        alone = (
+            seen.in_note.get(before, 0) == 1
+            if before and before != note
+            else len(getattr(earlier, "cites", ())) == 1
+        )
+        if not alone:
+            return False, False
     mine, theirs = _locator(item), _locator(previous)
     if mine is None:
         return theirs is None, False
