@@ -223,9 +223,40 @@ def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str
         if adapter:
             entries = [_post(e, style) for e in entries]
         lines.append('<div class="csl-bib-body">')
-        lines.extend(f'  <div class="csl-entry">{e}</div>' for e in entries)
+        firsts = _first_fields(bib) if len(entries) == len(bib.items) else []
+        for entry, first in zip(entries, firsts or [""] * len(entries), strict=True):
+            if first and entry.startswith(first):  # second-field-align: two blocks
+                lines.append('  <div class="csl-entry">')
+                lines.append(
+                    f'    <div class="csl-left-margin">{first}</div>'
+                    f'<div class="csl-right-inline">{entry[len(first) :]}</div>'
+                )
+                lines.append("  </div>")
+            else:
+                lines.append(f'  <div class="csl-entry">{entry}</div>')
         lines.append("</div>")
     return "\n".join(lines).replace("&amp;", "&#38;")
+
+
+def _first_fields(bib: Any) -> list[str]:
+    """Each entry's first field (the layout's first element, as rendered), which a style
+    with ``second-field-align`` sets apart; [] for other styles."""
+    bibliography = bib.style.root.bibliography
+    if bibliography is None or not bibliography.get("second-field-align"):
+        return []
+    layout = bibliography.layout
+    children = list(layout)
+    if not children:
+        return []
+    out = []
+    for item in bib.items:
+        layout.repressed = {}
+        try:
+            text = children[0].render(item)
+        except Exception:  # the whole entry then stays one block
+            text = None
+        out.append(str(text) if text is not None else "")
+    return out
 
 
 def _post(html: str, style: Any) -> str:
