@@ -240,13 +240,15 @@ def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str
 
 def _first_fields(bib: Any) -> list[str]:
     """Each entry's first field (the layout's first element, as rendered), which a style
-    with ``second-field-align`` sets apart; [] for other styles."""
+    with ``second-field-align`` (or a first element shown in the left margin) sets apart;
+    [] for other styles."""
     bibliography = bib.style.root.bibliography
-    if bibliography is None or not bibliography.get("second-field-align"):
+    if bibliography is None:
         return []
     layout = bibliography.layout
     children = list(layout)
-    if not children:
+    aligned = bibliography.get("second-field-align")
+    if not children or not (aligned or children[0].get("display") == "left-margin"):
         return []
     out = []
     for item in bib.items:
