@@ -126,3 +126,16 @@ def test_ibid_looks_at_the_whole_note_before_and_at_its_own_stream() -> None:
     # a citation in the running text (note 0) follows the running text's last citation
     notes = [[{"id": "a", "note": 0}], [{"id": "b", "note": 1}], [{"id": "a", "note": 0}]]
     assert render(style(POSITIONS, citation_attrs=NEAR0), notes)[2] == "IBID"
+
+
+def test_a_prefix_opening_with_punctuation_takes_the_delimiters_place() -> None:
+    layout = '<text variable="title"/>'
+    notes = [[{"id": "a"}, {"id": "b", "prefix": ", cited in "}]]
+    assert render(style(layout), notes) == ["Alpha, cited in Beta"]
+    assert render(style(layout), [[{"id": "a"}, {"id": "b"}]]) == ["Alpha; Beta"]
+
+
+def test_a_term_after_a_prefix_that_ends_a_sentence_is_capitalised_mid_citation() -> None:
+    layout = '<choose><if position="first"><text variable="title"/></if><else><text term="ibid"/></else></choose>'
+    notes = [[{"id": "a"}, {"id": "a", "prefix": ". He said so. "}]]
+    assert render(style(layout), notes) == ["Alpha. He said so. Ibid."]

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _SENTENCE_END = ".!?"
+_CLOSING = "\"'\u201d\u2019)]"
+#: A cite whose text (its prefix) opens with one of these follows the one before directly.
+_JOINING = ",.;:"
 #: The terms rendered so far by each note-opening cite being rendered (innermost last).
 _TERMS: list[list[str]] = []
 
@@ -62,6 +65,7 @@ def install_positions() -> None:
     """Patch citeproc-py once: ``If._position``, ``Text._variable`` (the note number of a
     work's first citation) and ``Layout.render_children`` (a note's opening term)."""
     from citeproc import model
+    from citeproc.string import join as join_strings
 
     if getattr(model.If, "_citekb_position", False):
         return
@@ -125,7 +129,21 @@ def install_positions() -> None:
     model.If._position = position
     model.Text._variable = variable
     model.Text._term = opening_term
+    join = model.Layout.join
+
+    def join_cites(self: Any, strings: Any, default_delimiter: str = "") -> Any:
+        parent = self.getparent()
+        items = [s for s in strings if s is not None]
+        if parent is None or parent.tag.rsplit("}", 1)[-1] != "citation" or len(items) < 2:
+            return join(self, strings, default_delimiter)
+        delimiter = self.get("delimiter", default_delimiter)
+        pieces = [items[0]]
+        for text in items[1:]:  # a cite whose prefix opens with punctuation: no delimiter
+            pieces.extend([text] if str(text)[:1] in _JOINING else [delimiter, text])
+        return join_strings(pieces, "")
+
     model.Layout.render_children = render_capitalised
+    model.Layout.join = join_cites
     model.Layout.render_citation = in_given_order
     model.If._citekb_position = True
 
@@ -150,19 +168,22 @@ class _GivenOrder(list):  # type: ignore[type-arg]
 
 
 def _opens_note(layout: Any, item: Any) -> bool:
-    """A note style's citation layout rendering the first cite of its citation, with no
-    prefix, or one that ends a sentence ("This has been said. Ibid.")."""
+    """A note style's citation layout rendering a cite that starts a sentence: the first
+    of its citation without a prefix, or any after a prefix that ends one ("This has been
+    said. Ibid.")."""
     parent = layout.getparent()
     if parent is None or parent.tag.rsplit("}", 1)[-1] != "citation":
         return False
     if layout.get_root().get("class") != "note":
         return False
     citation = dict.get(item, "citation")
-    cites = parent.cites
-    if citation is None or (cites and dict.get(cites[-1], "citation") is citation):
+    if citation is None:
         return False
-    prefix = str(dict.get(item, "prefix", "") or "").rstrip()
-    return not prefix or prefix[-1] in _SENTENCE_END
+    prefix = str(dict.get(item, "prefix", "") or "").rstrip().rstrip(_CLOSING)
+    if prefix:
+        return prefix[-1] in _SENTENCE_END
+    cites = parent.cites
+    return not (cites and dict.get(cites[-1], "citation") is citation)
 
 
 def _holds(name: str, item: Any, element: Any) -> bool:
