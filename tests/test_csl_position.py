@@ -139,3 +139,28 @@ def test_a_term_after_a_prefix_that_ends_a_sentence_is_capitalised_mid_citation(
     layout = '<choose><if position="first"><text variable="title"/></if><else><text term="ibid"/></else></choose>'
     notes = [[{"id": "a"}, {"id": "a", "prefix": ". He said so. "}]]
     assert render(style(layout), notes) == ["Alpha. He said so. Ibid."]
+
+
+def test_a_position_given_with_the_cite_wins() -> None:
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    adapt_citeproc()
+    parsed = CitationStylesStyle(
+        io.BytesIO(style(POSITIONS, citation_attrs=NEAR0).encode()), validate=False
+    )
+    bib = CitationStylesBibliography(parsed, CiteProcJSON([dict(i) for i in ITEMS]), formatter.html)
+    got = []
+    for given in (1, 2, 0):
+        with warnings.catch_warnings():  # citeproc-py warns about an option it does not know
+            warnings.simplefilter("ignore")
+            citation = Citation([CitationItem("a", position=given)])
+        bib.register(citation)
+        got.append(str(bib.cite(citation, lambda _item: None)))
+    assert got == ["SUB", "IBID", "FIRST"]  # citeproc-js's numbers: subsequent, ibid, first

@@ -186,7 +186,22 @@ def _opens_note(layout: Any, item: Any) -> bool:
     return not (cites and dict.get(cites[-1], "citation") is citation)
 
 
+#: A cite's position given by the caller (citeproc-js's numbers: first, subsequent, ibid,
+#: ibid-with-locator) -> the positions that then hold.
+_GIVEN = {
+    0: {"first"},
+    1: {"subsequent"},
+    2: {"subsequent", "ibid"},
+    3: {"subsequent", "ibid", "ibid-with-locator"},
+}
+
+
 def _holds(name: str, item: Any, element: Any) -> bool:
+    given = dict.get(item, "position")
+    if isinstance(given, int) and given in _GIVEN:
+        if name == "near-note":
+            return bool(dict.get(item, "near-note", False))
+        return name in _GIVEN[given]
     seen = _seen(element)
     before = seen.last.get(item.key)
     if name == "first":
