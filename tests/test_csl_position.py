@@ -109,7 +109,7 @@ def test_first_reference_note_number() -> None:
 
 @pytest.mark.parametrize(
     ("prefix", "expected"),
-    [("", "Ibid."), ("see ", "see ibid."), ("As said. ", "As said. Ibid.")],
+    [("", "Ibid."), ("see ", "see ibid."), ("As said. ", "As said. Ibid."), ("Cf. ", "Cf. ibid.")],
 )
 def test_a_note_that_opens_with_a_term_capitalises_it(prefix: str, expected: str) -> None:
     layout = '<choose><if position="first"><text variable="title"/></if><else><text term="ibid"/></else></choose>'

@@ -26,7 +26,7 @@ FLOOR = {
     "position": 15,
     "integration": 14,
     "magic": 31,
-    "bugreports": 57,
+    "bugreports": 58,
 }
 
 pytestmark = pytest.mark.skipif(
@@ -46,7 +46,7 @@ def load_runner():  # type: ignore[no-untyped-def]
 
 def test_csl_suite_pass_rates_do_not_fall() -> None:
     rates = load_runner().pass_rates(Path(SUITE))
-    assert sum(p for p, _ in rates.values()) >= 623
+    assert sum(p for p, _ in rates.values()) >= 624
     for category, floor in FLOOR.items():
         assert rates[category][0] >= floor, (category, rates[category])
 

@@ -180,8 +180,8 @@ def _opens_note(layout: Any, item: Any) -> bool:
     if citation is None:
         return False
     prefix = str(dict.get(item, "prefix", "") or "").rstrip().rstrip(_CLOSING)
-    if prefix:
-        return prefix[-1] in _SENTENCE_END
+    if prefix:  # one word and a period is an abbreviation ("Cf."), not a sentence
+        return prefix[-1] in _SENTENCE_END and len(prefix.split()) > 1
     cites = parent.cites
     return not (cites and dict.get(cites[-1], "citation") is citation)
 
