@@ -29,7 +29,8 @@ BIB = r"""
 """
 PAGE = (
     "One [@bowlby1969]. Two [@bowlby1969]. Three [@bowlby1969, p. 5]. Four [@holt2015].\n\n"
-    "Five [@bowlby1969, p. 7]. Six [@holt2015, p. 9]. Seven [see @holt2015, p. 9].\n"
+    "Five [@bowlby1969, p. 7]. Six [@holt2015, p. 9]. Seven [see @holt2015, p. 9].\n\n"
+    "Eight [As shown above. @holt2015, p. 9]. Nine [Cf. @holt2015, p. 9].\n"
 )
 FULL = "J. Bowlby, Attachment and Loss (Basic Books, 1969)."
 HOLT = "J. Holt-Lunstad et al., “Loneliness and Social Isolation as Risk Factors for Mortality,”"
@@ -52,7 +53,7 @@ def notes(tmp_path: Path, style: str) -> list[str]:
 
 def test_a_note_style_with_ibid_gives_full_then_ibid_then_short_forms(tmp_path: Path) -> None:
     got = notes(tmp_path, "chicago-notes-bibliography-subsequent-ibid")
-    assert len(got) == 7
+    assert len(got) == 9
     assert got[0] == FULL
     assert got[1:3] == ["Ibid.", "Ibid., p. 5."]
     assert got[3].startswith(HOLT + " Perspectives on Psychological Science 10, no. 2")
@@ -62,6 +63,7 @@ def test_a_note_style_with_ibid_gives_full_then_ibid_then_short_forms(tmp_path: 
     assert got[5].startswith("Holt-Lunstad et al., “Loneliness") and got[5].endswith(", p. 9.")
     assert "Perspectives" not in got[5]
     assert got[6] == "see ibid."  # the same page again; a prefix keeps "ibid." lower case
+    assert got[7:] == ["As shown above. Ibid.", "Cf. ibid."]  # unless it ends a sentence
 
 
 def test_a_note_style_without_ibid_repeats_the_short_form(tmp_path: Path) -> None:

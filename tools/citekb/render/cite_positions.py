@@ -75,10 +75,18 @@ def later_body(
     else:
         body = later.ibid
     body = rt.normalize(body)
-    prefix = citation.prefix.strip()
-    if position is not Position.SUBSEQUENT and ((first and not prefix) or prefix[-1:] in ".!?"):
+    if position is not Position.SUBSEQUENT and _starts_sentence(citation.prefix, first):
         body = _capitalised(body)
     return body
+
+
+def _starts_sentence(prefix: str, first: bool) -> bool:
+    """A citation opens a sentence: first in its note without a prefix, or after a prefix
+    that ends one ("As shown above. Ibid."; one word, "Cf.", is an abbreviation)."""
+    prefix = prefix.strip().rstrip("\"'\u201d\u2019)]")
+    if not prefix:
+        return first
+    return prefix[-1] in ".!?" and len(prefix.split()) > 1
 
 
 def _capitalised(rich: Rich) -> Rich:
