@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
     from citekb.render.richtext import Rich
 
-#: The id of a stand-in work cited between two citations of the work, so that the second
-#: is "subsequent" and not "ibid".
+#: The id of a stand-in work taken as cited between two citations of the work, so that the
+#: second is "subsequent" and not "ibid".
 OTHER = "citekb-other-work"
 #: Where the style puts a locator; citekb writes the author's locator there.
 PLACE = "\u2063LOC\u2063"
@@ -28,8 +28,7 @@ _LABEL = re.compile(r"(?:\bpp?\.|\bpage)\s*$")
 def later_forms(bib: Any, key: str, to_rich: Callable[[str], Rich]) -> Later:
     """Render ``key`` as "ibid" (right after its first citation) and "subsequent" (after a
     citation of another work), each with and without a locator; ``bib`` is the
-    citeproc-py bibliography that has just cited ``key`` for the first time and whose
-    source also holds :data:`OTHER`."""
+    citeproc-py bibliography that has just cited ``key`` for the first time."""
     from citeproc import Citation, CitationItem, Locator
 
     def cite(locator: bool) -> Rich:
@@ -40,15 +39,17 @@ def later_forms(bib: Any, key: str, to_rich: Callable[[str], Rich]) -> Later:
         bib.register(citation)
         return to_rich(str(bib.cite(citation, lambda _item: None)).replace(QUIET, ""))
 
+    def step_aside() -> None:
+        """As if another work had been cited since: the next citation is "subsequent"
+        (recorded among the cites citeproc-py has rendered, never rendered itself)."""
+        Citation([aside := CitationItem(OTHER)])
+        bib._cites.append(aside)
+
     ibid = cite(False)
     ibid_at = cite(True)  # ibid-with-locator: the one before had none
-    other = Citation([CitationItem(OTHER)])
-    bib.register(other)
-    bib.cite(other, lambda _item: None)
+    step_aside()
     subsequent = cite(False)
-    other = Citation([CitationItem(OTHER)])
-    bib.register(other)
-    bib.cite(other, lambda _item: None)
+    step_aside()
     subsequent_at = cite(True)
     return Later(subsequent, _before(subsequent_at, subsequent), ibid, _before(ibid_at, ibid))
 
@@ -62,14 +63,3 @@ def _before(located: Rich, plain: Rich) -> Rich:
         return rt.normalize((*plain, ", "))
     head = _LABEL.sub("", text[:at])
     return rt.slice_text(located, 0, len(head))
-
-
-def other_work() -> dict[str, Any]:
-    """The stand-in work of :func:`later_forms`."""
-    return {
-        "id": OTHER,
-        "type": "book",
-        "title": "Zz",
-        "author": [{"family": "Zz", "given": "Zz"}],
-        "issued": {"date-parts": [[1000]]},
-    }

@@ -26,7 +26,7 @@ from citekb.render.apa_fixes import add_others, fix_reference, honest_others, pa
 from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
 from citekb.render.formatted import Formatted, Layout, citation_layout
-from citekb.render.note_forms import later_forms, other_work
+from citekb.render.note_forms import later_forms
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.sentence_case import apply_sentence_case
@@ -212,10 +212,9 @@ class Engine:
         style = self._load()
         data = protect(copy.deepcopy(dict(item)))
         data["id"] = "item"
-        works = [data, other_work()] if self.layout.note else [data]
         later = None
         try:
-            bib = CitationStylesBibliography(style, CiteProcJSON(works), formatter.html)
+            bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
             bib.citekb_alone = True  # citation-number: a placeholder, numbered across the set
             citation = CslCitation([CitationItem("item")])
             bib.register(citation)
