@@ -114,3 +114,23 @@ def test_a_locator_decides_between_ibid_and_subsequent() -> None:
         Position.IBID,  # right after one without a locator: "Ibid., p. 4"
         Position.IBID_SAME,  # the same page again: "Ibid."
     ]
+
+
+def test_later_forms_survive_the_cache(tmp_path: Path) -> None:
+    from citekb.render.style import Engine
+
+    engine = Engine(Path(shipped_style("chicago-notes-bibliography-subsequent-ibid")))
+    item = {
+        "id": "k",
+        "type": "book",
+        "title": "Alpha",
+        "author": [{"family": "Doe", "given": "J"}],
+    }
+    formatted = engine.format_one(item)
+    assert formatted.later is not None and formatted.later.ibid == (
+        "ibid",
+    )  # the note's period comes after
+    assert Formatted.from_json("k", formatted.to_json()) == formatted
+    apa = Engine(Path(shipped_style("apa")))
+    assert apa.format_one(item).later is None  # only note styles carry them
+    assert "later" not in apa.format_one(item).to_json()
