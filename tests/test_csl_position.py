@@ -55,8 +55,9 @@ def render(csl: str, notes: list[list[dict[str, Any]]]) -> list[str]:
         items = []
         for cite in cites:
             options = {"locator": Locator("page", cite["page"])} if "page" in cite else {}
-            if "prefix" in cite:
-                options["prefix"] = cite["prefix"]
+            for affix in ("prefix", "suffix"):
+                if affix in cite:
+                    options[affix] = cite[affix]
             items.append(CitationItem(cite["id"], **options))
         citation = Citation(items)
         citation.note_index = cites[0].get("note", number) if cites else number
@@ -164,3 +165,9 @@ def test_a_position_given_with_the_cite_wins() -> None:
         bib.register(citation)
         got.append(str(bib.cite(citation, lambda _item: None)))
     assert got == ["SUB", "IBID", "FIRST"]  # citeproc-js's numbers: subsequent, ibid, first
+
+
+def test_a_cite_ending_in_a_comma_drops_the_delimiters_punctuation() -> None:
+    layout = '<text variable="title"/>'
+    notes = [[{"id": "a", "suffix": " is one source,"}, {"id": "b", "suffix": " another."}]]
+    assert render(style(layout), notes) == ["Alpha is one source, Beta another."]

@@ -137,9 +137,14 @@ def install_positions() -> None:
         if parent is None or parent.tag.rsplit("}", 1)[-1] != "citation" or len(items) < 2:
             return join(self, strings, default_delimiter)
         delimiter = self.get("delimiter", default_delimiter)
+        bare = delimiter.lstrip(_JOINING)  # "; " after a cite ending in "," is " "
         pieces = [items[0]]
         for text in items[1:]:  # a cite whose prefix opens with punctuation: no delimiter
-            pieces.extend([text] if str(text)[:1] in _JOINING else [delimiter, text])
+            if str(text)[:1] in _JOINING:
+                pieces.append(text)
+            else:
+                after = str(pieces[-1]).rstrip()[-1:] in ",;:" and bare != delimiter
+                pieces.extend([bare if after else delimiter, text])
         return join_strings(pieces, "")
 
     model.Layout.render_children = render_capitalised
