@@ -62,9 +62,13 @@ def _locator(cite: Any) -> tuple[str, str] | None:
 
 
 def install_positions() -> None:
-    """Patch citeproc-py once: ``If._position``, ``Text._variable`` (the note number of a
-    work's first citation) and ``Layout.render_children`` (a note's opening term)."""
+    """Patch citeproc-py once: ``If._position`` (replaced), and wrapped: ``Text._variable``
+    (the note number of a work's first citation), ``Text._term`` and
+    ``Layout.render_children`` (a note's opening term), ``Layout.render_citation`` (cites in
+    the given order without ``cs:sort``) and ``Layout.join`` (delimiters next to a cite's
+    punctuation)."""
     from citeproc import model
+    from citeproc.source import VariableError
     from citeproc.string import join as join_strings
 
     if getattr(model.If, "_citekb_position", False):
@@ -85,8 +89,6 @@ def install_positions() -> None:
             layout = (context if context is not None else self).get_layout()
             note = _seen(layout.getparent()).first_note.get(item.key)
             if not note:
-                from citeproc.source import VariableError
-
                 raise VariableError
             return str(note)
         return text_variable(self, item, context)
@@ -111,7 +113,9 @@ def install_positions() -> None:
             bib.keys = keys
 
     def render_capitalised(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
-        keys = item.bibliography.keys if dict.get(item, "citation") is not None else None
+        citation = dict.get(item, "citation")
+        bib = dict.get(citation, "bibliography") if citation is not None else None
+        keys = getattr(bib, "keys", None)
         if isinstance(keys, _GivenOrder):
             keys.sorting = False  # sorted: from here on, the real places (citation-number)
         if not _opens_note(self, item):
