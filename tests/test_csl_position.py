@@ -171,3 +171,28 @@ def test_a_cite_ending_in_a_comma_drops_the_delimiters_punctuation() -> None:
     layout = '<text variable="title"/>'
     notes = [[{"id": "a", "suffix": " is one source,"}, {"id": "b", "suffix": " another."}]]
     assert render(style(layout), notes) == ["Alpha is one source, Beta another."]
+
+
+def test_the_patches_are_installed_once() -> None:
+    from citeproc import model
+    from citeproc.source.json import CiteProcJSON
+
+    from citekb.render.csl_position import install_positions
+    from citekb.render.csl_variables import install_variable_aliases
+
+    adapt_citeproc()
+    first = (
+        model.If._position,
+        model.Layout.join,
+        model.Layout.render_citation,
+        CiteProcJSON.__init__,
+    )
+    install_positions()
+    install_variable_aliases()
+    adapt_citeproc()
+    assert (
+        model.If._position,
+        model.Layout.join,
+        model.Layout.render_citation,
+        CiteProcJSON.__init__,
+    ) == first
