@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
-from citekb.render import csl_collapse, csl_disambiguate, csl_position, csl_text, csl_variables
+from citekb.render import (
+    csl_collapse,
+    csl_disambiguate,
+    csl_groups,
+    csl_position,
+    csl_text,
+    csl_variables,
+)
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
@@ -81,6 +88,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_collapse.install_collapsing()
     csl_position.install_positions()
     csl_variables.install_variable_aliases()
+    csl_groups.install_group_suppression()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
