@@ -16,6 +16,7 @@ the repository: fetch it and pass its path.
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import json
 import re
@@ -96,8 +97,92 @@ def _citation_item(data: dict[str, Any]) -> Any:
     return CitationItem(key, **options)
 
 
+def _documents(calls: list[Any]) -> list[list[dict[str, Any]]]:
+    """The document after each ``processCitationCluster`` call of a CITATIONS section
+    (``[citation, citationsPre, citationsPost]``): its citations in order, note numbers
+    as the call gives them, a citation processed again replaced."""
+    known: dict[str, dict[str, Any]] = {}
+    documents = []
+    for index, (data, pre, post) in enumerate(calls):
+        cid = str(data.get("citationID") or f"CITATION-{index}")
+        known[cid] = data
+        document = []
+        for other, note in pre:
+            document.append({**known[str(other)], "properties": {"noteIndex": note}})
+        note = data.get("properties", {}).get("noteIndex", 0)
+        document.append({**data, "citationID": cid, "properties": {"noteIndex": note}})
+        for other, note in post:
+            document.append({**known[str(other)], "properties": {"noteIndex": note}})
+        documents.append(document)
+    return documents
+
+
+def _states(fixture: Fixture, document: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What makes citeproc-js re-render a citation besides its text: its note number when
+    the style prints first-reference note numbers, its works' numbers in a numeric style."""
+    numbers: dict[str, int] = {}
+    for data in document:
+        for cite in data["citationItems"]:
+            numbers.setdefault(str(cite["id"]), len(numbers) + 1)
+    out = []
+    for data in document:
+        note = data["properties"]["noteIndex"]
+        out.append(
+            (
+                note if "first-reference-note-number" in fixture.csl else 0,
+                tuple(numbers[str(c["id"])] for c in data["citationItems"])
+                if "citation-number" in fixture.csl
+                else (),
+            )
+        )
+    return out
+
+
+def _render_document(fixture: Fixture, document: list[dict[str, Any]], adapter: bool) -> list[str]:
+    """Each citation of a document, rendered with all of them registered in order."""
+    return _render(fixture, _citations(document), adapter).split("\n")
+
+
+def _citations(document: list[dict[str, Any]]) -> list[Any]:
+    from citeproc import Citation
+
+    citations = []
+    for data in document:
+        citation = Citation([_citation_item(i) for i in data["citationItems"]])
+        citation.key = data.get("citationID")
+        citation.note_index = data.get("properties", {}).get("noteIndex", 0)
+        citations.append(citation)
+    return citations
+
+
 def run_fixture(fixture: Fixture, adapter: bool) -> str:
-    """What the engine renders for a fixture, in the suite's result format."""
+    """What the engine renders for a fixture, in the suite's result format. A CITATIONS
+    fixture shows the document after its last call, as citeproc-js's runner does: ``>>``
+    marks the citations that call (re)rendered (new, changed, or moved to another note)."""
+    if fixture.citations and fixture.mode != "citation":
+        return _render(fixture, _citations(_documents(fixture.citations)[-1]), adapter)
+    if fixture.citations:
+        documents = _documents(fixture.citations)
+        last = documents[-1]
+        now = _render_document(fixture, last, adapter)
+        before: dict[str, tuple[str, Any]] = {}
+        if len(documents) > 1:
+            old = _render_document(fixture, documents[-2], adapter)
+            states = _states(fixture, documents[-2])
+            for data, text, state in zip(documents[-2], old, states, strict=True):
+                before[data["citationID"]] = (text, state)
+        processed = fixture.citations[-1][0].get("citationID")
+        lines = []
+        states = _states(fixture, last)
+        for index, (data, text) in enumerate(zip(last, now, strict=True)):
+            state = (text, states[index])
+            same = data["citationID"] != processed and before.get(data["citationID"]) == state
+            lines.append(f"{'..' if same else '>>'}[{index}] {text}")
+        return "\n".join(lines)
+    return _render(fixture, None, adapter)
+
+
+def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str:
     from citeproc import Citation, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -105,48 +190,75 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         from citekb.render.style import adapt_citeproc
 
         adapt_citeproc(own_numbers=False)  # the suite checks citeproc's own numbers
-    items = fixture.input
+    items = copy.deepcopy(fixture.input)
     for index, item in enumerate(items):
         item.setdefault("id", index)
         item.setdefault("type", "book")
     style = CitationStylesStyle(io.BytesIO(fixture.csl.encode()), validate=False)
     bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
-    if fixture.citation_items:
+    if citations is None and fixture.citation_items:
         citations = [Citation([_citation_item(i) for i in c]) for c in fixture.citation_items]
-    elif fixture.citations:
-        citations = []
-        for entry in fixture.citations:
-            data = entry[0]
-            citation = Citation([_citation_item(i) for i in data["citationItems"]])
-            citation.key = data.get("citationID")
-            citation.note_index = data.get("properties", {}).get("noteIndex", 0)
-            citations.append(citation)
-    elif fixture.bibentries:
+    elif citations is None and fixture.bibentries:
         citations = [Citation([_citation_item({"id": k}) for k in fixture.bibentries[-1]])]
-    else:
+    synthesized = citations is None and not fixture.citation_items and not fixture.bibentries
+    if synthesized:
         citations = [Citation([_citation_item({"id": i["id"]}) for i in items])]
+    assert citations is not None
     for citation in citations:
         bib.register(citation)
     if style.has_bibliography():
         bib.sort()
+        if synthesized:  # citeproc-js's runner cites every item in bibliography order
+            citations = [Citation([_citation_item({"id": k}) for k in bib.keys])]
+            bib.register(citations[0])
     lines: list[str] = []
     if fixture.mode == "citation":
-        for index, citation in enumerate(citations):
+        for citation in citations:
             text = str(bib.cite(citation, lambda _item: None))
             if adapter and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
                 text = re.sub("\u201d([,.])", "\\1\u201d", text)  # as citekb's cites
-            if fixture.citations:
-                mark = ">>" if index == len(citations) - 1 else ".."
-                text = f"{mark}[{index}] {text}"
             lines.append(text)
     else:
         entries = [str(e) for e in bib.bibliography()]
         if adapter:
             entries = [_post(e, style) for e in entries]
         lines.append('<div class="csl-bib-body">')
-        lines.extend(f'  <div class="csl-entry">{e}</div>' for e in entries)
+        firsts = _first_fields(bib) if len(entries) == len(bib.items) else []
+        for entry, first in zip(entries, firsts or [""] * len(entries), strict=True):
+            if first and entry.startswith(first):  # second-field-align: two blocks
+                lines.append('  <div class="csl-entry">')
+                lines.append(
+                    f'    <div class="csl-left-margin">{first}</div>'
+                    f'<div class="csl-right-inline">{entry[len(first) :]}</div>'
+                )
+                lines.append("  </div>")
+            else:
+                lines.append(f'  <div class="csl-entry">{entry}</div>')
         lines.append("</div>")
     return "\n".join(lines).replace("&amp;", "&#38;")
+
+
+def _first_fields(bib: Any) -> list[str]:
+    """Each entry's first field (the layout's first element, as rendered), which a style
+    with ``second-field-align`` (or a first element shown in the left margin) sets apart;
+    [] for other styles."""
+    bibliography = bib.style.root.bibliography
+    if bibliography is None:
+        return []
+    layout = bibliography.layout
+    children = list(layout)
+    aligned = bibliography.get("second-field-align")
+    if not children or not (aligned or children[0].get("display") == "left-margin"):
+        return []
+    out = []
+    for item in bib.items:
+        layout.repressed = {}
+        try:
+            text = children[0].render(item)
+        except Exception:  # the whole entry then stays one block
+            text = None
+        out.append(str(text) if text is not None else "")
+    return out
 
 
 def _post(html: str, style: Any) -> str:

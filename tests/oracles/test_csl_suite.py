@@ -25,6 +25,12 @@ FLOOR = {
     "punctuation": 9,
     "textcase": 23,
     "collapse": 14,
+    "position": 15,
+    "integration": 14,
+    "magic": 31,
+    "bugreports": 63,
+    "group": 7,
+    "affix": 5,
 }
 
 pytestmark = pytest.mark.skipif(
@@ -44,7 +50,7 @@ def load_runner():  # type: ignore[no-untyped-def]
 
 def test_csl_suite_pass_rates_do_not_fall() -> None:
     rates = load_runner().pass_rates(Path(SUITE))
-    assert sum(p for p, _ in rates.values()) >= 587
+    assert sum(p for p, _ in rates.values()) >= 632
     for category, floor in FLOOR.items():
         assert rates[category][0] >= floor, (category, rates[category])
 

@@ -62,6 +62,28 @@ def citation_layout(source: bytes) -> Layout:
 
 
 @dataclass(frozen=True, slots=True)
+class Later:
+    """A note style's forms of a work after its first note (CSL ``position``): the short
+    ``subsequent`` form and ``ibid``, each also as it reads before a locator ("ibid., ")."""
+
+    subsequent: Rich
+    subsequent_at: Rich
+    ibid: Rich
+    ibid_at: Rich
+
+    def to_json(self) -> list[Any]:
+        return [
+            rt.to_json(r) for r in (self.subsequent, self.subsequent_at, self.ibid, self.ibid_at)
+        ]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Later | None:
+        if not isinstance(data, list) or len(data) != 4:
+            return None
+        return cls(*(rt.from_json(r) for r in data))
+
+
+@dataclass(frozen=True, slots=True)
 class Formatted:
     """One entry formatted alone: its reference, and the pieces of its in-text citation."""
 
@@ -74,9 +96,12 @@ class Formatted:
     family: str = ""  # the first author's family name and initials, to tell apart
     initials: str = ""  # two first authors who share a family name
     names: tuple[str, ...] = ()  # every author's family name, to tell "et al." forms apart
+    later: Later | None = None  # a note style's subsequent and ibid forms
 
     def to_json(self) -> dict[str, Any]:
+        later = {"later": self.later.to_json()} if self.later is not None else {}
         return {
+            **later,
             "reference": rt.to_json(self.reference),
             "author": rt.to_json(self.author),
             "year": self.year,
@@ -97,6 +122,7 @@ class Formatted:
             family=str(data.get("family", "")),
             initials=str(data.get("initials", "")),
             names=tuple(str(n) for n in data.get("names", ())),
+            later=Later.from_json(data.get("later")),
         )
 
 

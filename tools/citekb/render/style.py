@@ -20,12 +20,20 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
-from citekb.render import csl_collapse, csl_disambiguate, csl_text
+from citekb.render import (
+    csl_collapse,
+    csl_disambiguate,
+    csl_groups,
+    csl_position,
+    csl_text,
+    csl_variables,
+)
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
 from citekb.render.formatted import Formatted, Layout, citation_layout
+from citekb.render.note_forms import later_forms
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.sentence_case import apply_sentence_case
@@ -39,7 +47,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "8"
+FORMAT_VERSION = "9"
 STYLES_DIR = Path(__file__).parent.parent / "styles"
 _STYLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
@@ -78,6 +86,9 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_text.number_variables()
     csl_disambiguate.install_disambiguation()
     csl_collapse.install_collapsing()
+    csl_position.install_positions()
+    csl_variables.install_variable_aliases()
+    csl_groups.install_group_suppression()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
@@ -209,6 +220,7 @@ class Engine:
         style = self._load()
         data = protect(copy.deepcopy(dict(item)))
         data["id"] = "item"
+        later = None
         try:
             bib = CitationStylesBibliography(style, CiteProcJSON([data]), formatter.html)
             bib.citekb_alone = True  # citation-number: a placeholder, numbered across the set
@@ -217,13 +229,11 @@ class Engine:
             cite_html = str(bib.cite(citation, lambda _item: None))
             entries = bib.bibliography()
             ref_html = str(entries[0]) if entries else ""
+            if self.layout.note:
+                later = later_forms(bib, "item", self._cite_rich)
         except Exception as exc:  # citeproc-py raises bare errors on odd data
             return _fallback(key, item, f"{type(exc).__name__}: {exc}")
-        layout = style.root.citation.layout
-        cite = honest_others(_strip_affixes(parse_html(cite_html), layout.get("prefix", "")))
-        end = layout.get("suffix", "")
-        if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
-            cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
+        cite = self._cite_rich(cite_html, quotes=False)
         reference = fix_reference(parse_html(ref_html), item)
         author, year = split_cite(cite, _year_of(item))
         if _titled_report(author, item):
@@ -233,7 +243,21 @@ class Engine:
             reference = _punctuation_in_quote(reference)  # "Title." Publisher
         family, initials = _first_author(item)
         names = _family_names(item)
-        return Formatted(key, reference, author, year, cite, "", family, initials, names)
+        return Formatted(key, reference, author, year, cite, "", family, initials, names, later)
+
+    def _cite_rich(self, html: str, quotes: bool = True) -> Rich:
+        """A citation as citeproc-py renders it, without the layout's brackets or a note's
+        closing period, "et al." where the list is incomplete; US punctuation in quotes
+        unless ``quotes`` is false."""
+        style = self._load()
+        layout = style.root.citation.layout
+        cite = honest_others(_strip_affixes(parse_html(html), layout.get("prefix", "")))
+        end = layout.get("suffix", "")
+        if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
+            cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
+        if quotes and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+            cite = _punctuation_in_quote(cite)
+        return cite
 
 
 def _titled_report(author: Rich, item: Mapping[str, Any]) -> bool:

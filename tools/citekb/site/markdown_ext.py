@@ -29,7 +29,8 @@ from citekb.pages.markers import FULL_BIBLIOGRAPHY, PAGE_BIBLIOGRAPHY
 from citekb.project.files import read_library
 from citekb.project.paths import read_regular
 from citekb.render import richtext as rt
-from citekb.render.citeforms import render_cluster
+from citekb.render.cite_positions import note_positions
+from citekb.render.citeforms import ordered_citations, render_cluster
 from citekb.render.style import Engine, references_for, style_path
 from citekb.site.build import ASSETS
 from citekb.site.forest_block import ForestPreprocessor
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
     from citekb.core.model import Citation, Cluster
+    from citekb.render.cite_positions import Position
     from citekb.render.style import Formatted, References
     from citekb.sources.evidence import Evidence
 
@@ -71,10 +73,16 @@ def _esc(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str]) -> str:
-    """A cluster's HTML: each known citation a link with an id, each unknown key a marker."""
+def cluster_html(
+    cluster: Cluster,
+    refs: References,
+    anchors: Mapping[int, str],
+    positions: Mapping[int, Position] | None = None,
+) -> str:
+    """A cluster's HTML: each known citation a link with an id, each unknown key a marker;
+    ``positions``: a note style's, by citation offset (short forms, "Ibid.")."""
     parts: list[str] = []
-    for piece in render_cluster(cluster, refs):
+    for piece in render_cluster(cluster, refs, positions):
         inner = rt.to_html(piece.rich)
         if not piece.key:
             parts.append(inner)
@@ -87,6 +95,9 @@ def cluster_html(cluster: Cluster, refs: References, anchors: Mapping[int, str])
         else:
             anchor = anchors.get(piece.citation.offset, "") if piece.citation else ""
             id_attr = f' id="{_esc(anchor)}"' if anchor else ""
+            if not inner:  # a work inside a numeric range "1–3": its anchor, no empty link
+                parts.append(f'<span class="citekb-in-range"{id_attr}></span>')
+                continue
             target = _esc(ref_id(piece.key))
             parts.append(
                 f'<a class="citekb-cite"{id_attr} href="#{target}"'
@@ -262,6 +273,9 @@ class CitePreprocessor(Preprocessor):
         clusters, hidden = self.ext.resolved(source, found)
         refs = self.ext.refs_for(clusters)
         anchors = citation_anchors(c for cl in clusters for c in cl.citations)
+        positions = None
+        if refs.layout.note:
+            positions = note_positions((ordered_citations(cl, refs) for cl in clusters), refs)
         out: list[str] = []
         last = 0
         cited: dict[str, list[str]] = {}
@@ -277,7 +291,7 @@ class CitePreprocessor(Preprocessor):
             if start < last:  # nested inside a cluster already rendered
                 continue
             out.append(text[last:start])
-            rendered = cluster_html(cluster, refs, anchors)
+            rendered = cluster_html(cluster, refs, anchors, positions)
             if refs.layout.note:
                 notes.append(rendered)
                 rendered = note_marker(len(notes))

@@ -1,0 +1,80 @@
+"""CSL group suppression as citeproc-js has it: a ``cs:group`` whose rendered branches ask
+for variables is left out when none of them printed anything, and a macro is a group of its
+own, so a macro that
+prints only a term ("in " with no container title) prints nothing. What counts as content:
+a variable rendered, or a group or macro that printed. citeproc-py asks only whether a child
+that calls a variable printed something. Part of the adapter of :mod:`citekb.render.citeproc_tuning`
+(pinned to the same citeproc-py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Variables asked for, and content printed (non-empty variables, groups and macros that
+#: printed), so far: only differences are read.
+_CALLED = [0]
+_RENDERED = [0]
+
+
+def install_group_suppression() -> None:
+    """Patch citeproc-py once: count the variables that render, and suppress a group whose
+    variables all came out empty."""
+    from citeproc import model
+    from citeproc.source import VariableError
+
+    if getattr(model.Group, "_citekb_groups", False):
+        return
+    group_process = model.Group.process
+
+    def counted(method: Any) -> Any:
+        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+            _CALLED[0] += 1
+            out = method(self, *args, **kwargs)
+            if out is not None and str(out):
+                _RENDERED[0] += 1
+            return out
+
+        return counting
+
+    text_variable = model.Text._variable
+
+    def variable(self: Any, item: Any, context: Any) -> Any:
+        generated = self.get("variable") in self.generated_variables
+        if not generated:
+            _CALLED[0] += 1
+        out = text_variable(self, item, context)
+        if out and not generated:
+            _RENDERED[0] += 1
+        return out
+
+    def empty(called: int, rendered: int) -> bool:
+        """Variables were asked for since, and none printed."""
+        return _CALLED[0] > called and _RENDERED[0] == rendered
+
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        called, rendered = _CALLED[0], _RENDERED[0]
+        out = group_process(self, item, context=context, **kwargs)
+        if empty(called, rendered):
+            raise VariableError
+        _RENDERED[0] += 1  # a group that prints is content for the group around it
+        return out
+
+    macro_render = model.Macro.render
+
+    def render_macro(self: Any, item: Any, context: Any = None, sort_options: Any = None) -> Any:
+        called, rendered = _CALLED[0], _RENDERED[0]
+        out = macro_render(self, item, context=context, sort_options=sort_options)
+        if out is None or not str(out):
+            return out
+        if empty(called, rendered):
+            return None  # a macro is a group of its own: only a term came out
+        _RENDERED[0] += 1
+        return out
+
+    model.Text._variable = variable
+    model.Number.process = counted(model.Number.process)
+    model.Date.process = counted(model.Date.process)
+    model.Names.process = counted(model.Names.process)
+    model.Group.process = process
+    model.Macro.render = render_macro
+    model.Group._citekb_groups = True
