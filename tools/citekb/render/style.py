@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
-from citekb.render import csl_collapse, csl_disambiguate, csl_text
+from citekb.render import csl_collapse, csl_disambiguate, csl_names, csl_text
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "8"
+FORMAT_VERSION = "9"
 STYLES_DIR = Path(__file__).parent.parent / "styles"
 _STYLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
@@ -76,6 +76,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_text.title_case_words()
     csl_text.initials_and_ranges()
     csl_text.number_variables()
+    csl_names.install_names()  # before the disambiguation, which wraps Name.process
     csl_disambiguate.install_disambiguation()
     csl_collapse.install_collapsing()
 
