@@ -92,6 +92,7 @@ def install_names() -> None:
             found.non_dropping,
             found.suffix,
         )
+        dropping, ndp = _unquoted(dropping), _unquoted(ndp)  # "’t Horvath" sorts under t
         return (given or None, family or None, dropping or None, ndp or None, suffix or None)
 
     model.Name.process = _process
@@ -100,6 +101,10 @@ def install_names() -> None:
     source.Name.parts = parts
     source.Name.__init__ = name_with_options
     model.Name._citekb_names = True
+
+
+def _unquoted(particle: str) -> str:
+    return particle.replace("'", "").replace("\u2019", "").strip()
 
 
 def _parsed(name: Any) -> np.Parts:
@@ -323,7 +328,7 @@ class _Renderer:
         ndp_raw = np.typographic(parts.non_dropping)
         dp_raw = np.typographic(parts.dropping)
         if self.sorting:
-            ndp_raw, dp_raw = ndp_raw.replace("\u2019", ""), dp_raw.replace("\u2019", "")
+            ndp_raw, dp_raw = _unquoted(ndp_raw), _unquoted(dp_raw)
         ndp = self.decor("family", ndp_raw)
         given = self.decor("given", self.given(name, parts))
         dp = self.decor("given", dp_raw) if given or self.form == "long" else ""
