@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from citeproc.source import Name
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekb.render import csl_name_parts as np
 from citekb.render import richtext as rt
-from citekb.render.style import Engine
+from citekb.render.style import Engine, adapt_citeproc
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -184,3 +185,11 @@ def test_parsing_and_initials_never_fail(family: str, given_name: str, terminato
         np.initialize_given(parts.given, terminator, initials=False),
     ):
         assert initialized == initialized.strip(" ") or initialized == parts.given
+
+
+def test_sort_key_parts_drop_apostrophes_from_particles() -> None:
+    adapt_citeproc()
+    parts = Name(family="'t Horvath", given="Peter A.").parts()
+    assert parts == ("Peter A.", "Horvath", None, "t", None)  # sorts under t, not "'"
+    assert Name(family="de' Frinkle", given="Bevis").parts()[3] == "de"
+    assert Name(literal="Office").parts() == (None, "Office", None, None, None)

@@ -177,7 +177,7 @@ def _process(
         return None
     delimiter = str(options["delimiter"])
     texts = [text for text, _ in people]
-    if sorting:
+    if sorting:  # a sort key: no "et al." (citeproc-js)
         return delimiter.join(texts)
     if use_last and len(people) >= 2:  # "A, B, … Z": the delimiter, an ellipsis, the last
         return _join(texts[:-1], delimiter) + delimiter + "\u2026 " + texts[-1]
