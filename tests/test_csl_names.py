@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from citekb.render import csl_name_parts as np
 from citekb.render import richtext as rt
-from citekb.render.style import Engine, adapt_citeproc
+from citekb.render.style import Engine, adapt_citeproc, style_path
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -179,7 +179,7 @@ def test_parsing_and_initials_never_fail(family: str, given_name: str, terminato
     parts = np.name_parts({"family": family, "given": given_name})
     if family.strip() and not (family.startswith('"') and family.endswith('"')):
         assert parts.family  # particles never take the whole family name
-        assert (parts.non_dropping + parts.family).replace(" ", "") == family.replace(" ", "")
+        assert "".join((parts.non_dropping + parts.family).split()) == "".join(family.split())
     for initialized in (
         np.initialize_given(parts.given, terminator),
         np.initialize_given(parts.given, terminator, initials=False),
@@ -193,3 +193,27 @@ def test_sort_key_parts_drop_apostrophes_from_particles() -> None:
     assert parts == ("Peter A.", "Horvath", None, "t", None)  # sorts under t, not "'"
     assert Name(family="de' Frinkle", given="Bevis").parts()[3] == "de"
     assert Name(literal="Office").parts() == (None, "Office", None, None, None)
+
+
+_PART = st.one_of(st.just(""), _TEXT, st.sampled_from(["van", "d'", "de la", "Jr.", "al-", '"X"']))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.fixed_dictionaries(
+                {"family": _PART, "given": _PART},
+                optional={"non-dropping-particle": _PART, "suffix": _PART},
+            ),
+            st.fixed_dictionaries({"literal": _PART}),
+        ),
+        max_size=4,
+    )
+)
+def test_any_names_render_without_error(names: list[dict[str, str]]) -> None:
+    item = {"id": "x", "type": "book", "title": "T", "author": names, "editor": names}
+    assert APA.format_one(item).error == ""
+
+
+APA = Engine(style_path("apa"))

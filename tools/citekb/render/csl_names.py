@@ -158,7 +158,8 @@ def _process(
 ) -> Any:
     """``Name.process``: the rendered names of ``variable``, a count for ``form="count"``."""
     options = _Options(self, context, sort_options)
-    names = list(item.reference.get(variable, None) or [])
+    value = item.reference.get(variable, None) or []
+    names = [value] if isinstance(value, str) else list(value)  # a string: one literal name
     sorting = isinstance(sort_options, dict) and "name-as-sort-order" in sort_options
     et_al_min, use_first = _et_al_limits(self, item, context, options)
     truncated = bool(et_al_min) and use_first is not None and len(names) >= (et_al_min or 0)
