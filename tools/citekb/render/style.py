@@ -25,6 +25,7 @@ from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
+from citekb.render.csl_name_parts import typographic
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
@@ -276,7 +277,7 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
     initials = " ".join(
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
-    return str(first.get("family", "")), initials
+    return typographic(str(first.get("family", ""))), initials  # as rendered: "O’Brien"
 
 
 def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
