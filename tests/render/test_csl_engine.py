@@ -238,8 +238,9 @@ def test_note_style_gives_each_cluster_a_numbered_note(bib: str) -> None:
     notes = re.findall(r'<li id="note-(\d+)" class="citekb-note">(.*?)</li>', html)
     assert [n for n, _ in notes] == ["1", "2", "3"]
     plain = [re.sub(r"<[^>]+>", "", body) for _, body in notes]
-    assert plain[0].startswith("J. Holt-Lunstad et al., “Loneliness")
-    assert plain[1].startswith("J. Bowlby, Attachment and Loss (Basic Books, 1969); A. Adams")
+    # Chicago's initialize="false": given names in full
+    assert plain[0].startswith("Julianne Holt-Lunstad et al., “Loneliness")
+    assert plain[1].startswith("John Bowlby, Attachment and Loss (Basic Books, 1969); Ann Adams")
     assert all(".." not in p and ".;" not in p for p in plain)
     assert 'href="#cite-holt2015-1"' in html  # the reference list links back into the notes
 

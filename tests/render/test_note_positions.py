@@ -32,8 +32,8 @@ PAGE = (
     "Five [@bowlby1969, p. 7]. Six [@holt2015, p. 9]. Seven [see @holt2015, p. 9].\n\n"
     "Eight [As shown above. @holt2015, p. 9]. Nine [Cf. @holt2015, p. 9].\n"
 )
-FULL = "J. Bowlby, Attachment and Loss (Basic Books, 1969)."
-HOLT = "J. Holt-Lunstad et al., “Loneliness and Social Isolation as Risk Factors for Mortality,”"
+FULL = "John Bowlby, Attachment and Loss (Basic Books, 1969)."
+HOLT = "Julianne Holt-Lunstad et al., “Loneliness and Social Isolation as Risk Factors for Mortality,”"
 
 
 def shipped_style(name: str) -> str:
@@ -59,7 +59,7 @@ def test_a_note_style_with_ibid_gives_full_then_ibid_then_short_forms(tmp_path: 
     assert got[3].startswith(HOLT + " Perspectives on Psychological Science 10, no. 2")
     short = got[4]  # Bowlby again after another work: the short form, no publisher
     assert short.startswith("Bowlby, Attachment and Loss") and short.endswith(", p. 7.")
-    assert "Basic Books" not in short and "J. Bowlby" not in short
+    assert "Basic Books" not in short and "John Bowlby" not in short
     assert got[5].startswith("Holt-Lunstad et al., “Loneliness") and got[5].endswith(", p. 9.")
     assert "Perspectives" not in got[5]
     assert got[6] == "see ibid."  # the same page again; a prefix keeps "ibid." lower case

@@ -276,6 +276,18 @@ def test_first_authors_sharing_a_family_name_show_initials(engine: Engine) -> No
     assert rt.to_text(refs.entries["as"].reference).startswith("Smith, A. (2020). ")
 
 
+def test_first_authors_with_an_apostrophe_show_initials(engine: Engine) -> None:
+    library = Library(
+        (
+            entry("jo", "book", author="O'Brien, John", title="One", publisher="P", year="2020"),
+            entry("ao", "book", author="O'Brien, Anne", title="Two", publisher="P", year="2019"),
+        )
+    )
+    refs = references_for(library, ["jo", "ao"], engine)
+    cluster = Cluster((cite("jo"), cite("ao")), 0, 1)
+    assert text_of(cluster, refs) == "(A. O\u2019Brien, 2019; J. O\u2019Brien, 2020)"
+
+
 def test_bibliography_is_sorted(refs: References) -> None:
     assert list(refs.order) == [
         "bowlby1969",

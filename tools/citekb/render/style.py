@@ -24,6 +24,7 @@ from citekb.render import (
     csl_collapse,
     csl_disambiguate,
     csl_groups,
+    csl_names,
     csl_position,
     csl_text,
     csl_variables,
@@ -32,6 +33,7 @@ from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
+from citekb.render.csl_name_parts import typographic
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.note_forms import later_forms
 from citekb.render.styleread import read_style_file
@@ -84,6 +86,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_text.title_case_words()
     csl_text.initials_and_ranges()
     csl_text.number_variables()
+    csl_names.install_names()  # before the disambiguation, which wraps Name.process
     csl_disambiguate.install_disambiguation()
     csl_collapse.install_collapsing()
     csl_position.install_positions()
@@ -299,7 +302,7 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
     initials = " ".join(
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
-    return str(first.get("family", "")), initials
+    return typographic(str(first.get("family", ""))), initials  # as rendered: "O’Brien"
 
 
 def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
