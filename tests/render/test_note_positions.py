@@ -33,7 +33,9 @@ PAGE = (
     "Eight [As shown above. @holt2015, p. 9]. Nine [Cf. @holt2015, p. 9].\n"
 )
 FULL = "John Bowlby, Attachment and Loss (Basic Books, 1969)."
-HOLT = "Julianne Holt-Lunstad et al., “Loneliness and Social Isolation as Risk Factors for Mortality,”"
+HOLT = (
+    "Julianne Holt-Lunstad et al., “Loneliness and Social Isolation as Risk Factors for Mortality,”"
+)
 
 
 def shipped_style(name: str) -> str:
