@@ -23,6 +23,7 @@ from bibtexparser import model as bp
 from bibtexparser.splitter import Splitter
 
 from citekb.core.diagnostics import Code, diagnostic
+from citekb.sources.bibfast import Stretch, split_plain
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,6 +40,7 @@ __all__ = [
     "split_blocks",
     "split_point",
     "split_tail",
+    "splitter_blocks",
 ]
 
 #: Files shorter than this (in characters) are split in one piece: a second process saves
@@ -152,7 +154,24 @@ def split_blocks(text: str, first_line: int = 0) -> list[Block]:
     """Entries, @strings and failed blocks of ``text``, which starts at line ``first_line``.
 
     Comments and preambles are left out. Raises what bibtexparser raises on its own bugs.
+    Plain entries are read by ``bibfast``, the rest by bibtexparser's splitter.
     """
+    out: list[Block] = []
+    for piece in split_plain(text, first_line):
+        if isinstance(piece, Stretch):
+            blocks = splitter_blocks(piece.text, piece.line)
+            if piece.opening:  # the next plain entry's opening, cut short: not a block
+                if not blocks or blocks[-1].kind != "failed":
+                    raise ValueError("bibfast: a stretch lost its closing opening")  # a bug
+                blocks.pop()
+            out.extend(blocks)
+        else:
+            out.append(Block("entry", piece.line, piece.raw, piece.key, piece.type, "", piece.fields))
+    return out
+
+
+def splitter_blocks(text: str, first_line: int = 0) -> list[Block]:
+    """:func:`split_blocks` by bibtexparser's splitter alone."""
     with quiet_splitter():
         found = Splitter(text).split().blocks
     out: list[Block] = []
