@@ -48,7 +48,9 @@ def reference(text: str) -> tuple[object, ...]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=14), st.text(alphabet='@{}(),="#\n a\\', max_size=30))
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=14), st.text(alphabet='@{}(),="#\n a\\', max_size=30)
+)
 @example([PLAIN, PIECES[5], PLAIN], "")
 @example([PIECES[5], PLAIN, PIECES[6], PLAIN], "")
 def test_pieces_split_as_the_splitter(pieces: list[str], noise: str) -> None:

@@ -66,17 +66,12 @@ def _plain(text: str, at: int, line: int) -> tuple[int, Plain] | None:
         return None
     end = match.end()
     close = text.rindex("}", at, end)
-    pos, here, fields = match.end(2) + 1, line, []
-    counted = at
-    while pos < close:
-        one = _ONE_FIELD.match(text, pos)
-        if one is None:  # only white space is left before the closing `}`
-            break
-        equals = one.end(1)
-        here += text.count("\n", counted, equals)
-        counted = equals
-        fields.append((one.group(1).strip(), one.group(2).strip(), here))
-        pos = one.end()
+    here = line + match.group(2).count("\n")  # the line of the `,` after the key
+    fields = []
+    for name, value in _ONE_FIELD.findall(text, match.end(2) + 1, close + 1):
+        here += name.count("\n")  # a field's line is that of its `=`
+        fields.append((name.strip(), value.strip(), here))
+        here += value.count("\n")
     raw = text[at : close + 1]
     return end, Plain(line, raw, match.group(2).strip(), match.group(1).lower(), tuple(fields))
 

@@ -166,7 +166,9 @@ def split_blocks(text: str, first_line: int = 0) -> list[Block]:
                 blocks.pop()
             out.extend(blocks)
         else:
-            out.append(Block("entry", piece.line, piece.raw, piece.key, piece.type, "", piece.fields))
+            out.append(
+                Block("entry", piece.line, piece.raw, piece.key, piece.type, "", piece.fields)
+            )
     return out
 
 
