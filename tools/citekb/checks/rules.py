@@ -214,20 +214,29 @@ def suggester(keys: Sequence[str], limit: int = 2000) -> Callable[[str], list[st
 def close_matches(word: str, candidates: Iterable[str], n: int, cutoff: float) -> list[str]:
     """``difflib.get_close_matches``, with the same result, in less time.
 
-    difflib computes the costly ``ratio`` of every candidate whose cheap upper bound
-    (``quick_ratio``) reaches the cutoff, twice. Here candidates are taken by that bound, from
-    the highest, and each ratio is computed once: once ``n`` candidates are found, those whose
-    bound is below the ``n``-th best ratio cannot enter (an equal one can, by the tie-break on
-    the key, as in difflib: the largest ``(ratio, key)`` pairs win).
+    difflib computes the costly ``ratio`` (Ratcliff/Obershelp) of every candidate whose cheap
+    upper bound reaches the cutoff, twice. Here the bound is the longest common subsequence
+    (the matching blocks are one), which is close; candidates are taken from the highest bound
+    and each ratio is computed once. Once ``n`` are found, a bound below the ``n``-th best ratio
+    ends the search (an equal one does not: difflib breaks ties by the larger key).
     """
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(word)
+    masks: dict[str, int] = {}
+    for at, char in enumerate(word):
+        masks[char] = masks.get(char, 0) | 1 << at
+    full = (1 << len(word)) - 1
     bounded: list[tuple[float, str]] = []
     for key in candidates:
-        matcher.set_seq1(key)
-        if matcher.real_quick_ratio() >= cutoff and (bound := matcher.quick_ratio()) >= cutoff:
+        row = full  # bit-parallel LCS (Allison-Dix): zero bits count the common subsequence
+        for char in key:
+            match = row & masks.get(char, 0)
+            row = ((row + match) | (row - match)) & full
+        length = len(key) + len(word)
+        bound = 2.0 * (len(word) - row.bit_count()) / length if length else 1.0
+        if bound >= cutoff:
             bounded.append((bound, key))
     bounded.sort(reverse=True)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
     best: list[tuple[float, str]] = []  # a heap of the n best (ratio, key) so far
     for bound, key in bounded:
         if len(best) == n and bound < best[0][0]:
