@@ -181,6 +181,29 @@ def test_suggestions_scale_to_a_large_library_and_still_find_the_typo() -> None:
     assert suggest("zzzzzz") == []
 
 
+def test_suggestions_do_not_depend_on_string_hashing() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from citekb.checks.rules import suggester\n"
+        "s = suggester([f'key{i}' for i in range(20000)])\n"
+        "print([s(f'kye{i}') for i in range(1100, 1140)])\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
+
+
 KEYISH = st.text(alphabet="key0123ab", min_size=0, max_size=9)
 
 

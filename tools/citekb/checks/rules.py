@@ -182,9 +182,11 @@ def _identifiers(entry: Entry) -> Iterable[tuple[str, str]]:
                 yield "isbn", isbn13(digits)
 
 
-def _grams(word: str) -> set[str]:
+def _grams(word: str) -> dict[str, None]:
+    """The trigrams of ``word``, in order: the candidates' order, and so the keys suggested
+    among equals, must not depend on the hashing of strings (``PYTHONHASHSEED``)."""
     word = word.lower()
-    return {word[i : i + 3] for i in range(max(len(word) - 2, 1))}
+    return dict.fromkeys(word[i : i + 3] for i in range(max(len(word) - 2, 1)))
 
 
 def suggester(keys: Sequence[str], limit: int = 2000) -> Callable[[str], list[str]]:
