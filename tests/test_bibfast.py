@@ -35,6 +35,10 @@ PIECES = [
     "@misc{k20, a = {1}, b = c d = e}\n",
     "junk line with @ sign and { brace\n",
     "\n% a comment\n",
+    '@misc{k22, title = "a {b" # "c}", x = "\\"q", y = "@ home"}\n',
+    '@misc{k23, title = "x {"} y", z = "{"}"}\n',
+    '@misc{k24, title = "open quote}\n',
+    '@misc{k25, t = "{"}\n',  # `{"}` keeps the quote open: not the end of the entry
     "@misc{k21, note = {x}}",
 ]
 
@@ -53,6 +57,7 @@ def reference(text: str) -> tuple[object, ...]:
 )
 @example([PLAIN, PIECES[5], PLAIN], "")
 @example([PIECES[5], PLAIN, PIECES[6], PLAIN], "")
+@example([PIECES[-2], PLAIN], "")
 def test_pieces_split_as_the_splitter(pieces: list[str], noise: str) -> None:
     text = "".join(pieces) + noise
     assert blocks(text) == reference(text)

@@ -30,7 +30,9 @@ _GROUP = r"\{(?:[^{}@\\]++|" + _ESC + "|" + _AT + r")*+\}"
 for _ in range(3):  # braces nested up to four deep
     _GROUP = r"\{(?:[^{}@\\]++|" + _ESC + "|" + _AT + "|" + _GROUP + r")*+\}"
 _NAME = r'[^{}",=@\\]*+'  # up to the `=`: no other mark
-_VALUE = r'(?:[^{}",@\\]++|' + _ESC + "|" + _AT + "|" + _GROUP + r")*+"
+# Within quotes only a `"` is a mark, unless `{"}` (then the splitter reads on): left to it.
+_QUOTED = r'"(?:[^"@\\]++|' + _ESC + "|" + _AT + r')*+(?<!\{)"'
+_VALUE = r'(?:[^{}",@\\]++|' + _ESC + "|" + _AT + "|" + _GROUP + "|" + _QUOTED + r")*+"
 _FIELD = "(?>" + _NAME + "=" + _VALUE + ")"
 _ENTRY = re.compile(
     r"@(\w+)\{(" + _NAME + r")," + "(?:" + _FIELD + ",)*+(?:" + _FIELD + r"|\s*+)\}[ \t]*+(?:\n|\Z)"

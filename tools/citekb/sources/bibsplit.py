@@ -2,13 +2,14 @@
 
 Decoding: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is located.
 
-bibtexparser v2's splitter is pure Python and most of a large library's load time. A large file
-can be split in two at a line that starts a block, because the splitter starts a new block at
-such a line whatever state it is in; the tail is then split by another process (see
-``worker.py``) while this one splits the head, with the same blocks as one split of the whole.
-The one case where the halves differ, a block still open where the head ends, is detected and
-the file split again as a whole. Blocks are reduced to :class:`Block` tuples, which are cheap to
-pass between processes.
+bibtexparser v2's splitter is pure Python and was most of a large library's load time; plain
+entries are now read by ``bibfast`` and only the rest by the splitter. A large file can be split
+in two at a line that starts a block, because the splitter starts a new block at such a line
+whatever state it is in; the tail is then split by another process (see ``worker.py``) while
+this one splits the head, with the same blocks as one split of the whole. The one case where
+the halves differ, a block still open where the head ends, is detected and the file split again
+as a whole. Blocks are reduced to :class:`Block` tuples, which are cheap to pass between
+processes.
 """
 
 from __future__ import annotations
