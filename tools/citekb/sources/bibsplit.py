@@ -162,8 +162,8 @@ def split_blocks(text: str, first_line: int = 0) -> list[Block]:
         if isinstance(piece, Stretch):
             blocks = splitter_blocks(piece.text, piece.line)
             if piece.opening:  # the next plain entry's opening, cut short: not a block
-                if not blocks or blocks[-1].kind != "failed":
-                    raise ValueError("bibfast: a stretch lost its closing opening")  # a bug
+                if not blocks or blocks[-1].kind != "failed":  # never seen: split it all here
+                    return splitter_blocks(text, first_line)
                 blocks.pop()
             out.extend(blocks)
         else:
