@@ -9,7 +9,9 @@ Generates 2,000 pages with 10 citations each and a 20,000-entry bib with about 1
 - the wall time of `citekb --help` (goal <= 0.2 s);
 - the cold check again with `CITEKB_JOBS=1` (one process) and with the other core kept busy by a
   spinning process, to show how it degrades without a free second core;
-- peak memory (RSS, from ``wait4``, helper process included) of the cold check and of the bare parse.
+- peak memory (RSS, from ``wait4``, helper process included) of the cold check and of the bare parse;
+- the CPU time (user + sys, helper process included, from ``wait4``) of each, and the load
+  average before and after: on a shared machine wall times follow the load, CPU times much less.
 
 Usage: python benchmarks/check_scale.py [--pages 2000] [--entries 20000] [--repeat 3]
 """
@@ -79,7 +81,15 @@ PEAK: dict[str, float] = {}  # command name -> largest peak RSS seen, MiB
 
 def wall(cmd: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = None) -> float:
     """Median wall time of ``cmd`` in a fresh process, after one untimed run."""
-    times = []
+    return timed(cmd, cwd, repeat, env)[0]
+
+
+def timed(
+    cmd: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + sys, the helper process included) of
+    ``cmd`` in a fresh process, after one untimed run."""
+    times, cpus = [], []
     for run in range(repeat + 1):
         start = time.perf_counter()
         child = subprocess.Popen(
@@ -88,9 +98,10 @@ def wall(cmd: list[str], cwd: Path, repeat: int, env: dict[str, str] | None = No
         _, _, usage = os.wait4(child.pid, 0)
         if run:
             times.append(time.perf_counter() - start)
+            cpus.append(usage.ru_utime + usage.ru_stime)
         name = " ".join(cmd[2:4])
         PEAK[name] = max(PEAK.get(name, 0.0), usage.ru_maxrss / 1024)
-    return statistics.median(times)
+    return statistics.median(times), statistics.median(cpus)
 
 
 @contextmanager
@@ -111,13 +122,15 @@ def measure(pages: int, entries: int, repeat: int, *, full: bool = False) -> dic
     try:
         make_kb(root, pages, entries)
         check = [sys.executable, "-m", "citekb.cli.main", "check"]
-        out = {"cold": wall([*check, "--no-cache"], root, repeat)}
+        out: dict[str, float] = {}
+        out["cold"], out["cold_cpu"] = timed([*check, "--no-cache"], root, repeat)
         wall(check, root, 1)  # fills the cache
-        out["warm"] = wall(check, root, repeat)
+        out["warm"], out["warm_cpu"] = timed(check, root, repeat)
         parse = "import bibtexparser; bibtexparser.parse_file('references/library.bib')"
-        out["bare"] = wall([sys.executable, "-c", parse], root, repeat)
+        out["bare"], out["bare_cpu"] = timed([sys.executable, "-c", parse], root, repeat)
         if full:
-            out["jobs1"] = wall([*check, "--no-cache"], root, repeat, {**ENV, "CITEKB_JOBS": "1"})
+            one = {**ENV, "CITEKB_JOBS": "1"}
+            out["jobs1"], out["jobs1_cpu"] = timed([*check, "--no-cache"], root, repeat, one)
             with busy_core():
                 out["busy"] = wall([*check, "--no-cache"], root, repeat)
                 out["busy_bare"] = wall([sys.executable, "-c", parse], root, repeat)
@@ -133,12 +146,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
+    load = os.getloadavg()[0]
     help_time = wall([sys.executable, "-m", "citekb.cli.main", "--help"], Path.cwd(), 5)
     quarter = measure(args.pages // 4, args.entries // 4, args.repeat)
     PEAK.clear()
     m = measure(args.pages, args.entries, args.repeat, full=True)
     full, bare = m["cold"], m["bare"]
     print(f"size: {args.pages} pages x 10 citations, {args.entries} entries")
+    print(f"load average (1 min) before / after: {load:.2f} / {os.getloadavg()[0]:.2f}")
     print(f"citekb --help:                 {help_time:6.2f} s   (goal <= 0.20 s)")
     print(f"citekb check, cold (full):     {full:6.2f} s   (goal <= 2 s)")
     print(
@@ -147,6 +162,12 @@ def main() -> None:
     print(f"bibtexparser.parse_file:       {bare:6.2f} s")
     print(f"ratio cold check / bare parse: {full / bare:6.2f}     (goal <= 1.5)")
     print(f"cold, CITEKB_JOBS=1:           {m['jobs1']:6.2f} s   (ratio {m['jobs1'] / bare:.2f})")
+    bare_cpu = m["bare_cpu"]
+    print(
+        f"CPU time (user+sys): cold {m['cold_cpu']:.2f} s, CITEKB_JOBS=1 {m['jobs1_cpu']:.2f} s"
+        f" (ratio {m['jobs1_cpu'] / bare_cpu:.2f}, goal <= 2), warm {m['warm_cpu']:.2f} s,"
+        f" bare parse {bare_cpu:.2f} s"
+    )
     print(
         f"cold, other core busy:         {m['busy']:6.2f} s   (bare parse then"
         f" {m['busy_bare']:.2f} s, ratio {m['busy'] / m['busy_bare']:.2f})"

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+import difflib
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from citekb.checks.rules import (
     canonical_doi,
     check_citations,
     check_entry,
     check_library,
+    close_matches,
     isbn_valid,
     suggester,
 )
@@ -174,6 +179,47 @@ def test_suggestions_scale_to_a_large_library_and_still_find_the_typo() -> None:
     assert suggest("holtlunstd2015") == ["holtlunstad2015"]
     assert suggest("author12345202")[0].startswith("author1234")
     assert suggest("zzzzzz") == []
+
+
+def test_suggestions_do_not_depend_on_string_hashing() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from citekb.checks.rules import suggester\n"
+        "s = suggester([f'key{i}' for i in range(20000)])\n"
+        "print([s(f'kye{i}') for i in range(1100, 1140)])\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(runs) == 1
+
+
+KEYISH = st.text(alphabet="key0123ab", min_size=0, max_size=9)
+
+
+@settings(max_examples=400, deadline=None)
+@example("baaa", ["bbac", "a", "abba", "aa"], 2, 0.5)  # a tie at the n-th ratio, won by the key
+@given(
+    KEYISH, st.lists(KEYISH, max_size=60), st.integers(1, 4), st.sampled_from([0.0, 0.5, 0.6, 0.8])
+)
+def test_close_matches_are_difflibs(word: str, keys: list[str], n: int, cutoff: float) -> None:
+    assert close_matches(word, keys, n, cutoff) == difflib.get_close_matches(word, keys, n, cutoff)
+
+
+def test_close_matches_keep_difflibs_tie_break() -> None:
+    keys = [f"key{i}" for i in range(2000)]
+    for word in ("kye1234", "key12", "ke1", "yek999", "key1000x"):
+        assert close_matches(word, keys, 3, 0.6) == difflib.get_close_matches(word, keys)
 
 
 def test_ref_anchors_are_compared_as_the_renderer_spells_them() -> None:

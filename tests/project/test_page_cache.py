@@ -78,3 +78,21 @@ def test_no_cache_reads_and_writes_no_page_files(
     load_project(root)
     assert len(parsed) == 2 * len(list((root / "docs").glob("*.md")))
     assert not (root / ".citekb-cache" / "pages").exists()
+
+
+def test_page_files_are_written_without_fsync_and_stale_temporaries_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    root = _copy(tmp_path, "basic")
+    folder = root / ".citekb-cache" / "pages"
+    folder.mkdir(parents=True)
+    stale = folder / ".0123.json.citekb-999999999-x.tmp"  # left by a killed process
+    stale.write_text("half", encoding="utf-8")
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    load_project(root, cache=True)
+    assert synced == []  # cache files need no sync: a torn one fails its seal
+    assert not stale.exists()
+    assert all(p.suffix == ".json" and not p.name.startswith(".") for p in folder.iterdir())

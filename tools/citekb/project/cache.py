@@ -100,8 +100,9 @@ def load_state(path: Path | None, key: str, kind: Any) -> Any:
         return None
 
 
-def save_state(path: Path | None, key: str, state: Any) -> None:
-    """Write ``state`` under ``key``; a state without a JSON form or a failed write is skipped."""
+def save_state(path: Path | None, key: str, state: Any, *, sweep: bool = True) -> None:
+    """Write ``state`` under ``key``; a state without a JSON form or a failed write is skipped
+    (``sweep``: as for :func:`write_sealed`)."""
     if path is None:
         return
     try:
@@ -109,7 +110,7 @@ def save_state(path: Path | None, key: str, state: Any) -> None:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     except (TypeError, ValueError, RecursionError):
         return
-    write_sealed(path, text)
+    write_sealed(path, text, sweep=sweep)
 
 
 def read_sealed(path: Path | None) -> str | None:
@@ -133,12 +134,16 @@ def read_sealed(path: Path | None) -> str | None:
         return None
 
 
-def write_sealed(path: Path, text: str) -> None:
+def write_sealed(path: Path, text: str, *, sweep: bool = True) -> None:
     """Write ``text`` atomically behind a seal (an HMAC under this machine's cache key); a
-    failed write is skipped: read-only checkouts still work, just without a warm cache."""
+    failed write is skipped: read-only checkouts still work, just without a warm cache.
+
+    Not synced to disk: a file torn by a crash fails its seal, and is only a slower run.
+    Without ``sweep``, temporary files left by killed processes are left to the caller (the
+    page cache removes every file it does not use after each load)."""
     body = text.encode("utf-8")
     try:
-        write_atomic(path, _seal(body) + b"\n" + body)
+        write_atomic(path, _seal(body) + b"\n" + body, durable=False, sweep=sweep)
     except OSError:
         return
 

@@ -62,7 +62,8 @@ class PageCache:
         for page in pages:
             key = self.keys.get(page.path)
             if key is not None:
-                save_state(self._file(key), key, (page, by_page.get(page.path, [])))
+                # Stale temporary files go with the other unused files below.
+                save_state(self._file(key), key, (page, by_page.get(page.path, [])), sweep=False)
         wanted = {f"{key}.json" for key in self.keys.values()}
         try:
             stale = [p for p in self.folder.iterdir() if p.name not in wanted]

@@ -2,13 +2,14 @@
 
 Decoding: UTF-8 (BOM optional) or UTF-16 with a BOM; anything else is located.
 
-bibtexparser v2's splitter is pure Python and most of a large library's load time. A large file
-can be split in two at a line that starts a block, because the splitter starts a new block at
-such a line whatever state it is in; the tail is then split by another process (see
-``worker.py``) while this one splits the head, with the same blocks as one split of the whole.
-The one case where the halves differ, a block still open where the head ends, is detected and
-the file split again as a whole. Blocks are reduced to :class:`Block` tuples, which are cheap to
-pass between processes.
+bibtexparser v2's splitter is pure Python and was most of a large library's load time; plain
+entries are now read by ``bibfast`` and only the rest by the splitter. A large file can be split
+in two at a line that starts a block, because the splitter starts a new block at such a line
+whatever state it is in; the tail is then split by another process (see ``worker.py``) while
+this one splits the head, with the same blocks as one split of the whole. The one case where
+the halves differ, a block still open where the head ends, is detected and the file split again
+as a whole. Blocks are reduced to :class:`Block` tuples, which are cheap to pass between
+processes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bibtexparser import model as bp
 from bibtexparser.splitter import Splitter
 
 from citekb.core.diagnostics import Code, diagnostic
+from citekb.sources.bibfast import Stretch, split_plain
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -39,6 +41,7 @@ __all__ = [
     "split_blocks",
     "split_point",
     "split_tail",
+    "splitter_blocks",
 ]
 
 #: Files shorter than this (in characters) are split in one piece: a second process saves
@@ -152,7 +155,26 @@ def split_blocks(text: str, first_line: int = 0) -> list[Block]:
     """Entries, @strings and failed blocks of ``text``, which starts at line ``first_line``.
 
     Comments and preambles are left out. Raises what bibtexparser raises on its own bugs.
+    Plain entries are read by ``bibfast``, the rest by bibtexparser's splitter.
     """
+    out: list[Block] = []
+    for piece in split_plain(text, first_line):
+        if isinstance(piece, Stretch):
+            blocks = splitter_blocks(piece.text, piece.line)
+            if piece.opening:  # the next plain entry's opening, cut short: not a block
+                if not blocks or blocks[-1].kind != "failed":  # never seen: split it all here
+                    return splitter_blocks(text, first_line)
+                blocks.pop()
+            out.extend(blocks)
+        else:
+            out.append(
+                Block("entry", piece.line, piece.raw, piece.key, piece.type, "", piece.fields)
+            )
+    return out
+
+
+def splitter_blocks(text: str, first_line: int = 0) -> list[Block]:
+    """:func:`split_blocks` by bibtexparser's splitter alone."""
     with quiet_splitter():
         found = Splitter(text).split().blocks
     out: list[Block] = []
