@@ -30,7 +30,7 @@ def main() -> int:
         write_handouts,
     )
     from citekb.project.load import load_project
-    from citekb.site.build import cached_references
+    from citekb.site.references import cached_references
 
     project = load_project(args.root)
     pages = [p for p in project.pages if p.is_handout]

@@ -204,7 +204,7 @@ def test_refs_lists_identifier_and_alias_citations(site: Path) -> None:
 
 def test_handouts_render_identifiers_as_keys(site: Path) -> None:
     from citekb.handouts.writer import body_html
-    from citekb.site.build import cached_references
+    from citekb.site.references import cached_references
 
     project = load_project(site)
     refs = cached_references(project)

@@ -17,7 +17,7 @@ from citekb.handouts import writer as handouts
 from citekb.handouts.writer import write_handouts
 from citekb.project.load import load_project
 from citekb.render import richtext as rt
-from citekb.site.build import cached_references
+from citekb.site.references import cached_references
 from citekb.site.urls import absolute_page_url, add_print_link, handout_slug
 from support import GOLDEN, REPO, build_site
 

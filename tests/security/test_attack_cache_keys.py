@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from security_helpers import BIB, run
 
-from citekb.site.build import export_key
+from citekb.site.references import export_key
 from citekb.sources.bibtex import load_library
 
 if TYPE_CHECKING:

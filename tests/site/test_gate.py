@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from citekb.cli.main import main
 from citekb.project.load import load_project
 from citekb.render.style import Engine, References, style_path
-from citekb.site.build import citeproc_failures
+from citekb.site.references import citeproc_failures
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 import citekb.checks.rules
 import citekb.cli.run
 import citekb.project.load
-import citekb.site.build
 import citekb.site.mkdocs_plugin
+import citekb.site.references
 from citekb.cli.main import main
 from support import SITES
 
@@ -53,7 +53,7 @@ def test_build_loads_checks_and_formats_once(
     _counting(monkeypatch, citekb.checks.rules, "run_checks", calls)
     for name in ("load_project", "run_checks"):  # the CLI's own bindings
         _counting(monkeypatch, citekb.cli.run, name, calls)
-    _counting(monkeypatch, citekb.site.build, "site_references", calls)
+    _counting(monkeypatch, citekb.site.references, "site_references", calls)
     _counting(monkeypatch, citekb.site.mkdocs_plugin.CitekbPlugin, "preload", calls)
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--no-cache"])
     assert result.exit_code == 0, result.output

@@ -27,7 +27,7 @@ SHELL = "<html><head><title>t</title></head><body><article>{}</article></body></
 def load(root: Path) -> SiteProject:
     from citekb.project.load import load_project
     from citekb.render.style import Engine, style_path
-    from citekb.site.build import site_references
+    from citekb.site.references import site_references
 
     project = load_project(root)
     refs = site_references(project, Engine(style_path(project.config.style, root)))

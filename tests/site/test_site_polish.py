@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import markdown
 
-from citekb.site.build import ASSETS
 from citekb.site.markdown_ext import CitekbExtension
+from citekb.site.references import ASSETS
 from support import build_site
 
 if TYPE_CHECKING:

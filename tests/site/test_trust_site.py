@@ -210,7 +210,7 @@ def test_configurable_verification_labels(tmp_path: Path) -> None:
 
 
 def test_preview_script_copies_notice_and_verification() -> None:
-    from citekb.site.build import ASSETS
+    from citekb.site.references import ASSETS
 
     js = (ASSETS / "citekb.js").read_text(encoding="utf-8")
     assert '".citekb-badge, .citekb-notice, .citekb-verification"' in js

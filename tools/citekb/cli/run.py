@@ -24,8 +24,8 @@ from citekb.project.cache import cache_folder, load_state, save_state
 from citekb.project.clock import today
 from citekb.project.load import Project, check_style, load_config, load_project, relative
 from citekb.project.worker import paused_gc
-from citekb.site.build import fingerprint
 from citekb.site.mkdocs_run import build_site, markdown_setup
+from citekb.site.references import fingerprint
 from citekb.site.urls import HANDOUTS_DIR
 
 if TYPE_CHECKING:

@@ -28,7 +28,7 @@ from citekb.core.svgsafe import inline_svgs, svg_problem
 from citekb.handouts.layout import break_urls, handout_page_limit, notice_html, too_long
 from citekb.project.atomic import write_atomic
 from citekb.render.style import StyleError
-from citekb.site.build import cached_references
+from citekb.site.references import cached_references
 from citekb.site.sitedata import SiteData
 from citekb.site.urls import absolute_page_url, handout_slug
 

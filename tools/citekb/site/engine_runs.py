@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from citekb.checks.rules import check_library
 from citekb.project.files import FormatCache, mkdocs_data
 from citekb.project.load import load_project
-from citekb.site.build import cache_file, cached_references
 from citekb.site.engine_config import engine_run
 from citekb.site.engines import PLUGIN_ENGINES, command, environment
 from citekb.site.postbuild import SiteProject, fix_site_dir
+from citekb.site.references import cache_file, cached_references
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -32,9 +32,9 @@ from citekb.render import richtext as rt
 from citekb.render.cite_positions import note_positions
 from citekb.render.citeforms import ordered_citations, render_cluster
 from citekb.render.style import Engine, references_for, style_path
-from citekb.site.build import ASSETS
 from citekb.site.forest_block import ForestPreprocessor
 from citekb.site.notes import note_marker, notes_html
+from citekb.site.references import ASSETS
 from citekb.site.sitedata import Backlink, SiteData
 from citekb.site.sourcestatus import status_html
 from citekb.sources.evidence import Evidence as Records

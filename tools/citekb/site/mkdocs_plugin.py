@@ -26,8 +26,8 @@ from mkdocs.structure.files import File
 
 from citekb.core.config import OPTIONS, ConfigError, parse_options
 from citekb.render.style import StyleError
-from citekb.site.build import ASSET_URIS
 from citekb.site.markdown_ext import CitekbExtension
+from citekb.site.references import ASSET_URIS
 from citekb.site.session import NOT_RENDERED, SiteSession
 
 if TYPE_CHECKING:

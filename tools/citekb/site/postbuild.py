@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.diagnostics import Code, diagnostic
 from citekb.project.atomic import write_output
-from citekb.site.build import ASSET_URIS, ASSETS, export_key, export_texts
 from citekb.site.markdown_ext import (
     bibliography_html,
     citation_anchors,
     hidden_from_search,
 )
 from citekb.site.pagemeta import page_facts, page_meta_html
+from citekb.site.references import ASSET_URIS, ASSETS, export_key, export_texts
 from citekb.site.sitedata import Backlink
 from citekb.site.urls import output_path, page_url, print_link_html, relative_url
 from citekb.sources.export import entry_blocks
@@ -174,7 +174,7 @@ def fix_site(
     the engine did not run citekb's Markdown extension (``site-not-rendered``). ``urls`` maps
     docs-relative names to page URLs (the engine's, when it knows them; else MkDocs' rules);
     ``assets`` links the stylesheet and preview script from each page's head. ``exports``
-    keeps each entry's export blocks between builds (see ``site.build.export_texts``).
+    keeps each entry's export blocks between builds (see ``site.references.export_texts``).
     Without ``bibliography`` the bibliography page is left as rendered (the MkDocs plugin
     renders its backlinks itself, and runs this pass one page at a time). ``page_meta`` adds
     each page's review line, "Cite this page" and JSON-LD at the end of its article, as the

@@ -21,8 +21,8 @@ from typing import Any
 
 from citekb.checks.rules import check_library
 from citekb.project.load import check_style, load_config, load_project
-from citekb.site.build import cached_references, fingerprint
 from citekb.site.markdown_ext import CitekbExtension
+from citekb.site.references import cached_references, fingerprint
 from citekb.site.sitedata import SiteData
 
 _PROJECTS: dict[str, tuple[str, SiteData]] = {}

@@ -28,7 +28,11 @@ from citekb.project.clock import today
 from citekb.project.files import FormatCache, file_digest
 from citekb.project.load import bibliography_files, load_project, style_engine
 from citekb.render.style import style_path
-from citekb.site.build import (
+from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER
+from citekb.site.pagemeta import page_facts, page_meta_html
+from citekb.site.postbuild import SiteProject, backlinks, cited_files, fix_site
+from citekb.site.progress import terminal_progress
+from citekb.site.references import (
     ASSET_URIS,
     ASSETS,
     cache_file,
@@ -36,10 +40,6 @@ from citekb.site.build import (
     citeproc_failures,
     fingerprint,
 )
-from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER
-from citekb.site.pagemeta import page_facts, page_meta_html
-from citekb.site.postbuild import SiteProject, backlinks, cited_files, fix_site
-from citekb.site.progress import terminal_progress
 from citekb.site.sitedata import SiteData
 from citekb.site.urls import add_print_link, output_path
 
