@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
-from citekb.render import csl_collapse, csl_disambiguate, csl_text
-from citekb.render import csl_sort
+from citekb.render import csl_collapse, csl_disambiguate, csl_sort, csl_text
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
