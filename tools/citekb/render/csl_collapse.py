@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from citekb.render.csl_sort import labels_dropped
+
 _NO_AUTHOR = "citekb:no-author"
+_CAPTURE = "citekb:capture-author"
 
 
 def install_collapsing() -> None:
@@ -36,7 +39,12 @@ def install_collapsing() -> None:
         if layout.repressed.get(_NO_AUTHOR):
             layout.repressed[_NO_AUTHOR] = False  # the first names only
             return None
-        return names_process(self, item, context=context, **kw)
+        capture = layout.repressed.get(_CAPTURE)
+        if capture is None or capture:  # not capturing, or the first names are captured
+            return names_process(self, item, context=context, **kw)
+        capture.append(None)  # an outer names' substitutes are not the first names
+        capture[0] = names_process(self, item, context=context, **kw)
+        return capture[0]
 
     render_bibliography = model.Layout.render_bibliography
 
@@ -138,15 +146,30 @@ def _substituted(layout: Any, items: Any, substitute: str) -> list[Any]:
         full = _one(layout, item)
         if full is None:
             continue
-        rest = _one(layout, item, no_author=True) or ""
-        author = full[: len(full) - len(rest)] if rest and full.endswith(rest) else ""
+        with labels_dropped():  # "Doe, John ed." has the names of "Doe, John"
+            names = _first_names(layout, item)
         text = full
-        if author and author == previous:  # the names give way, their punctuation stays
-            names = author.rstrip(" .,;:")
-            text = substitute + author[len(names) :] + rest
-        previous = author or None
+        if names and names == previous and full.startswith(names):
+            rest = full[len(names) :]  # label and punctuation stay
+            merged = names.endswith(".") and rest[:1] not in tuple(".,:;")  # "et al." + "."
+            text = substitute + ("." if merged else "") + rest
+        previous = names or None
         out.append(layout.format(layout.wrap(String(text))))
     return out
+
+
+def _first_names(layout: Any, item: Any) -> str:
+    """What the first ``cs:names`` of the layout renders for the item (its substitute if
+    it has no names), as plain text."""
+    captured: list[Any] = []
+    layout.repressed = {_CAPTURE: captured}
+    try:
+        layout.render_children(item)
+    except Exception:
+        return ""
+    finally:
+        layout.repressed = {}
+    return str(captured[0]) if captured and captured[0] is not None else ""
 
 
 def _without_suffix(entry: tuple[Any, str, str, str]) -> str:

@@ -13,7 +13,12 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Any
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 #: Joins the names of one list in a key: sorts before every character a name can hold.
 _NAME_GAP = "\x01"
@@ -21,6 +26,18 @@ _TAG = re.compile(r"<[^>]*>")
 _DIGITS = re.compile(r"\d+")
 _LEADING = re.compile(r"^[\s\[\]'\"\u2018\u2019\u201c\u201d\u00ab\u00bb]+")
 _SPACES = re.compile(r"\s+")
+_NO_LABELS: ContextVar[bool] = ContextVar("citekb_no_labels", default=False)
+
+
+@contextmanager
+def labels_dropped() -> Iterator[None]:
+    """Render without name and term labels inside the block (a bare author for
+    ``subsequent-author-substitute``)."""
+    token = _NO_LABELS.set(True)
+    try:
+        yield
+    finally:
+        _NO_LABELS.reset(token)
 
 
 def collation_key(text: str) -> str:
@@ -114,7 +131,7 @@ def install_sorting() -> None:
         return _date_key(date, parts)
 
     def label_dropped(self: Any, *args: Any, **kw: Any) -> Any:
-        if kw.get("sort_options") is not None:
+        if kw.get("sort_options") is not None or _NO_LABELS.get():
             return None
         return label_render(self, *args, **kw)
 
