@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 
 #: Joins the names of one list in a key: sorts before every character a name can hold.
 _NAME_GAP = "\x01"
+_APOSTROPHE = "\x02"
 _TAG = re.compile(r"<[^>]*>")
 _DIGITS = re.compile(r"\d+")
 _LEADING = re.compile(r"^[\s\[\]'\"\u2018\u2019\u201c\u201d\u00ab\u00bb]+")
 _SPACES = re.compile(r"\s+")
 _NO_LABELS: ContextVar[bool] = ContextVar("citekb_no_labels", default=False)
+_SORTING: ContextVar[bool] = ContextVar("citekb_sorting", default=False)
 
 
 @contextmanager
@@ -50,7 +52,9 @@ def collation_key(text: str) -> str:
     kept = []
     for char in text:
         category = unicodedata.category(char)
-        if category == "Mn" or (category[0] in "PS" and char != _NAME_GAP):
+        if char in "'\u2019":  # an apostrophe inside a name sorts before the letters
+            char = _APOSTROPHE
+        elif category == "Mn" or (category[0] in "PS" and char != _NAME_GAP):
             continue
         kept.append(char)
     text = _SPACES.sub(" ", "".join(kept)).strip().casefold()
@@ -90,6 +94,10 @@ def install_sorting() -> None:
     sort_keys = model.Key.sort_keys
     date_process = model.Date.process
     label_render = model.Label.render
+    et_al = model.Name.et_al
+
+    def no_et_al(self: Any) -> Any:
+        return "" if _SORTING.get() else et_al(self)
 
     def keys(self: Any, items: Any, context: Any) -> list[str | None]:
         if "macro" in self.attrib:
@@ -139,6 +147,7 @@ def install_sorting() -> None:
     model.Key.sort_keys = keys
     model.Date.process = date_sorted
     model.Label.render = label_dropped
+    model.Name.et_al = no_et_al
     model.Sort._citekb_sort = True
 
 
@@ -156,9 +165,13 @@ def _macro_keys(key: Any, items: Any, context: Any) -> list[Any]:
             options[option.replace("names", "et-al")] = key.get(option)
     macro = key.get_macro(key.get("macro"))
     out = []
-    for item in items:
-        layout.repressed = {}
-        out.append(macro.render(item, context=context, sort_options=options))
+    token = _SORTING.set(True)  # no "et al." in a key
+    try:
+        for item in items:
+            layout.repressed = {}
+            out.append(macro.render(item, context=context, sort_options=options))
+    finally:
+        _SORTING.reset(token)
     return out
 
 
