@@ -66,12 +66,10 @@ def install_dates() -> None:
         return date
 
     def season_part(self: Any, date: Any, context: Any = None) -> Any:
-        if self.get("name") == "month" and "month" not in date and "season" in date:
-            if self.get("form", "long") not in ("long", "short"):
-                term = (context if context is not None else self).get_single_term(
-                    name=f"season-{int(date['season']):02d}"
-                )
-                return term
+        numeric = self.get("form", "long") not in ("long", "short")
+        if self.get("name") == "month" and numeric and "month" not in date and "season" in date:
+            speaker = context if context is not None else self
+            return speaker.get_single_term(name=f"season-{int(date['season']):02d}")
         return part_process(self, date, context)
 
     def season_range(self: Any, dates: Any, show_parts: Any = None, context: Any = None) -> Any:
