@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
-from citekb.render import csl_collapse, csl_dates, csl_disambiguate, csl_sort, csl_text
+from citekb.render import (
+    csl_collapse,
+    csl_dates,
+    csl_disambiguate,
+    csl_locators,
+    csl_sort,
+    csl_text,
+)
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
@@ -80,6 +87,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_collapse.install_collapsing()
     csl_sort.install_sorting()
     csl_dates.install_dates()
+    csl_locators.install_locators()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
