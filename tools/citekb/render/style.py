@@ -25,7 +25,9 @@ from citekb.render import (
     csl_dates,
     csl_disambiguate,
     csl_locators,
+    csl_notefields,
     csl_sort,
+    csl_terms,
     csl_text,
 )
 from citekb.render import richtext as rt
@@ -88,6 +90,8 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_sort.install_sorting()
     csl_dates.install_dates()
     csl_locators.install_locators()
+    csl_notefields.install_note_fields()
+    csl_terms.install_term_fallback()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
