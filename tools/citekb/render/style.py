@@ -26,6 +26,7 @@ from citekb.render import (
     csl_disambiguate,
     csl_locators,
     csl_notefields,
+    csl_numbers,
     csl_sort,
     csl_terms,
     csl_text,
@@ -92,6 +93,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_locators.install_locators()
     csl_notefields.install_note_fields()
     csl_terms.install_term_fallback()
+    csl_numbers.install_ordinals()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
