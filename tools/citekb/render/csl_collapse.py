@@ -94,6 +94,8 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
         author = ""
         if rest and full.endswith(rest) and len(rest) < len(full):
             author = full[: len(full) - len(rest)].strip()
+        elif not rest and collapse != "citation-number":  # only an author: "(Smith, 1900)"
+            author = full.strip()
         rendered.append((item, full, author, rest or ""))
     if collapse == "citation-number":
         parts = _number_runs(rendered, delimiter)
@@ -111,18 +113,22 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
             text = group[0][1]
             previous_year = _without_suffix(group[0])
             suffixes = False  # the run just before is collapsed to year suffixes
+            run = [_suffix(group[0])]  # the year suffixes of the run, the first in `text`
             for entry in group[1:]:
                 year = _without_suffix(entry)
                 same_year = collapse.startswith("year-suffix") and year == previous_year
-                suffix = str(dict.get(entry[0].reference, "year_suffix") or "")
+                suffix = _suffix(entry)
                 if same_year and suffix:
-                    text += suffix_delimiter + suffix
+                    run.append(suffix)
                     suffixes = True
-                else:
+                elif entry[3] or not collapse:  # a cite that is only its author adds nothing
+                    text += _suffix_run(run, suffix_delimiter, collapse)
+                    run = [suffix]
                     between = after_delimiter if suffixes else group_delimiter
                     text += between + (entry[3] if collapse else entry[1])
                     suffixes = False
                 previous_year = year
+            text += _suffix_run(run, suffix_delimiter, collapse)
             pieces.append((text, len(group) > 1))
         out = String("")
         for index, (text, _) in enumerate(pieces):
@@ -170,6 +176,30 @@ def _first_names(layout: Any, item: Any) -> str:
     finally:
         layout.repressed = {}
     return str(captured[0]) if captured and captured[0] is not None else ""
+
+
+def _suffix(entry: tuple[Any, str, str, str]) -> str:
+    return str(dict.get(entry[0].reference, "year_suffix") or "")
+
+
+def _suffix_run(run: list[str], delimiter: str, collapse: str) -> str:
+    """What follows the first year suffix of a run: ",b,c", or "–c" for three or more
+    consecutive letters under ``year-suffix-ranged`` ("2000a–c")."""
+    if len(run) < 2:
+        return ""
+    if collapse != "year-suffix-ranged":
+        return "".join(delimiter + s for s in run[1:])
+    chains: list[list[str]] = []
+    for suffix in run:
+        last = chains[-1][-1] if chains else ""
+        if len(suffix) == len(last) == 1 and ord(suffix) == ord(last) + 1:
+            chains[-1].append(suffix)
+        else:
+            chains.append([suffix])
+    items: list[str] = []
+    for chain in chains:
+        items.extend([f"{chain[0]}\u2013{chain[-1]}"] if len(chain) >= 3 else chain)
+    return delimiter.join(items)[len(run[0]) :]
 
 
 def _without_suffix(entry: tuple[Any, str, str, str]) -> str:
