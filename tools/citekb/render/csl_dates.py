@@ -76,7 +76,7 @@ def install_dates() -> None:
         begin, end = dates["begin"], dates["end"]
         seasonal = any("month" not in d and "season" in d for d in (begin, end))
         if not seasonal or end.is_nil() or begin.get("year") != end.get("year"):
-            return date_range(self, dates, show_parts, context)
+            return _delimited_range(self, dates, show_parts, context, date_range)
         parts = list(show_parts or ("year", "month", "day"))  # "Summer–Spring 1999"
         first = self.render_single_date(begin, [p for p in parts if p == "month"], context)
         last = self.render_single_date(end, parts, context)
@@ -84,7 +84,65 @@ def install_dates() -> None:
             return date_range(self, dates, show_parts, context)
         return first.rstrip() + self.unicode_character("EN DASH") + last
 
+    single_date = model.Date.render_single_date
+
+    def locale_delimited(self: Any, date: Any, show_parts: Any = None, context: Any = None) -> Any:
+        own = self.get("delimiter")
+        if own is None or context is None or context is self or not self.is_locale_date():
+            return single_date(self, date, show_parts, context)
+        if context.get("delimiter") is not None:
+            return single_date(self, date, show_parts, context)
+        parts = self.parts(date, show_parts, context)  # the locale's date delimiter applies
+        return self.join(parts) if parts else None
+
     source_json.CiteProcJSON.parse_date = parsed
+    model.Date.render_single_date = locale_delimited
     model.Date.render_date_range = season_range
     model.Date_Part.process = season_part
     source_json.CiteProcJSON._citekb_dates = True
+
+
+def _delimited_range(
+    date: Any, dates: Any, show_parts: Any, context: Any, render_range: Any
+) -> Any:
+    """citeproc-py's range, its en dash replaced by the ``range-delimiter`` of the largest
+    date part that differs ("2_[DRD]_4 January 1999")."""
+    begin, end = dates["begin"], dates["end"]
+    parts = list(show_parts or ("year", "month", "day"))
+    text = render_range(date, dates, show_parts, context)
+    if not text or end.is_nil():
+        return text
+    original, text = text, str(text)
+    same = []
+    for name in ("year", "month", "day"):
+        if name not in parts or begin.get(name) != end.get(name):
+            break
+        same.append(name)
+    differing = next((n for n in ("year", "month", "day") if n in parts and n not in same), None)
+    own = date.get("delimiter")
+    joined = context is not None and context is not date and context.get("delimiter") is None
+    if same and own is not None and joined and date.is_locale_date():  # "2–4" + " " + "January"
+        tail = str(date.render_single_date(end, same, context) or "").rstrip()
+        if tail and text.endswith(tail) and not text.endswith(own + tail):
+            text = text[: len(text) - len(tail)] + own + tail
+    delimiter = _part_attribute(date, context, differing, "range-delimiter")
+    if differing is None or delimiter is None:
+        return original if text == str(original) else text
+    first = date.render_single_date(begin, [p for p in parts if p not in same], context)
+    at = len(str(first or "").rstrip())
+    if text[at : at + 1] != "\u2013":
+        return original if text == str(original) else text
+    return text[:at] + delimiter + text[at + 1 :]
+
+
+def _part_attribute(date: Any, context: Any, name: str | None, attribute: str) -> str | None:
+    """An attribute of the named ``cs:date-part``, the style's overriding the locale's."""
+    if name is None:
+        return None
+    for element in (context, date):
+        if element is None:
+            continue
+        for part in element.iterchildren():
+            if part.get("name") == name and part.get(attribute) is not None:
+                return str(part.get(attribute))
+    return None
