@@ -1,0 +1,77 @@
+"""citekb's locators, term-form fallback and ordinals on citeproc-py
+(``render/csl_locators.py``, ``render/csl_terms.py``, ``render/csl_numbers.py``)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import pytest
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    Locator,
+    formatter,
+)
+from citeproc.source.json import CiteProcJSON
+
+from citekb.render.csl_locators import split_locator
+from citekb.render.style import adapt_citeproc
+from test_csl_sort import render
+
+STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0"
+  page-range-format="expanded"><info><id/><title/><updated>2024-01-01T00:00:00+00:00</updated>
+  </info>{locale}<citation><layout><group delimiter=" "><label variable="locator"/>
+  <text variable="locator"/></group></layout></citation></style>"""
+
+
+def cite(locator: str, label: str = "page", locale: str = "") -> str:
+    adapt_citeproc(own_numbers=False)
+    warnings.simplefilter("ignore")
+    style = CitationStylesStyle(io.BytesIO(STYLE.format(locale=locale).encode()), validate=False)
+    bib = CitationStylesBibliography(
+        style, CiteProcJSON([{"id": "a", "type": "book"}]), formatter.html
+    )
+    citation = Citation([CitationItem("a", locator=Locator(label, locator))])
+    bib.register(citation)
+    return str(bib.cite(citation, lambda _item: None))
+
+
+@pytest.mark.parametrize(
+    ("locator", "label", "expected"),
+    [
+        ("100 - 103", "page", "pages 100\u2013103"),
+        ("427-30", "page", "pages 427\u2013430"),
+        ("327\\-30", "page", "page 327-30"),
+        (" 666", "page", "page 666"),
+        ("213 & 235", "page", "pages 213 &amp; 235"),
+        ("200 - 201", "chapter", "chapters 200\u2013201"),
+    ],
+)
+def test_locators(locator: str, label: str, expected: str) -> None:
+    assert cite(locator, label) == expected
+
+
+def test_ampersand_is_the_locales_and_symbol() -> None:
+    locale = '<locale><terms><term name="and" form="symbol">AND</term></terms></locale>'
+    assert cite("213 & 235", locale=locale) == "pages 213 AND 235"
+
+
+def test_split_locator() -> None:
+    assert split_locator("1-3, 5 & 7") == [("1-3", ","), ("5", "&"), ("7", "")]
+
+
+def test_verb_short_falls_back_to_verb() -> None:
+    names = '<names variable="reviewed-author"><label form="verb-short" suffix=" "/><name/></names>'
+    item = {"title": "T", "reviewed-author": [{"family": "Hall", "given": "W."}]}
+    assert render([item], mode="citation", citation=names) == "by W. Hall"
+
+
+def test_superscript_ordinal_letters_become_markup() -> None:
+    edition = '<number variable="edition" form="ordinal"/>'
+    out = render(
+        [{"edition": "2"}], mode="citation", attrs=' default-locale="fr-FR"', citation=edition
+    )
+    assert out == "2<sup>e</sup>"
