@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from citekb.render.csl_pages import roman_range
+
 _SEPARATOR = re.compile(r"\s*(,|&)\s*")
 _RANGE = re.compile(r"(\w*\d\w*)\s*[-\u2013]\s*(\w*\d\w*)")
 _ESCAPED_HYPHEN = "\\-"
@@ -27,7 +29,7 @@ def split_locator(text: str) -> list[tuple[str, str]]:
 
 def install_locators() -> None:
     """Wrap ``Text._variable`` (the ``locator`` variable) and ``Label._is_plural`` (an escaped
-    hyphen is no range)."""
+    hyphen is no range; a roman page range is)."""
     from citeproc import model
 
     if getattr(model.Text, "_citekb_locators", False):
@@ -52,6 +54,8 @@ def install_locators() -> None:
         if self.get("variable") == "locator" and item.has_locator:
             identifier = str(item.locator.identifier).replace(_ESCAPED_HYPHEN, "")
             return self.RE_MULTIPLE_NUMBERS.search(identifier) is not None
+        if self.get("variable") == "page" and roman_range(str(dict.get(item.reference, "page"))):
+            return True  # "pages i–ix"
         return is_plural(self, item)
 
     model.Text._variable = locator

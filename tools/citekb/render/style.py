@@ -27,6 +27,7 @@ from citekb.render import (
     csl_locators,
     csl_notefields,
     csl_numbers,
+    csl_pages,
     csl_sort,
     csl_terms,
     csl_text,
@@ -94,6 +95,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_notefields.install_note_fields()
     csl_terms.install_term_fallback()
     csl_numbers.install_ordinals()
+    csl_pages.install_pages()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
