@@ -75,3 +75,14 @@ def test_superscript_ordinal_letters_become_markup() -> None:
         [{"edition": "2"}], mode="citation", attrs=' default-locale="fr-FR"', citation=edition
     )
     assert out == "2<sup>e</sup>"
+
+
+def test_a_term_of_only_a_line_break_is_empty() -> None:
+    locale = '<locale><terms><term name="and others">\n      </term></terms></locale>'
+    names = (
+        '<names variable="author"><name et-al-min="2" et-al-use-first="1"/>'
+        '<et-al term="and others"/></names>'
+    )
+    item = {"author": [{"family": "Doe", "given": "J."}, {"family": "Roe", "given": "R."}]}
+    out = render([item], mode="citation", macros=locale, citation=names)
+    assert out.strip() == "J. Doe" and "\n" not in out

@@ -1,6 +1,7 @@
 """Term forms that fall back as CSL 1.0.2 says, added to citeproc-py (which returns no term):
 "verb-short" to "verb" then the long form, "symbol" to "short" then long, "short" to long
-("by" for ``reviewed-author`` with ``form="verb-short"``).
+("by" for ``reviewed-author`` with ``form="verb-short"``); a term that is only a line break
+and indentation (``<term name="and others">`` on two lines) is empty.
 
 Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
 """
@@ -19,8 +20,10 @@ FALLBACK: dict[str, str | None] = {
 
 
 def install_term_fallback() -> None:
-    """Wrap ``CitationStylesElement.get_term``: a missing form falls back."""
+    """Wrap ``CitationStylesElement.get_term`` (a missing form falls back) and the ``Term``
+    texts (an indented line break is no text)."""
     from citeproc import model
+    from citeproc.string import String
 
     if getattr(model.CitationStylesElement, "_citekb_terms", False):
         return
@@ -33,5 +36,14 @@ def install_term_fallback() -> None:
             term = get_term(self, name, form, *args, **kw)
         return term
 
+    def blank(prop: Any) -> property:
+        def text(self: Any) -> Any:
+            value = prop.fget(self)
+            return String("") if "\n" in str(value) and not str(value).strip() else value
+
+        return property(text)
+
     model.CitationStylesElement.get_term = falling_back
+    model.Term.single = blank(model.Term.single)
+    model.Term.multiple = blank(model.Term.multiple)
     model.CitationStylesElement._citekb_terms = True
