@@ -86,3 +86,27 @@ def test_a_term_of_only_a_line_break_is_empty() -> None:
     item = {"author": [{"family": "Doe", "given": "J."}, {"family": "Roe", "given": "R."}]}
     out = render([item], mode="citation", macros=locale, citation=names)
     assert out.strip() == "J. Doe" and "\n" not in out
+
+
+MACROS = """<macro name="in"><choose><if type="chapter"><text term="in" suffix=" "/></if>
+  </choose><text variable="container-title"/></macro>
+  <macro name="anon"><choose><if variable="author" match="none"><text term="anonymous"
+  form="short"/></if></choose></macro>
+  <macro name="who"><names variable="author"/><text macro="anon"/></macro>"""
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ({"type": "chapter", "title": "Life"}, "Life"),
+        ({"type": "chapter", "title": "Life", "container-title": "Lives"}, "Life, in Lives"),
+    ],
+)
+def test_a_macro_is_suppressed_as_a_group(item: dict[str, str], expected: str) -> None:
+    layout = '<group delimiter=", "><text variable="title"/><text macro="in"/></group>'
+    assert render([item], mode="citation", macros=MACROS, citation=layout) == expected
+
+
+def test_a_nested_macro_with_output_keeps_its_caller() -> None:
+    out = render([{"title": "T"}], mode="citation", macros=MACROS, citation='<text macro="who"/>')
+    assert out == "anon."

@@ -25,6 +25,7 @@ from citekb.render import (
     csl_dates,
     csl_disambiguate,
     csl_locators,
+    csl_macros,
     csl_notefields,
     csl_numbers,
     csl_pages,
@@ -96,6 +97,7 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_terms.install_term_fallback()
     csl_numbers.install_ordinals()
     csl_pages.install_pages()
+    csl_macros.install_macro_groups()
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
