@@ -187,3 +187,11 @@ def test_a_cite_that_is_only_its_author_joins_the_group() -> None:
     items = [{"author": smith}, {"author": smith, "issued": {"date-parts": [[1900]]}}]
     out = render(items, mode="citation", cattrs=' collapse="year"', delimiter=", ", citation=CITE)
     assert out == "Smith, 1900"
+
+
+def test_cites_without_names_collapse_their_year_suffixes() -> None:
+    doe = [{"family": "Doe"}]
+    items = [{"author": doe, "issued": {"date-parts": [[1965]]}, "title": t} for t in "AB"]
+    cattrs = ' collapse="year-suffix" year-suffix-delimiter="," disambiguate-add-year-suffix="true"'
+    year = '<date variable="issued"><date-part name="year"/></date>'
+    assert render(items, mode="citation", cattrs=cattrs, citation=year) == "1965a,b"

@@ -16,6 +16,7 @@ from citekb.render.csl_sort import labels_dropped
 
 _NO_AUTHOR = "citekb:no-author"
 _CAPTURE = "citekb:capture-author"
+_NO_NAMES = "\x00"  # the author of cites that render no names: all alike ("1965a,b")
 
 
 def install_collapsing() -> None:
@@ -96,6 +97,8 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
             author = full[: len(full) - len(rest)].strip()
         elif not rest and collapse != "citation-number":  # only an author: "(Smith, 1900)"
             author = full.strip()
+        elif rest == full and collapse != "citation-number":  # no names: one (empty) author
+            author = _NO_NAMES
         rendered.append((item, full, author, rest or ""))
     if collapse == "citation-number":
         parts = _number_runs(rendered, delimiter)
