@@ -85,3 +85,9 @@ def test_note_field_variables() -> None:
 def test_note_lines_do_not_override_the_item() -> None:
     item = {"title": "Own", "note": "title: Other\nsome text"}
     assert note_variables(item, set(), set(), {"title"}) == item
+
+
+def test_journal_abbreviation_is_the_short_container_title() -> None:
+    item = {"container-title": "American Law Journal", "journalAbbreviation": "Am. L.J."}
+    short = '<text variable="container-title" form="short" strip-periods="true"/>'
+    assert render([item], mode="citation", citation=short) == "Am LJ"
