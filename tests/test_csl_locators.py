@@ -110,3 +110,37 @@ def test_a_macro_is_suppressed_as_a_group(item: dict[str, str], expected: str) -
 def test_a_nested_macro_with_output_keeps_its_caller() -> None:
     out = render([{"title": "T"}], mode="citation", macros=MACROS, citation='<text macro="who"/>')
     assert out == "anon."
+
+
+GENDERED = """<locale><terms><term name="ordinal">.a</term>
+  <term name="ordinal-01" gender-form="masculine">.o</term>
+  <term name="ordinal-01" gender-form="feminine">.a</term>
+  <term name="ordinal-02" gender-form="masculine">.oo</term>
+  <term name="issue" gender="masculine">issue</term>
+  <term name="edition" gender="feminine">edition</term></terms></locale>"""
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [("1", "1.a ed; 1.o is"), ("2", "2.a ed; 2.oo is"), ("3", "3.a ed; 3.a is")],
+)
+def test_ordinals_agree_in_gender_and_replace_the_default_locale(
+    number: str, expected: str
+) -> None:
+    layout = (
+        '<group delimiter="; "><group delimiter=" "><number variable="edition" form="ordinal"/>'
+        '<text value="ed"/></group><group delimiter=" "><number variable="issue" '
+        'form="ordinal"/><text value="is"/></group></group>'
+    )
+    item = {"edition": number, "issue": number}
+    assert render([item], mode="citation", macros=GENDERED, citation=layout) == expected
+
+
+def test_an_ordinal_day_agrees_with_its_month() -> None:
+    date = (
+        '<date variable="issued" delimiter=" "><date-part name="day" form="ordinal"/>'
+        '<date-part name="month"/></date>'
+    )
+    item = {"issued": {"date-parts": [[2004, 10, 1]]}, "language": "fr"}
+    out = render([item], mode="citation", attrs=' default-locale="fr-FR"', citation=date)
+    assert out == "1<sup>e</sup><sup>r</sup> octobre"

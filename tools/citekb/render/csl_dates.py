@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from citekb.render.csl_numbers import DAY_GENDER
+
 
 def clean_parts(parts: Any) -> tuple[list[int], int | None]:
     """A ``date-parts`` row as integers up to its first empty part, and its season (1-4) when
@@ -70,6 +72,14 @@ def install_dates() -> None:
         if self.get("name") == "month" and numeric and "month" not in date and "season" in date:
             speaker = context if context is not None else self
             return speaker.get_single_term(name=f"season-{int(date['season']):02d}")
+        if self.get("name") == "day" and "month" in date:  # "1ᵉʳ octobre": the month's gender
+            speaker = context if context is not None else self
+            term = speaker.get_term(f"month-{int(date['month']):02d}")
+            token = DAY_GENDER.set(None if term is None else term.get("gender"))
+            try:
+                return part_process(self, date, context)
+            finally:
+                DAY_GENDER.reset(token)
         return part_process(self, date, context)
 
     def season_range(self: Any, dates: Any, show_parts: Any = None, context: Any = None) -> Any:
