@@ -144,3 +144,16 @@ def test_an_ordinal_day_agrees_with_its_month() -> None:
     item = {"issued": {"date-parts": [[2004, 10, 1]]}, "language": "fr"}
     out = render([item], mode="citation", attrs=' default-locale="fr-FR"', citation=date)
     assert out == "1<sup>e</sup><sup>r</sup> octobre"
+
+
+def test_no_label_for_an_empty_variable() -> None:
+    layout = '<group delimiter=", "><text variable="title"/><text macro="p"/></group>'
+    macro = (
+        '<macro name="p"><choose><if type="book"><label variable="page" form="short" '
+        'suffix=" "/><text variable="page"/></if></choose></macro>'
+    )
+    assert render([{"title": "T"}], mode="citation", macros=macro, citation=layout) == "T"
+    with_page = render(
+        [{"title": "T", "page": "5"}], mode="citation", macros=macro, citation=layout
+    )
+    assert with_page == "T, p. 5"

@@ -2,7 +2,7 @@
 joined by an en dash (spaces around the hyphen dropped, "100 - 103" → "100–103") and, for
 pages, shaped by ``page-range-format``; an escaped hyphen ("327\\-30") kept as a hyphen and
 not counted as a range for the label ("page 327-30"); "&" as the locale's "and" symbol,
-escaped.
+escaped; a label whose variable is empty renders nothing ("p." without a page).
 
 Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
 """
@@ -29,7 +29,8 @@ def split_locator(text: str) -> list[tuple[str, str]]:
 
 def install_locators() -> None:
     """Wrap ``Text._variable`` (the ``locator`` variable) and ``Label._is_plural`` (an escaped
-    hyphen is no range; a roman page range is)."""
+    hyphen is no range; a roman page range is), and ``Label.process`` (no label for an empty
+    variable)."""
     from citeproc import model
 
     if getattr(model.Text, "_citekb_locators", False):
@@ -58,6 +59,19 @@ def install_locators() -> None:
             return True  # "pages i–ix"
         return is_plural(self, item)
 
+    label_process = model.Label.process
+
+    def label_of_something(
+        self: Any, item: Any, variable: Any = None, *args: Any, **kw: Any
+    ) -> Any:
+        own = self.get("variable")
+        if variable is None and own and own != "locator":  # a label of an empty variable: none
+            value = dict.get(item.reference, own.replace("-", "_"))
+            if value is None or str(value).strip() == "":
+                return None
+        return label_process(self, item, variable, *args, **kw)
+
+    model.Label.process = label_of_something
     model.Text._variable = locator
     model.Label._is_plural = plural
     model.Text._citekb_locators = True
