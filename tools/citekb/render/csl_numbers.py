@@ -40,7 +40,10 @@ def install_ordinals() -> None:
     to_ordinal = model.to_ordinal
 
     def ordinal(number: Any, context: Any) -> Any:
-        suffix = _ordinal_term(int(number), context, _gender(context))
+        try:
+            suffix = _ordinal_term(int(number), context, _gender(context))
+        except (TypeError, ValueError):  # not a whole number: citeproc-py's own answer
+            suffix = None
         text = to_ordinal(number, context) if suffix is None else f"{number}{suffix}"
         wrap = getattr(context.get_formatter(), "Superscript", None)
         if wrap is None or not any(c in SUPERSCRIPTS for c in str(text)):
