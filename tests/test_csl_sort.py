@@ -236,3 +236,10 @@ def test_to_ordinal_is_a_module_function() -> None:
     from citeproc import model
 
     assert callable(model.to_ordinal)
+
+
+def test_year_suffixes_default_to_the_cite_group_delimiter() -> None:
+    aalto = [{"family": "Aalto"}]
+    items = [{"author": aalto, "issued": {"date-parts": [[2015]]}, "title": t} for t in "AB"]
+    cattrs = ' collapse="year-suffix" cite-group-delimiter=", " disambiguate-add-year-suffix="true"'
+    assert render(items, mode="citation", cattrs=cattrs, citation=CITE) == "Aalto 2015a, b"

@@ -76,7 +76,9 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
     parent = layout.getparent()
     delimiter = layout.get("delimiter", "")
     group_delimiter = parent.get("cite-group-delimiter", ", ")
-    suffix_delimiter = parent.get("year-suffix-delimiter", delimiter)
+    suffix_delimiter = parent.get(
+        "year-suffix-delimiter", parent.get("cite-group-delimiter", delimiter)
+    )
     after_delimiter = parent.get("after-collapse-delimiter", delimiter)
     bibliography = citation.bibliography
     good = [c for c in citation.cites if not c.is_bad()]
