@@ -16,17 +16,17 @@ from support import BENCHMARKS
 SUITE = os.environ.get("CITEKB_CSL_SUITE", "")
 #: Passed fixtures per category today; a regression fails the test.
 FLOOR = {
-    "date": 87,
+    "date": 93,
     "disambiguate": 37,
     "name": 103,
     "etal": 4,
     "nameattr": 97,
-    "sort": 40,
+    "sort": 48,
     "locale": 23,
-    "label": 13,
+    "label": 18,
     "punctuation": 9,
     "textcase": 23,
-    "collapse": 14,
+    "collapse": 19,
     "position": 15,
     "integration": 14,
     "magic": 31,
@@ -52,7 +52,7 @@ def load_runner():  # type: ignore[no-untyped-def]
 
 def test_csl_suite_pass_rates_do_not_fall() -> None:
     rates = load_runner().pass_rates(Path(SUITE))
-    assert sum(p for p, _ in rates.values()) >= 633
+    assert sum(p for p, _ in rates.values()) >= 638
     for category, floor in FLOOR.items():
         assert rates[category][0] >= floor, (category, rates[category])
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from citekb.render.csl_sort import labels_dropped
+
 _NO_AUTHOR = "citekb:no-author"
+_CAPTURE = "citekb:capture-author"
+_NO_NAMES = "\x00"  # the author of cites that render no names: all alike ("1965a,b")
 
 
 def install_collapsing() -> None:
@@ -36,7 +40,12 @@ def install_collapsing() -> None:
         if layout.repressed.get(_NO_AUTHOR):
             layout.repressed[_NO_AUTHOR] = False  # the first names only
             return None
-        return names_process(self, item, context=context, **kw)
+        capture = layout.repressed.get(_CAPTURE)
+        if capture is None or capture:  # not capturing, or the first names are captured
+            return names_process(self, item, context=context, **kw)
+        capture.append(None)  # an outer names' substitutes are not the first names
+        capture[0] = names_process(self, item, context=context, **kw)
+        return capture[0]
 
     render_bibliography = model.Layout.render_bibliography
 
@@ -67,7 +76,9 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
     parent = layout.getparent()
     delimiter = layout.get("delimiter", "")
     group_delimiter = parent.get("cite-group-delimiter", ", ")
-    suffix_delimiter = parent.get("year-suffix-delimiter", delimiter)
+    suffix_delimiter = parent.get(
+        "year-suffix-delimiter", parent.get("cite-group-delimiter", delimiter)
+    )
     after_delimiter = parent.get("after-collapse-delimiter", delimiter)
     bibliography = citation.bibliography
     good = [c for c in citation.cites if not c.is_bad()]
@@ -86,6 +97,10 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
         author = ""
         if rest and full.endswith(rest) and len(rest) < len(full):
             author = full[: len(full) - len(rest)].strip()
+        elif not rest and collapse != "citation-number":  # only an author: "(Smith, 1900)"
+            author = full.strip()
+        elif rest == full and collapse != "citation-number":  # no names: one (empty) author
+            author = _NO_NAMES
         rendered.append((item, full, author, rest or ""))
     if collapse == "citation-number":
         parts = _number_runs(rendered, delimiter)
@@ -103,18 +118,22 @@ def _render(layout: Any, citation: Any, callback: Any, collapse: str) -> Any:
             text = group[0][1]
             previous_year = _without_suffix(group[0])
             suffixes = False  # the run just before is collapsed to year suffixes
+            run = [_suffix(group[0])]  # the year suffixes of the run, the first in `text`
             for entry in group[1:]:
                 year = _without_suffix(entry)
                 same_year = collapse.startswith("year-suffix") and year == previous_year
-                suffix = str(dict.get(entry[0].reference, "year_suffix") or "")
+                suffix = _suffix(entry)
                 if same_year and suffix:
-                    text += suffix_delimiter + suffix
+                    run.append(suffix)
                     suffixes = True
-                else:
+                elif entry[3] or not collapse:  # a cite that is only its author adds nothing
+                    text += _suffix_run(run, suffix_delimiter, collapse)
+                    run = [suffix]
                     between = after_delimiter if suffixes else group_delimiter
                     text += between + (entry[3] if collapse else entry[1])
                     suffixes = False
                 previous_year = year
+            text += _suffix_run(run, suffix_delimiter, collapse)
             pieces.append((text, len(group) > 1))
         out = String("")
         for index, (text, _) in enumerate(pieces):
@@ -138,15 +157,54 @@ def _substituted(layout: Any, items: Any, substitute: str) -> list[Any]:
         full = _one(layout, item)
         if full is None:
             continue
-        rest = _one(layout, item, no_author=True) or ""
-        author = full[: len(full) - len(rest)] if rest and full.endswith(rest) else ""
+        with labels_dropped():  # "Doe, John ed." has the names of "Doe, John"
+            names = _first_names(layout, item)
         text = full
-        if author and author == previous:  # the names give way, their punctuation stays
-            names = author.rstrip(" .,;:")
-            text = substitute + author[len(names) :] + rest
-        previous = author or None
+        if names and names == previous and full.startswith(names):
+            rest = full[len(names) :]  # label and punctuation stay
+            merged = names.endswith(".") and rest[:1] not in tuple(".,:;")  # "et al." + "."
+            text = substitute + ("." if merged else "") + rest
+        previous = names or None
         out.append(layout.format(layout.wrap(String(text))))
     return out
+
+
+def _first_names(layout: Any, item: Any) -> str:
+    """What the first ``cs:names`` of the layout renders for the item (its substitute if
+    it has no names), as plain text."""
+    captured: list[Any] = []
+    layout.repressed = {_CAPTURE: captured}
+    try:
+        layout.render_children(item)
+    except Exception:
+        return ""
+    finally:
+        layout.repressed = {}
+    return str(captured[0]) if captured and captured[0] is not None else ""
+
+
+def _suffix(entry: tuple[Any, str, str, str]) -> str:
+    return str(dict.get(entry[0].reference, "year_suffix") or "")
+
+
+def _suffix_run(run: list[str], delimiter: str, collapse: str) -> str:
+    """What follows the first year suffix of a run: ",b,c", or "–c" for three or more
+    consecutive letters under ``year-suffix-ranged`` ("2000a–c")."""
+    if len(run) < 2:
+        return ""
+    if collapse != "year-suffix-ranged":
+        return "".join(delimiter + s for s in run[1:])
+    chains: list[list[str]] = []
+    for suffix in run:
+        last = chains[-1][-1] if chains else ""
+        if len(suffix) == len(last) == 1 and ord(suffix) == ord(last) + 1:
+            chains[-1].append(suffix)
+        else:
+            chains.append([suffix])
+    items: list[str] = []
+    for chain in chains:
+        items.extend([f"{chain[0]}\u2013{chain[-1]}"] if len(chain) >= 3 else chain)
+    return delimiter.join(items)[len(run[0]) :]
 
 
 def _without_suffix(entry: tuple[Any, str, str, str]) -> str:

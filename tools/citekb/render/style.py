@@ -22,10 +22,18 @@ from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
 from citekb.render import (
     csl_collapse,
+    csl_dates,
     csl_disambiguate,
     csl_groups,
+    csl_locators,
+    csl_macros,
     csl_names,
+    csl_notefields,
+    csl_numbers,
+    csl_pages,
     csl_position,
+    csl_sort,
+    csl_terms,
     csl_text,
     csl_variables,
 )
@@ -89,6 +97,14 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_names.install_names()  # before the disambiguation, which wraps Name.process
     csl_disambiguate.install_disambiguation()
     csl_collapse.install_collapsing()
+    csl_sort.install_sorting()
+    csl_dates.install_dates()
+    csl_locators.install_locators()
+    csl_notefields.install_note_fields()
+    csl_terms.install_term_fallback()
+    csl_numbers.install_ordinals()
+    csl_pages.install_pages()
+    csl_macros.install_macro_groups()
     csl_position.install_positions()
     csl_variables.install_variable_aliases()
     csl_groups.install_group_suppression()

@@ -1,0 +1,49 @@
+"""Term forms that fall back as CSL 1.0.2 says, added to citeproc-py (which returns no term):
+"verb-short" to "verb" then the long form, "symbol" to "short" then long, "short" to long
+("by" for ``reviewed-author`` with ``form="verb-short"``); a term that is only a line break
+and indentation (``<term name="and others">`` on two lines) is empty.
+
+Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: A term form, and the form to try when a locale lacks it (None: the long form).
+FALLBACK: dict[str, str | None] = {
+    "verb-short": "verb",
+    "verb": None,
+    "symbol": "short",
+    "short": None,
+}
+
+
+def install_term_fallback() -> None:
+    """Wrap ``CitationStylesElement.get_term`` (a missing form falls back) and the ``Term``
+    texts (an indented line break is no text)."""
+    from citeproc import model
+    from citeproc.string import String
+
+    if getattr(model.CitationStylesElement, "_citekb_terms", False):
+        return
+    get_term = model.CitationStylesElement.get_term
+
+    def falling_back(self: Any, name: Any, form: Any = None, *args: Any, **kw: Any) -> Any:
+        term = get_term(self, name, form, *args, **kw)
+        while term is None and form in FALLBACK:
+            form = FALLBACK[form]
+            term = get_term(self, name, form, *args, **kw)
+        return term
+
+    def blank(prop: Any) -> property:
+        def text(self: Any) -> Any:
+            value = prop.fget(self)
+            return String("") if "\n" in str(value) and not str(value).strip() else value
+
+        return property(text)
+
+    model.CitationStylesElement.get_term = falling_back
+    model.Term.single = blank(model.Term.single)
+    model.Term.multiple = blank(model.Term.multiple)
+    model.CitationStylesElement._citekb_terms = True
