@@ -1,0 +1,364 @@
+"""CSL rich text in fields and flip-flopping, which citeproc-py lacks.
+
+A field (or a ``value``) may carry ``<i>``, ``<b>``, ``<sc>``, ``<sup>``, ``<sub>``,
+``<span class="nocase">``, ``<span class="nodecor">`` and quotes (``"…"``, ``'…'``, “…”,
+‘…’); a straight apostrophe is typographic (’). Fields are read into citeproc-py strings
+whose markup is private-use markers that text-case leaves alone (the text of ``<sc>``,
+``<sup>`` and ``<sub>`` is no-case, as citeproc-js); ``quotes="true"`` and
+``font-*="normal"`` on a node give markers too. The finished citation or bibliography entry
+is then resolved in one linear pass: nested quotes alternate between the locale's outer and
+inner quotes, italics (bold, small caps) inside italics flip to
+``<span style="font-style:normal;">``, and a period or comma after a closing quote moves
+inside it where the locale's ``punctuation-in-quote`` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+# --- markers ------------------------------------------------------------------------------
+
+#: kind -> (open marker, close marker)
+_MARKS = {
+    "i": ("\ue020", "\ue021"),
+    "b": ("\ue022", "\ue023"),
+    "sc": ("\ue024", "\ue025"),
+    "sup": ("\ue026", "\ue027"),
+    "sub": ("\ue028", "\ue029"),
+    "q": ("\ue02a", "\ue02b"),
+    "nodecor": ("\ue02c", "\ue02d"),
+    "ni": ("\ue02e", "\ue02f"),  # font-style="normal" on a node
+    "nb": ("\ue030", "\ue031"),  # font-weight="normal"
+    "nsc": ("\ue032", "\ue033"),  # font-variant="normal"
+}
+MARKERS = "".join(m for pair in _MARKS.values() for m in pair)
+_STRIP = str.maketrans(dict.fromkeys(map(ord, MARKERS)))
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without flip-flop markers (for sort keys and comparisons)."""
+    return text.translate(_STRIP)
+
+
+@cache
+def markup_class() -> Any:
+    """citeproc-py's string for a marker piece: no text-case touches it."""
+    from citeproc.string import NoCase
+
+    class Markup(NoCase):  # type: ignore[misc]
+        def lower(self) -> Any:
+            return self
+
+        def upper(self) -> Any:
+            return self
+
+    return Markup
+
+
+def _marker(kind: str, opening: bool) -> Any:
+    return markup_class()(_MARKS[kind][0 if opening else 1])
+
+
+# --- reading a field ----------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"<span class=\"(nocase|nodecor)\">|<span style=\"font-variant:\s*small-caps;?\">"
+    r"|</span>|<(/?)(i|b|sc|sup|sub)>|[\"'\u201c\u201d\u2018\u2019]",
+    re.IGNORECASE,
+)
+_SPECIAL = re.compile(r"[<\"'\u201c\u201d\u2018\u2019]")
+_OPEN_BEFORE = set(" \t\n([{\u2014\u2013-/\"'\u201c\u2018") | set(MARKERS)
+_DOUBLE = '"\u201c\u201d'
+
+
+def parse_rich(text: str) -> Any:
+    """A field's text as citeproc-py pieces: String, NoCase and :class:`Markup`."""
+    tokens: list[list[Any]] = []  # [kind, value]: "text", "open", "close", "quote"
+    last = 0
+    for match in _TOKEN.finditer(text):
+        if match.start() > last:
+            tokens.append(["text", text[last : match.start()]])
+        last = match.end()
+        token = match.group()
+        if token[0] != "<":
+            tokens.append(["quote", token, match.start()])
+        elif token.lower() == "</span>":
+            tokens.append(["close", "span", token])
+        elif token.lower().startswith("<span"):
+            kind = (match.group(1) or "sc").lower()
+            tokens.append(["open", kind, token])
+        else:
+            kind = match.group(3).lower()
+            tokens.append(["close" if match.group(2) else "open", kind, token])
+    if last < len(text):
+        tokens.append(["text", text[last:]])
+    _match_tags(tokens)
+    _match_quotes(tokens, text)
+    return _pieces(tokens)
+
+
+def _match_tags(tokens: list[list[Any]]) -> None:
+    """Pair tags; a tag without its partner is text. Pairs become ("mark", kind, open)."""
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token[0] == "open":
+            stack.append(index)
+        elif token[0] == "close":
+            opener = next(
+                (n for n in range(len(stack) - 1, -1, -1) if _closes(token, tokens[stack[n]])),
+                None,
+            )
+            if opener is None:
+                tokens[index] = ["text", token[2]]
+                continue
+            for n in stack[opener + 1 :]:
+                tokens[n] = ["text", tokens[n][2]]
+            kind = tokens[stack[opener]][1]
+            tokens[stack[opener]] = ["mark", kind, True]
+            tokens[index] = ["mark", kind, False]
+            del stack[opener:]
+    for n in stack:
+        tokens[n] = ["text", tokens[n][2]]
+
+
+def _closes(closer: list[Any], opener: list[Any]) -> bool:
+    """``</span>`` closes a span (nocase, nodecor, small caps), ``</i>`` an ``<i>``…"""
+    span = opener[2].lower().startswith("<span")
+    return span if closer[1] == "span" else not span and opener[1] == closer[1]
+
+
+def _match_quotes(tokens: list[list[Any]], text: str) -> None:
+    """Pair quotes (a closing quote matches the innermost open one of its kind); a straight
+    or right single quote left over is an apostrophe."""
+    stack: list[tuple[int, bool]] = []  # (token index, double)
+    for index, token in enumerate(tokens):
+        if token[0] != "quote":
+            continue
+        char, at = token[1], token[2]
+        before = text[at - 1] if at else ""
+        after = text[at + 1] if at + 1 < len(text) else ""
+        double = char in _DOUBLE
+        if char in "'\u2019" and before.isalnum() and after.isalnum():
+            tokens[index] = ["text", "\u2019"]
+            continue
+        can_open = char not in "\u201d\u2019" and (not before or before in _OPEN_BEFORE)
+        can_open = can_open and bool(after) and not after.isspace()
+        can_close = char not in "\u201c\u2018" and bool(before) and not before.isspace()
+        can_close = can_close and not after.isalnum()
+        if can_close and stack and stack[-1][1] == double:
+            opener = stack.pop()[0]
+            tokens[opener] = ["mark", "q", True]
+            tokens[index] = ["mark", "q", False]
+        elif can_open:
+            stack.append((index, double))
+        else:
+            tokens[index] = ["text", "\u2019" if char == "'" else char]
+    for index, _double in stack:
+        char = tokens[index][1]
+        tokens[index] = ["text", "\u2019" if char == "'" else char]
+
+
+def _pieces(tokens: list[list[Any]]) -> Any:
+    from citeproc.string import MixedString, NoCase, String
+
+    out = MixedString()
+    nocase = 0
+    for token in tokens:
+        if token[0] == "mark":
+            kind, opening = token[1], token[2]
+            if kind in ("nocase", "sc", "sup", "sub"):
+                nocase += 1 if opening else -1
+            if kind != "nocase":
+                out.append(_marker(kind, opening))
+            continue
+        value = token[1]
+        if (
+            out
+            and type(out[-1]) in (String, NoCase)
+            and isinstance(out[-1], NoCase) == (nocase > 0)
+        ):
+            out[-1] = type(out[-1])(out[-1] + value)
+        else:
+            out.append(NoCase(value) if nocase else String(value))
+    return out
+
+
+# --- resolving a rendered citation or entry -----------------------------------------------
+
+_RESOLVE = re.compile(
+    '<(/?)(i|b)>|<span style="font-variant:small-caps;">|<span[^>]*>|</span>|[' + MARKERS + "]"
+)
+_NORMAL = {
+    "i": '<span style="font-style:normal;">',
+    "b": '<span style="font-weight:normal;">',
+    "sc": '<span style="font-variant:normal;">',
+}
+_ON = {"i": "<i>", "b": "<b>", "sc": '<span style="font-variant:small-caps;">'}
+_OFF = {"i": "</i>", "b": "</b>", "sc": "</span>"}
+_BY_MARK = {m: (kind, n == 0) for kind, pair in _MARKS.items() for n, m in enumerate(pair)}
+_PIQ = re.compile(r"((?:\ue02b|</i>|</b>|</span>|[\ue021\ue023\ue025])*\ue02b)([.,])")
+
+
+def resolve(html: str, quotes: tuple[str, str, str, str], piq: bool, move: bool = True) -> str:
+    """Markers to HTML: quotes alternate outer/inner, nested formatting flips; with ``piq``
+    a period or comma after closing quotes moves inside (only a redundant period is dropped,
+    unless ``move``)."""
+    if (
+        not any(m in html for m in MARKERS)
+        and max(html.count("<i>"), html.count("<b>"), html.count("small-caps")) < 2
+    ):
+        return html
+    if piq:
+        html = _PIQ.sub(_move_inside if move else _drop_inside, html)
+    out: list[str] = []
+    state = {"i": False, "b": False, "sc": False}
+    stack: list[tuple[str, tuple[str, ...]]] = []  # (closing html, kinds flipped)
+    depth = 0
+    last = 0
+    for match in _RESOLVE.finditer(html):
+        out.append(html[last : match.start()])
+        last = match.end()
+        token = match.group()
+        kind, opening = _token_kind(token, match)
+        if kind == "q":
+            if opening:
+                out.append(quotes[depth % 2 * 2])
+                depth += 1
+            else:
+                depth = max(depth - 1, 0)
+                out.append(quotes[depth % 2 * 2 + 1])
+        elif not opening:
+            if stack:
+                closing, flipped = stack.pop()
+                out.append(closing)
+                for k in flipped:
+                    state[k] = not state[k]
+            elif token[0] == "<":
+                out.append(token)
+        elif kind in state:
+            out.append(_NORMAL[kind] if state[kind] else _ON[kind])
+            stack.append(("</span>" if state[kind] else _OFF[kind], (kind,)))
+            state[kind] = not state[kind]
+        elif kind in ("nodecor", "ni", "nb", "nsc"):
+            kinds = {"ni": ("i",), "nb": ("b",), "nsc": ("sc",)}.get(kind, ("i", "b", "sc"))
+            flipped = tuple(k for k in kinds if state[k])
+            out.extend(_NORMAL[k] for k in flipped)
+            stack.append(("</span>" * len(flipped), flipped))
+            for k in flipped:
+                state[k] = False
+        else:  # sup, sub, another span
+            out.append(token if token[0] == "<" else f"<{kind}>")
+            stack.append(("</span>" if token.startswith("<span") else f"</{kind}>", ()))
+    out.append(html[last:])
+    return "".join(out)
+
+
+def _token_kind(token: str, match: re.Match[str]) -> tuple[str, bool]:
+    if token in _BY_MARK:
+        return _BY_MARK[token]
+    if match.group(2):
+        return match.group(2), not match.group(1)
+    if token == "</span>":
+        return "span", False
+    return ("sc" if "small-caps" in token else "span"), True
+
+
+def _move_inside(match: re.Match[str]) -> str:
+    closers, mark = match.group(1), match.group(2)
+    return closers if match.string[: match.start()].endswith((".", "?", "!")) else mark + closers
+
+
+def _drop_inside(match: re.Match[str]) -> str:
+    closers, mark = match.group(1), match.group(2)
+    redundant = mark == "." and match.string[: match.start()].endswith((".", "?", "!"))
+    return closers if redundant else match.group()
+
+
+# --- installing ---------------------------------------------------------------------------
+
+
+def install_flipflop() -> None:
+    """Install the patches (once)."""
+    from citeproc import frontend, model
+    from citeproc.source import json as csl_json
+    from citeproc.string import MixedString
+
+    if getattr(model.Quoted, "_citekb_flipflop", False):
+        return
+    parse_string = csl_json.CiteProcJSON.parse_string
+
+    def parse_field(self: Any, string: Any) -> Any:
+        text = str(string)
+        if not _SPECIAL.search(text):
+            return parse_string(self, string)
+        return parse_rich(text)
+
+    text_process = model.Text.process
+
+    def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text, language = text_process(self, item, context, **kwargs)
+        if "value" in self.attrib and text and _SPECIAL.search(str(text)):
+            text = parse_rich(str(text))
+        return text, language
+
+    def quote(self: Any, string: Any) -> Any:
+        if self.get("quotes", "false").lower() == "true" and string:
+            return _marker("q", True) + string + _marker("q", False)
+        return string
+
+    for name, kind in (("font_style", "ni"), ("font_weight", "nb"), ("font_variant", "nsc")):
+        setattr(model.Formatted, name, _normal_marked(getattr(model.Formatted, name), kind))
+
+    cite = frontend.CitationStylesBibliography.cite
+    bibliography = frontend.CitationStylesBibliography.bibliography
+
+    def cite_resolved(self: Any, citation: Any, callback: Any) -> Any:
+        return _resolve_for(self, cite(self, citation, callback), move=False)
+
+    def bibliography_resolved(self: Any) -> Any:
+        return [_resolve_for(self, entry) for entry in bibliography(self)]
+
+    sort_keys = model.Key.sort_keys
+
+    def sort_keys_plain(self: Any, items: Any, context: Any) -> Any:
+        return [
+            strip_markers(str(k)) if isinstance(k, (str, MixedString)) else k
+            for k in sort_keys(self, items, context)
+        ]
+
+    csl_json.CiteProcJSON.parse_string = parse_field
+    model.Text.process = process
+    model.Quoted.quote = quote
+    model.Key.sort_keys = sort_keys_plain
+    frontend.CitationStylesBibliography.cite = cite_resolved
+    frontend.CitationStylesBibliography.bibliography = bibliography_resolved
+    model.Quoted._citekb_flipflop = True
+
+
+def _normal_marked(method: Any, kind: str) -> Any:
+    attribute = {"ni": "font-style", "nb": "font-weight", "nsc": "font-variant"}[kind]
+
+    def formatted(self: Any, text: Any) -> Any:
+        if self.get(attribute) == "normal" and text:
+            return _marker(kind, True) + text + _marker(kind, False)
+        return method(self, text)
+
+    return formatted
+
+
+def _resolve_for(bib: Any, rendered: Any, move: bool = True) -> Any:
+    """``rendered`` resolved; a citation's punctuation is left outside its quotes (citekb
+    moves it inside after cutting the author part off, "Title," 2020)."""
+    if rendered is None:
+        return rendered
+    html = str(rendered)
+    root = bib.style.root
+    quotes = tuple(
+        str(root.get_single_term(name))
+        for name in ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
+    )
+    piq = root.get_locale_option("punctuation-in-quote").lower() == "true"
+    resolved = resolve(html, quotes, piq, move)  # type: ignore[arg-type]
+    return rendered if resolved == html else resolved
