@@ -163,7 +163,7 @@ def _match_quotes(tokens: list[list[Any]], text: str) -> None:
 def _pieces(tokens: list[list[Any]]) -> Any:
     from citeproc.string import MixedString, NoCase, String
 
-    out = MixedString()
+    out: list[Any] = []
     nocase = 0
     for token in tokens:
         if token[0] == "mark":
@@ -173,16 +173,12 @@ def _pieces(tokens: list[list[Any]]) -> Any:
             if kind != "nocase":
                 out.append(_marker(kind, opening))
             continue
-        value = token[1]
-        if (
-            out
-            and type(out[-1]) in (String, NoCase)
-            and isinstance(out[-1], NoCase) == (nocase > 0)
-        ):
-            out[-1] = type(out[-1])(out[-1] + value)
+        piece = NoCase if nocase else String
+        if out and type(out[-1]) is piece:
+            out[-1] = piece(out[-1] + token[1])
         else:
-            out.append(NoCase(value) if nocase else String(value))
-    return out
+            out.append(piece(token[1]))
+    return MixedString(out)
 
 
 # --- resolving a rendered citation or entry -----------------------------------------------
