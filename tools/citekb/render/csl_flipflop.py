@@ -18,6 +18,8 @@ import re
 from functools import cache
 from typing import Any
 
+from citekb.render.csl_punctuation import install_seams, join_marks
+
 # --- markers ------------------------------------------------------------------------------
 
 #: kind -> (open marker, close marker)
@@ -194,20 +196,17 @@ _NORMAL = {
 _ON = {"i": "<i>", "b": "<b>", "sc": '<span style="font-variant:small-caps;">'}
 _OFF = {"i": "</i>", "b": "</b>", "sc": "</span>"}
 _BY_MARK = {m: (kind, n == 0) for kind, pair in _MARKS.items() for n, m in enumerate(pair)}
-_PIQ = re.compile(r"((?:\ue02b|</i>|</b>|</span>|[\ue021\ue023\ue025])*\ue02b)([.,])")
 
 
-def resolve(html: str, quotes: tuple[str, str, str, str], piq: bool, move: bool = True) -> str:
-    """Markers to HTML: quotes alternate outer/inner, nested formatting flips; with ``piq``
-    a period or comma after closing quotes moves inside (only a redundant period is dropped,
-    unless ``move``)."""
+def resolve(html: str, quotes: tuple[str, str, str, str], piq: bool) -> str:
+    """Markers to HTML: marks merged where pieces join (and moved inside closing quotes
+    with ``piq``), quotes alternating outer/inner, nested formatting flipped."""
+    html = join_marks(html, piq)
     if (
         not any(m in html for m in MARKERS)
         and max(html.count("<i>"), html.count("<b>"), html.count("small-caps")) < 2
     ):
         return html
-    if piq:
-        html = _PIQ.sub(_move_inside if move else _drop_inside, html)
     out: list[str] = []
     state = {"i": False, "b": False, "sc": False}
     stack: list[tuple[str, tuple[str, ...]]] = []  # (closing html, kinds flipped)
@@ -261,17 +260,6 @@ def _token_kind(token: str, match: re.Match[str]) -> tuple[str, bool]:
     return ("sc" if "small-caps" in token else "span"), True
 
 
-def _move_inside(match: re.Match[str]) -> str:
-    closers, mark = match.group(1), match.group(2)
-    return closers if match.string[: match.start()].endswith((".", "?", "!")) else mark + closers
-
-
-def _drop_inside(match: re.Match[str]) -> str:
-    closers, mark = match.group(1), match.group(2)
-    redundant = mark == "." and match.string[: match.start()].endswith((".", "?", "!"))
-    return closers if redundant else match.group()
-
-
 # --- installing ---------------------------------------------------------------------------
 
 
@@ -283,6 +271,7 @@ def install_flipflop() -> None:
 
     if getattr(model.Quoted, "_citekb_flipflop", False):
         return
+    install_seams()
     parse_string = csl_json.CiteProcJSON.parse_string
 
     def parse_field(self: Any, string: Any) -> Any:
@@ -311,7 +300,10 @@ def install_flipflop() -> None:
     bibliography = frontend.CitationStylesBibliography.bibliography
 
     def cite_resolved(self: Any, citation: Any, callback: Any) -> Any:
-        return _resolve_for(self, cite(self, citation, callback), move=False)
+        # citekb composes its in-text citation from the text and moves punctuation into
+        # quotes itself, after cutting the author part off ("Title," 2020)
+        move = not getattr(self, "citekb_alone", False)
+        return _resolve_for(self, cite(self, citation, callback), move)
 
     def bibliography_resolved(self: Any) -> Any:
         return [_resolve_for(self, entry) for entry in bibliography(self)]
@@ -355,6 +347,6 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True) -> Any:
         str(root.get_single_term(name))
         for name in ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
     )
-    piq = root.get_locale_option("punctuation-in-quote").lower() == "true"
-    resolved = resolve(html, quotes, piq, move)  # type: ignore[arg-type]
+    piq = move and root.get_locale_option("punctuation-in-quote").lower() == "true"
+    resolved = resolve(html, quotes, piq)  # type: ignore[arg-type]
     return rendered if resolved == html else resolved
