@@ -18,11 +18,13 @@ STYLE = """<?xml version="1.0" encoding="utf-8"?>
        default-locale="{locale}">
   <info><title>t</title><id>t</id><updated>2024-01-01T00:00:00+00:00</updated></info>
   <citation><layout>{layout}</layout></citation>
-  <bibliography>{sort}<layout>{layout}</layout></bibliography>
+  <bibliography{attrs}>{sort}<layout>{layout}</layout></bibliography>
 </style>"""
 
 
-def render(layout: str, *items: dict[str, Any], locale: str = "en-US", sort: str = "") -> list[str]:
+def render(
+    layout: str, *items: dict[str, Any], locale: str = "en-US", sort: str = "", attrs: str = ""
+) -> list[str]:
     """The bibliography entries of ``items`` under a one-layout style."""
     from citeproc import (
         Citation,
@@ -35,7 +37,7 @@ def render(layout: str, *items: dict[str, Any], locale: str = "en-US", sort: str
 
     adapt_citeproc(own_numbers=False)
     data = [{"id": f"i{n}", "type": "book", **item} for n, item in enumerate(items)]
-    source = STYLE.format(locale=locale, layout=layout, sort=sort)
+    source = STYLE.format(locale=locale, layout=layout, sort=sort, attrs=attrs)
     style = CitationStylesStyle(io.BytesIO(source.encode()), validate=False)
     bib = CitationStylesBibliography(style, CiteProcJSON(data), formatter.html)
     bib.register(Citation([CitationItem(d["id"]) for d in data]))

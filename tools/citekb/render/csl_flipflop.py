@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from citekb.render.csl_punctuation import install_seams, join_marks
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # --- markers ------------------------------------------------------------------------------
 
@@ -71,12 +74,16 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 _SPECIAL = re.compile(r"[<\"'\u201c\u201d\u2018\u2019]")
-_OPEN_BEFORE = set(" \t\n([{\u2014\u2013-/\"'\u201c\u2018") | set(MARKERS)
+_OPEN_BEFORE = set(' \t\n([{\u2014\u2013-/"\u201c\u2018') | set(MARKERS)
 _DOUBLE = '"\u201c\u201d'
 
 
-def parse_rich(text: str) -> Any:
-    """A field's text as citeproc-py pieces: String, NoCase and :class:`Markup`."""
+def parse_rich(
+    text: str, escape: Callable[[str], str] | None = None, literal_quotes: bool = False
+) -> Any:
+    """A field's text as citeproc-py pieces: String, NoCase and :class:`Markup`; ``escape``
+    is applied to the text (not the markup) when given. With ``literal_quotes`` (a cite's
+    own prefix or suffix) quotes become typographic quotes of their own kind, unflipped."""
     tokens: list[list[Any]] = []  # [kind, value]: "text", "open", "close", "quote"
     last = 0
     for match in _TOKEN.finditer(text):
@@ -98,6 +105,11 @@ def parse_rich(text: str) -> Any:
         tokens.append(["text", text[last:]])
     _match_tags(tokens)
     _match_quotes(tokens, text)
+    for piece in tokens:
+        if literal_quotes and piece[0] == "mark" and piece[1] == "q":
+            piece[:] = ["text", "\u201c\u201d\u2018\u2019"[(not piece[3]) * 2 + (not piece[2])]]
+        if escape is not None and piece[0] == "text":
+            piece[1] = escape(piece[1])
     return _pieces(tokens)
 
 
@@ -151,8 +163,8 @@ def _match_quotes(tokens: list[list[Any]], text: str) -> None:
         can_close = can_close and not after.isalnum()
         if can_close and stack and stack[-1][1] == double:
             opener = stack.pop()[0]
-            tokens[opener] = ["mark", "q", True]
-            tokens[index] = ["mark", "q", False]
+            tokens[opener] = ["mark", "q", True, double]
+            tokens[index] = ["mark", "q", False, double]
         elif can_open:
             stack.append((index, double))
         else:
@@ -284,8 +296,8 @@ def install_flipflop() -> None:
 
     def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         text, language = text_process(self, item, context, **kwargs)
-        if "value" in self.attrib and text and _SPECIAL.search(str(text)):
-            text = parse_rich(str(text))
+        if "value" in self.attrib and text and _SPECIAL.search(self.get("value")):
+            text = parse_rich(self.get("value"), self.preformat)
         return text, language
 
     def quote(self: Any, string: Any) -> Any:
@@ -296,10 +308,23 @@ def install_flipflop() -> None:
     for name, kind in (("font_style", "ni"), ("font_weight", "nb"), ("font_variant", "nsc")):
         setattr(model.Formatted, name, _normal_marked(getattr(model.Formatted, name), kind))
 
+    vertical_align = model.Formatted.vertical_align
+
+    def baseline(self: Any, text: Any) -> Any:  # explicit baseline resets a superscript
+        if self.get("vertical-align") == "baseline" and text:
+            return f'<span style="baseline">{text}</span>'
+        return vertical_align(self, text)
+
+    model.Formatted.vertical_align = baseline
     cite = frontend.CitationStylesBibliography.cite
     bibliography = frontend.CitationStylesBibliography.bibliography
 
     def cite_resolved(self: Any, citation: Any, callback: Any) -> Any:
+        for cite_item in citation.cites:  # a citation's own affixes are rich text too
+            for affix in ("prefix", "suffix"):
+                value = cite_item.get(affix)
+                if isinstance(value, str) and _SPECIAL.search(value):
+                    cite_item[affix] = str(parse_rich(value, literal_quotes=True))
         # citekb composes its in-text citation from the text and moves punctuation into
         # quotes itself, after cutting the author part off ("Title," 2020)
         move = not getattr(self, "citekb_alone", False)

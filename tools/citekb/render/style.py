@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import citeproc_tuning as tuning
-from citekb.render import csl_collapse, csl_disambiguate, csl_flipflop, csl_text
+from citekb.render import csl_collapse, csl_disambiguate, csl_display, csl_flipflop, csl_text
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
@@ -78,7 +78,8 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_text.number_variables()
     csl_disambiguate.install_disambiguation()
     csl_collapse.install_collapsing()
-    csl_flipflop.install_flipflop()  # last: it resolves what the others render
+    csl_flipflop.install_flipflop()  # last but one: it resolves what the others render
+    csl_display.install_display()  # last: it lays out what csl_flipflop resolved
 
 
 def style_path(style: str, root: Path | None = None) -> Path:

@@ -1,0 +1,32 @@
+"""CSL display and second-field-align (render/csl_display.py), rendered by citekb's engine."""
+
+from __future__ import annotations
+
+from citekb.render.csl_display import lay_out
+from test_csl_flipflop import render
+
+
+def test_display_attributes_become_divs() -> None:
+    layout = '<text variable="title"/><text variable="note" display="indent"/>'
+    assert render(layout, {"title": "Book", "note": "About it."}) == [
+        'Book<div class="csl-indent">About it.</div>\n  '
+    ]
+    block = '<text variable="title" display="block"/><text value="x" display="left-margin"/>'
+    assert render(block, {"title": "Doe"}) == [
+        '\n\n    <div class="csl-block">Doe</div>\n\n    <div class="csl-left-margin">x</div>\n  '
+    ]
+
+
+def test_an_entry_without_display_is_unchanged() -> None:
+    assert render('<text variable="title"/>', {"title": "Book"}) == ["Book"]
+    assert lay_out("Book") == "Book"
+
+
+def test_second_field_align_puts_the_first_field_in_the_margin() -> None:
+    layout = '<text value="[1]"/><text variable="title" prefix=" "/>'
+    entries = render(layout, {"title": "Book"}, attrs=' second-field-align="flush"')
+    assert entries == [
+        '\n    <div class="csl-left-margin">[1]</div><div class="csl-right-inline"> Book</div>\n  '
+    ]
+    # the layout's attributes are restored after rendering
+    assert render(layout, {"title": "Book"}) == ["[1] Book"]
