@@ -135,3 +135,35 @@ def test_any_field_text_reads_and_resolves(text: str) -> None:
     if "<" not in text:  # only quotes can be markup: the rest of the text is kept
         plain = csl_flipflop.strip_markers(str(pieces))
         assert re.sub("[\"'‘’“”]", "", plain) == re.sub("[\"'‘’“”]", "", text)
+
+
+def cite_text(layout: str, prefix: str = "", style_class: str = "note") -> str:
+    """One citation of one book under a one-layout style, with a cite prefix."""
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    adapt_citeproc(own_numbers=False)
+    source = STYLE.format(locale="en-US", layout=layout, sort="", attrs="")
+    source = source.replace('class="note"', f'class="{style_class}"')
+    style = CitationStylesStyle(io.BytesIO(source.encode()), validate=False)
+    bib = CitationStylesBibliography(
+        style, CiteProcJSON([{"id": "a", "type": "book"}]), formatter.html
+    )
+    citation = Citation([CitationItem("a", prefix=prefix)] if prefix else [CitationItem("a")])
+    bib.register(citation)
+    return str(bib.cite(citation, lambda _item: None))
+
+
+def test_a_term_opening_a_note_citation_is_capitalised() -> None:
+    term = '<text term="ibid"/>'
+    assert cite_text(term) == "Ibid."
+    assert cite_text(term, prefix="This has been said. ") == "This has been said. Ibid."
+    assert cite_text(term, prefix="See ") == "See ibid."
+    assert cite_text(term, prefix="Cf. ") == "Cf. ibid."
+    assert cite_text('<text term="no date"/>', style_class="in-text") == "no date"

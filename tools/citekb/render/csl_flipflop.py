@@ -38,7 +38,9 @@ _MARKS = {
     "nb": ("\ue030", "\ue031"),  # font-weight="normal"
     "nsc": ("\ue032", "\ue033"),  # font-variant="normal"
 }
-MARKERS = "".join(m for pair in _MARKS.values() for m in pair)
+#: Before a term's text: capitalised where it opens a citation (or follows a sentence).
+TERM = "\ue034"
+MARKERS = "".join(m for pair in _MARKS.values() for m in pair) + TERM
 _STRIP = str.maketrans(dict.fromkeys(map(ord, MARKERS)))
 
 
@@ -298,6 +300,8 @@ def install_flipflop() -> None:
         text, language = text_process(self, item, context, **kwargs)
         if "value" in self.attrib and text and _SPECIAL.search(self.get("value")):
             text = parse_rich(self.get("value"), self.preformat)
+        elif "term" in self.attrib and text and "variable" not in self.attrib:
+            text = markup_class()(TERM) + text
         return text, language
 
     def quote(self: Any, string: Any) -> Any:
@@ -328,7 +332,7 @@ def install_flipflop() -> None:
         # citekb composes its in-text citation from the text and moves punctuation into
         # quotes itself, after cutting the author part off ("Title," 2020)
         move = not getattr(self, "citekb_alone", False)
-        return _resolve_for(self, cite(self, citation, callback), move)
+        return _resolve_for(self, cite(self, citation, callback), move, cite=True)
 
     def bibliography_resolved(self: Any) -> Any:
         return [_resolve_for(self, entry) for entry in bibliography(self)]
@@ -361,12 +365,15 @@ def _normal_marked(method: Any, kind: str) -> Any:
     return formatted
 
 
-def _resolve_for(bib: Any, rendered: Any, move: bool = True) -> Any:
+def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False) -> Any:
     """``rendered`` resolved; a citation's punctuation is left outside its quotes (citekb
     moves it inside after cutting the author part off, "Title," 2020)."""
     if rendered is None:
         return rendered
-    html = str(rendered)
+    html = original = str(rendered)
+    if TERM in html:
+        note = bib.style.root.get("class") == "note"  # in-text styles keep "n.d."
+        html = _capitalized_terms(html) if cite and move and note else html.replace(TERM, "")
     root = bib.style.root
     quotes = tuple(
         str(root.get_single_term(name))
@@ -374,4 +381,28 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True) -> Any:
     )
     piq = move and root.get_locale_option("punctuation-in-quote").lower() == "true"
     resolved = resolve(html, quotes, piq)  # type: ignore[arg-type]
-    return rendered if resolved == html else resolved
+    return rendered if resolved == original else resolved
+
+
+_TAGS = re.compile(r"<[^>]*>|[" + MARKERS + "]")
+
+
+def _capitalized_terms(html: str) -> str:
+    """In a note: a term that opens the citation, or follows a sentence of two words or more in the
+    prefix ("This has been said. Ibid." but "See ibid.", "Nocapsafter. ibid."), is
+    capitalised, as citeproc-js does."""
+    parts = html.split(TERM)
+    out = [parts[0]]
+    for part in parts[1:]:
+        before = _TAGS.sub("", "".join(out)).strip()
+        sentence = before.endswith(".") and len(before.rsplit(". ", 1)[-1].split()) > 1
+        if not before or sentence:
+            at = next((m.end() for m in _TAGS.finditer(part) if m.start() == 0), 0)
+            while True:  # skip the tags and markers before the term's first letter
+                match = _TAGS.match(part, at)
+                if match is None:
+                    break
+                at = match.end()
+            part = part[:at] + part[at : at + 1].upper() + part[at + 1 :]
+        out.append(part)
+    return "".join(out)
