@@ -146,7 +146,8 @@ def run_fixture(fixture: Fixture, adapter: bool) -> str:
         lines.append('<div class="csl-bib-body">')
         lines.extend(f'  <div class="csl-entry">{e}</div>' for e in entries)
         lines.append("</div>")
-    return "\n".join(lines).replace("&amp;", "&#38;")
+    escaped = {"&amp;": "&#38;", "&lt;": "&#60;", "&gt;": "&#62;"}  # citeproc-js's escapes
+    return re.sub("&(amp|lt|gt);", lambda m: escaped[m.group()], "\n".join(lines))
 
 
 def _post(html: str, style: Any) -> str:

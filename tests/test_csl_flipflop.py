@@ -86,7 +86,7 @@ def test_formatting_inside_the_same_formatting_flips_to_normal() -> None:
 
 
 def test_an_unpaired_tag_is_text() -> None:
-    assert render('<text variable="title"/>', {"title": "One</i> Two"}) == ["One</i> Two"]
+    assert render('<text variable="title"/>', {"title": "One</i> Two"}) == ["One&lt;/i&gt; Two"]
 
 
 def test_punctuation_moves_inside_inner_and_outer_quotes() -> None:
@@ -112,7 +112,7 @@ def test_text_case_with_rich_text() -> None:
     assert render(upper, {"title": "ic", "language": "tr"}) == ["İC"]
     every = '<text variable="title" text-case="capitalize-all"/>'
     assert render(every, {"title": 'lessard <span class="nodecor">v.</span> schmidt'}) == [
-        "Lessard V. Schmidt"
+        "Lessard v. Schmidt"
     ]
 
 

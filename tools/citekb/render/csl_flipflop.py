@@ -75,7 +75,7 @@ _TOKEN = re.compile(
     r"|</span>|<(/?)(i|b|sc|sup|sub)>|[\"'\u201c\u201d\u2018\u2019]",
     re.IGNORECASE,
 )
-_SPECIAL = re.compile(r"[<\"'\u201c\u201d\u2018\u2019]")
+_SPECIAL = re.compile(r"[<>\"'\u201c\u201d\u2018\u2019]")
 _OPEN_BEFORE = set(' \t\n([{\u2014\u2013-/"\u201c\u2018') | set(MARKERS)
 _DOUBLE = '"\u201c\u201d'
 
@@ -113,6 +113,10 @@ def parse_rich(
         if escape is not None and piece[0] == "text":
             piece[1] = escape(piece[1])
     return _pieces(tokens)
+
+
+def _escape(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;")  # "&": citeproc-py's own affair
 
 
 def _match_tags(tokens: list[list[Any]]) -> None:
@@ -184,7 +188,7 @@ def _pieces(tokens: list[list[Any]]) -> Any:
     for token in tokens:
         if token[0] == "mark":
             kind, opening = token[1], token[2]
-            if kind in ("nocase", "sc", "sup", "sub"):
+            if kind in ("nocase", "nodecor", "sc", "sup", "sub"):
                 nocase += 1 if opening else -1
             if kind != "nocase":
                 out.append(_marker(kind, opening))
@@ -292,7 +296,7 @@ def install_flipflop() -> None:
         text = str(string)
         if not _SPECIAL.search(text):
             return parse_string(self, string)
-        return parse_rich(text)
+        return parse_rich(text, _escape)  # field text is text: "<" outside markup escaped
 
     text_process = model.Text.process
 
