@@ -167,3 +167,8 @@ def test_a_term_opening_a_note_citation_is_capitalised() -> None:
     assert cite_text(term, prefix="See ") == "See ibid."
     assert cite_text(term, prefix="Cf. ") == "Cf. ibid."
     assert cite_text('<text term="no date"/>', style_class="in-text") == "no date"
+
+
+def test_a_fields_markup_characters_are_escaped() -> None:
+    assert render('<text variable="title"/>', {"title": "R & D <x>"}) == ["R &amp; D &lt;x&gt;"]
+    assert render('<text variable="title"/>', {"title": "A &amp; B"}) == ["A &amp; B"]

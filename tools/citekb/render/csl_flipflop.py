@@ -375,6 +375,8 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
     if rendered is None:
         return rendered
     html = original = str(rendered)
+    if "&" in html:  # a field's "&" is text (citeproc-py escapes only its own terms)
+        html = _RAW_AMPERSAND.sub("&amp;", html)
     if TERM in html:
         note = bib.style.root.get("class") == "note"  # in-text styles keep "n.d."
         html = _capitalized_terms(html) if cite and move and note else html.replace(TERM, "")
@@ -388,6 +390,7 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
     return rendered if resolved == original else resolved
 
 
+_RAW_AMPERSAND = re.compile(r"&(?!#?\w+;)")
 _TAGS = re.compile(r"<[^>]*>|[" + MARKERS + "]")
 
 
