@@ -172,3 +172,23 @@ def test_a_term_opening_a_note_citation_is_capitalised() -> None:
 def test_a_fields_markup_characters_are_escaped() -> None:
     assert render('<text variable="title"/>', {"title": "R & D <x>"}) == ["R &amp; D &lt;x&gt;"]
     assert render('<text variable="title"/>', {"title": "A &amp; B"}) == ["A &amp; B"]
+
+
+def test_apostrophes_in_names_are_typographic_and_still_tell_et_al_forms_apart() -> None:
+    from citekb.core.model import Entry
+    from citekb.render import richtext as rt
+    from citekb.render.style import Engine, build_references, style_path
+
+    def work(key: str, third: str) -> Entry:
+        author = f"O'Brien, Ann and Smith, Bo and {third}, Cy"
+        fields = {"author": author, "title": "A study", "year": "2020", "publisher": "P"}
+        return Entry(key, "book", fields, "refs.bib", 1)
+
+    engine = Engine(style_path("apa"))
+    entries = [work("a", "Jones"), work("b", "Brown")]
+    formatted = engine.format_entries(entries)
+    assert formatted["a"].family == "O’Brien"
+    assert rt.to_text(formatted["a"].reference).startswith("O’Brien, A., Smith, B., & Jones")
+    refs = build_references(formatted)
+    cites = sorted(rt.to_text(item.cite) for item in refs.ordered())
+    assert cites == ["O’Brien, Smith, & Brown, 2020", "O’Brien, Smith, & Jones, 2020"]

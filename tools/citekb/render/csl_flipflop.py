@@ -44,6 +44,15 @@ MARKERS = "".join(m for pair in _MARKS.values() for m in pair) + TERM
 _STRIP = str.maketrans(dict.fromkeys(map(ord, MARKERS)))
 
 
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+
+
+def typographic_apostrophes(text: str) -> str:
+    """ "O'Brien" -> "O’Brien": a straight apostrophe between letters (names, terms, affixes:
+    the resolved output has them all typographic, as field text already is)."""
+    return _APOSTROPHE.sub("\u2019", text) if "'" in text else text
+
+
 def strip_markers(text: str) -> str:
     """``text`` without flip-flop markers (for sort keys and comparisons)."""
     return text.translate(_STRIP)
@@ -375,6 +384,7 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
     if rendered is None:
         return rendered
     html = original = str(rendered)
+    html = typographic_apostrophes(html)
     if "&" in html:  # a field's "&" is text (citeproc-py escapes only its own terms)
         html = _RAW_AMPERSAND.sub("&amp;", html)
     if TERM in html:

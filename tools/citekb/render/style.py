@@ -277,7 +277,8 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
     initials = " ".join(
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
-    return str(first.get("family", "")), initials
+    # as rendered: "O’Brien" (csl_flipflop makes every apostrophe between letters typographic)
+    return csl_flipflop.typographic_apostrophes(str(first.get("family", ""))), initials
 
 
 def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
@@ -290,7 +291,7 @@ def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
         family = str(name.get("family", "")).strip()
         particle = str(name.get("non-dropping-particle", "")).strip()
         out.append(f"{particle} {family}".strip() if family else str(name.get("literal", "")))
-    return tuple(out)
+    return tuple(csl_flipflop.typographic_apostrophes(name) for name in out)
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
