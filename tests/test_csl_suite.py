@@ -21,12 +21,12 @@ FLOOR = {
     "locale": 23,
     "label": 13,
     "punctuation": 15,
-    "textcase": 29,
+    "textcase": 30,
     "flipflop": 17,
     "quotes": 4,
     "decorations": 6,
     "affix": 7,
-    "display": 4,
+    "display": 5,
     "collapse": 14,
 }
 
@@ -47,7 +47,7 @@ def load_runner():  # type: ignore[no-untyped-def]
 
 def test_csl_suite_pass_rates_do_not_fall() -> None:
     rates = load_runner().pass_rates(Path(SUITE))
-    assert sum(p for p, _ in rates.values()) >= 649
+    assert sum(p for p, _ in rates.values()) >= 654
     for category, floor in FLOOR.items():
         assert rates[category][0] >= floor, (category, rates[category])
 
