@@ -192,3 +192,10 @@ def test_apostrophes_in_names_are_typographic_and_still_tell_et_al_forms_apart()
     refs = build_references(formatted)
     cites = sorted(rt.to_text(item.cite) for item in refs.ordered())
     assert cites == ["O’Brien, Smith, & Brown, 2020", "O’Brien, Smith, & Jones, 2020"]
+
+
+def test_superscript_characters_become_sup_outside_citekb() -> None:
+    assert render('<text variable="title"/>', {"title": "1ᵉʳ R² ℠"}) == [
+        "1<sup>e</sup><sup>r</sup> R<sup>2</sup> <sup>SM</sup>"
+    ]
+    assert csl_flipflop.superscripts("plain") == "plain"

@@ -397,7 +397,30 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
     )
     piq = move and root.get_locale_option("punctuation-in-quote").lower() == "true"
     resolved = resolve(html, quotes, piq)  # type: ignore[arg-type]
+    if not getattr(bib, "citekb_alone", False):  # citekb keeps "²" a character (plain text)
+        resolved = superscripts(resolved)
     return rendered if resolved == original else resolved
+
+
+@cache
+def _superscript_table() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Unicode's superscript characters (``<super>`` decompositions) and their letters."""
+    import unicodedata
+
+    table = {"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"}
+    for code in [*range(0x00A0, 0x3200), *range(0xA600, 0xAC00)]:
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition.startswith("<super>"):
+            table[chr(code)] = "".join(chr(int(h, 16)) for h in decomposition.split()[1:])
+    return re.compile("[" + "".join(table) + "]"), table
+
+
+def superscripts(html: str) -> str:
+    """ "1ᵉʳ" -> "1<sup>e</sup><sup>r</sup>", as citeproc-js writes superscript characters."""
+    if html.isascii():
+        return html
+    pattern, table = _superscript_table()
+    return pattern.sub(lambda m: f"<sup>{table[m.group()]}</sup>", html)
 
 
 _RAW_AMPERSAND = re.compile(r"&(?!#?\w+;)")
