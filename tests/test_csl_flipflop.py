@@ -199,3 +199,24 @@ def test_superscript_characters_become_sup_outside_citekb() -> None:
         "1<sup>e</sup><sup>r</sup> R<sup>2</sup> <sup>SM</sup>"
     ]
     assert csl_flipflop.superscripts("plain") == "plain"
+
+
+def test_a_prefix_starting_with_a_comma_replaces_the_delimiter() -> None:
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    adapt_citeproc(own_numbers=False)
+    source = STYLE.format(locale="en-US", layout='<text variable="title"/>', sort="", attrs="")
+    source = source.replace("<citation><layout>", '<citation><layout delimiter="; ">')
+    style = CitationStylesStyle(io.BytesIO(source.encode()), validate=False)
+    items = [{"id": "a", "type": "book", "title": "A"}, {"id": "b", "type": "book", "title": "B"}]
+    bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.html)
+    citation = Citation([CitationItem("a"), CitationItem("b", prefix=", cited in ")])
+    bib.register(citation)
+    assert str(bib.cite(citation, lambda _item: None)) == "A, cited in B"

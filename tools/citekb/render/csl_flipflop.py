@@ -345,7 +345,8 @@ def install_flipflop() -> None:
         # citekb composes its in-text citation from the text and moves punctuation into
         # quotes itself, after cutting the author part off ("Title," 2020)
         move = not getattr(self, "citekb_alone", False)
-        return _resolve_for(self, cite(self, citation, callback), move, cite=True)
+        rendered = _no_delimiter_before_punctuation(self, citation, cite(self, citation, callback))
+        return _resolve_for(self, rendered, move, cite=True)
 
     def bibliography_resolved(self: Any) -> Any:
         return [_resolve_for(self, entry) for entry in bibliography(self)]
@@ -421,6 +422,20 @@ def superscripts(html: str) -> str:
         return html
     pattern, table = _superscript_table()
     return pattern.sub(lambda m: f"<sup>{table[m.group()]}</sup>", html)
+
+
+def _no_delimiter_before_punctuation(bib: Any, citation: Any, rendered: Any) -> Any:
+    """A cite whose prefix starts with punctuation (", cited in") takes the place of the
+    layout's delimiter: "A, cited in B", not "A; , cited in B"."""
+    delimiter = bib.style.root.citation.layout.get("delimiter", "")
+    prefixes = [str(c.get("prefix") or "") for c in citation.cites[1:]]
+    if not delimiter or rendered is None or not any(p[:1] in ",;:." for p in prefixes if p):
+        return rendered
+    text = str(rendered)
+    for prefix in prefixes:
+        if prefix[:1] in ",;:." and prefix:
+            text = text.replace(delimiter + prefix, prefix, 1)
+    return text
 
 
 _RAW_AMPERSAND = re.compile(r"&(?!#?\w+;)")
