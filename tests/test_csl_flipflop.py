@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citekb.render import csl_flipflop
+from citekb.render.csl_typography import superscripts
 from citekb.render.style import adapt_citeproc
 
 STYLE = """<?xml version="1.0" encoding="utf-8"?>
@@ -198,7 +199,7 @@ def test_superscript_characters_become_sup_outside_citekb() -> None:
     assert render('<text variable="title"/>', {"title": "1ᵉʳ R² ℠"}) == [
         "1<sup>e</sup><sup>r</sup> R<sup>2</sup> <sup>SM</sup>"
     ]
-    assert csl_flipflop.superscripts("plain") == "plain"
+    assert superscripts("plain") == "plain"
 
 
 def test_a_prefix_starting_with_a_comma_replaces_the_delimiter() -> None:

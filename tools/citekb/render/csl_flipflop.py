@@ -19,6 +19,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from citekb.render.csl_punctuation import install_seams, join_marks
+from citekb.render.csl_typography import (
+    no_delimiter_before_punctuation,
+    superscripts,
+    typographic_apostrophes,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,15 +47,6 @@ _MARKS = {
 TERM = "\ue034"
 MARKERS = "".join(m for pair in _MARKS.values() for m in pair) + TERM
 _STRIP = str.maketrans(dict.fromkeys(map(ord, MARKERS)))
-
-
-_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
-
-
-def typographic_apostrophes(text: str) -> str:
-    """ "O'Brien" -> "O’Brien": a straight apostrophe between letters (names, terms, affixes:
-    the resolved output has them all typographic, as field text already is)."""
-    return _APOSTROPHE.sub("\u2019", text) if "'" in text else text
 
 
 def strip_markers(text: str) -> str:
@@ -345,7 +341,7 @@ def install_flipflop() -> None:
         # citekb composes its in-text citation from the text and moves punctuation into
         # quotes itself, after cutting the author part off ("Title," 2020)
         move = not getattr(self, "citekb_alone", False)
-        rendered = _no_delimiter_before_punctuation(self, citation, cite(self, citation, callback))
+        rendered = no_delimiter_before_punctuation(self, citation, cite(self, citation, callback))
         return _resolve_for(self, rendered, move, cite=True)
 
     def bibliography_resolved(self: Any) -> Any:
@@ -401,41 +397,6 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
     if not getattr(bib, "citekb_alone", False):  # citekb keeps "²" a character (plain text)
         resolved = superscripts(resolved)
     return rendered if resolved == original else resolved
-
-
-@cache
-def _superscript_table() -> tuple[re.Pattern[str], dict[str, str]]:
-    """Unicode's superscript characters (``<super>`` decompositions) and their letters."""
-    import unicodedata
-
-    table = {"\u02c0": "\u0294", "\u02c1": "\u0295", "\u06e5": "\u0648", "\u06e6": "\u064a"}
-    for code in [*range(0x00A0, 0x3200), *range(0xA600, 0xAC00)]:
-        decomposition = unicodedata.decomposition(chr(code))
-        if decomposition.startswith("<super>"):
-            table[chr(code)] = "".join(chr(int(h, 16)) for h in decomposition.split()[1:])
-    return re.compile("[" + "".join(table) + "]"), table
-
-
-def superscripts(html: str) -> str:
-    """ "1ᵉʳ" -> "1<sup>e</sup><sup>r</sup>", as citeproc-js writes superscript characters."""
-    if html.isascii():
-        return html
-    pattern, table = _superscript_table()
-    return pattern.sub(lambda m: f"<sup>{table[m.group()]}</sup>", html)
-
-
-def _no_delimiter_before_punctuation(bib: Any, citation: Any, rendered: Any) -> Any:
-    """A cite whose prefix starts with punctuation (", cited in") takes the place of the
-    layout's delimiter: "A, cited in B", not "A; , cited in B"."""
-    delimiter = bib.style.root.citation.layout.get("delimiter", "")
-    prefixes = [str(c.get("prefix") or "") for c in citation.cites[1:]]
-    if not delimiter or rendered is None or not any(p[:1] in ",;:." for p in prefixes if p):
-        return rendered
-    text = str(rendered)
-    for prefix in prefixes:
-        if prefix[:1] in ",;:." and prefix:
-            text = text.replace(delimiter + prefix, prefix, 1)
-    return text
 
 
 _RAW_AMPERSAND = re.compile(r"&(?!#?\w+;)")

@@ -25,6 +25,7 @@ from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
+from citekb.render.csl_typography import typographic_apostrophes
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.styleread import read_style_file
 from citekb.sources.csl import entry_to_csl
@@ -278,7 +279,7 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
     # as rendered: "O’Brien" (csl_flipflop makes every apostrophe between letters typographic)
-    return csl_flipflop.typographic_apostrophes(str(first.get("family", ""))), initials
+    return typographic_apostrophes(str(first.get("family", ""))), initials
 
 
 def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
@@ -291,7 +292,7 @@ def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
         family = str(name.get("family", "")).strip()
         particle = str(name.get("non-dropping-particle", "")).strip()
         out.append(f"{particle} {family}".strip() if family else str(name.get("literal", "")))
-    return tuple(csl_flipflop.typographic_apostrophes(name) for name in out)
+    return tuple(typographic_apostrophes(name) for name in out)
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
