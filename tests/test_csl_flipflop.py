@@ -221,3 +221,8 @@ def test_a_prefix_starting_with_a_comma_replaces_the_delimiter() -> None:
     citation = Citation([CitationItem("a"), CitationItem("b", prefix=", cited in ")])
     bib.register(citation)
     assert str(bib.cite(citation, lambda _item: None)) == "A, cited in B"
+
+
+def test_a_numbers_markup_is_text() -> None:
+    layout = '<number variable="number"/>'
+    assert render(layout, {"number": "1<sup>er</sup>"}) == ["1&lt;sup&gt;er&lt;/sup&gt;"]

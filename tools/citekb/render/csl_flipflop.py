@@ -313,6 +313,16 @@ def install_flipflop() -> None:
             text = markup_class()(TERM) + text
         return text, language
 
+    number_process = model.Number.process
+
+    def number_as_text(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text = number_process(self, item, context=context, **kwargs)
+        if text is not None and any(m in str(text) for m in MARKERS):
+            return str(text).translate(_AS_TEXT)  # a number's markup is text: "1<sup>er…"
+        return text
+
+    model.Number.process = number_as_text
+
     def quote(self: Any, string: Any) -> Any:
         if self.get("quotes", "false").lower() == "true" and string:
             return _marker("q", True) + string + _marker("q", False)
@@ -400,6 +410,14 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
 
 
 _RAW_AMPERSAND = re.compile(r"&(?!#?\w+;)")
+_AS_TEXT = str.maketrans(
+    {
+        m: f"&lt;{'/' * n}{kind}&gt;"
+        for kind in ("i", "b", "sc", "sup", "sub")
+        for n, m in enumerate(_MARKS[kind])
+    }
+    | {_MARKS["q"][0]: '"', _MARKS["q"][1]: '"'}
+)
 _TAGS = re.compile(r"<[^>]*>|[" + MARKERS + "]")
 
 
