@@ -56,7 +56,12 @@ def title_case_words() -> None:
     lower-case word capitalised except stop words (first and last word, and a word after a
     colon, "?" or "!", always), words inside hyphenated compounds and after dashes or slashes
     too ("Out-of-Fashion", "Self-Esteem—With", "Cat/Mouse"), a word after an opening quote,
-    no-case spans and spacing untouched."""
+    no-case spans and spacing untouched; name particles ("de", "van", "von") and words that
+    do not start with a Latin letter ("β-Carotine") stay as written.
+
+    Also: ``capitalize-all`` and ``capitalize-first`` work across rich text (flip-flop
+    markers of :mod:`citekb.render.csl_flipflop`), no-case text keeps its case under
+    ``uppercase``/``lowercase``, and Turkish and Azeri upper-case "i" as "İ"."""
     from citeproc import model
     from citeproc.string import NoCase
 
