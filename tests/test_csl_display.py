@@ -30,3 +30,13 @@ def test_second_field_align_puts_the_first_field_in_the_margin() -> None:
     ]
     # the layout's attributes are restored after rendering
     assert render(layout, {"title": "Book"}) == ["[1] Book"]
+
+
+def test_the_layout_suffix_goes_inside_the_last_div_and_trailing_space_after_it() -> None:
+    layout = '<group suffix="."><text variable="title" display="right-inline"/></group>'
+    assert render(layout, {"title": "Here"}) == ['<div class="csl-right-inline">Here.</div>\n  ']
+    margin = '<text value="1." suffix=" "/><text variable="title"/>'
+    entries = render(margin, {"title": "Book "}, attrs=' second-field-align="flush"')
+    assert entries == [
+        '\n    <div class="csl-left-margin">1. </div><div class="csl-right-inline">Book</div>\n   '
+    ]

@@ -226,3 +226,10 @@ def test_a_prefix_starting_with_a_comma_replaces_the_delimiter() -> None:
 def test_a_numbers_markup_is_text() -> None:
     layout = '<number variable="number"/>'
     assert render(layout, {"number": "1<sup>er</sup>"}) == ["1&lt;sup&gt;er&lt;/sup&gt;"]
+
+
+def test_quotes_just_inside_a_tag_pair() -> None:
+    title = '<text variable="title" quotes="true"/>'
+    assert render(title, {"title": '<span class="nocase">"PIAAC" 2015</span>'}) == [
+        "“‘PIAAC’ 2015”"
+    ]

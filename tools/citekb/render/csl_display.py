@@ -24,6 +24,7 @@ _CLOSE = "\ue044"
 _FIRST_OPEN, _FIRST_CLOSE = "\ue045", "\ue046"  # the first field, with second-field-align
 _ALL = "".join(_OPEN.values()) + _CLOSE + _FIRST_OPEN + _FIRST_CLOSE
 _DROP = str.maketrans(dict.fromkeys(map(ord, _ALL)))
+_SUFFIX_OUTSIDE = re.compile(f"({_CLOSE})([^{_ALL}]+)$")
 _KIND = {marker: kind for kind, marker in _OPEN.items()}
 _DISPLAY = re.compile(f"([{''.join(_OPEN.values())}])|{_CLOSE}")
 
@@ -33,12 +34,13 @@ def lay_out(entry: str) -> str:
     if _FIRST_OPEN in entry and _FIRST_CLOSE in entry:
         head, _, rest = entry.partition(_FIRST_OPEN)
         left, _, right = rest.partition(_FIRST_CLOSE)
-        entry = (
+        trailing = right[len(right.rstrip()) :]  # a layout's trailing space: after the div
+        return (
             f'\n    <div class="csl-left-margin">{_divs(head + left)}</div>'
-            f'<div class="csl-right-inline">{_divs(right)}</div>\n  '
+            f'<div class="csl-right-inline">{_divs(right.rstrip())}</div>\n  {trailing}'
         )
-        return entry
     if any(marker in entry for marker in _OPEN.values()):
+        entry = _SUFFIX_OUTSIDE.sub(r"\2\1", entry)  # the layout's suffix: in the last div
         return _divs(entry, lines=True) + "\n  "
     return entry
 

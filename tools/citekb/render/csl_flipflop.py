@@ -164,11 +164,14 @@ def _match_quotes(tokens: list[list[Any]], text: str) -> None:
         char, at = token[1], token[2]
         before = text[at - 1] if at else ""
         after = text[at + 1] if at + 1 < len(text) else ""
+        after_tag = index > 0 and tokens[index - 1][0] == "mark"  # '<i>"x"</i>' opens
         double = char in _DOUBLE
         if char in "'\u2019" and before.isalnum() and after.isalnum():
             tokens[index] = ["text", "\u2019"]
             continue
-        can_open = char not in "\u201d\u2019" and (not before or before in _OPEN_BEFORE)
+        can_open = char not in "\u201d\u2019" and (
+            not before or before in _OPEN_BEFORE or after_tag
+        )
         can_open = can_open and bool(after) and not after.isspace()
         can_close = char not in "\u201c\u2018" and bool(before) and not before.isspace()
         can_close = can_close and not after.isalnum()
