@@ -233,3 +233,8 @@ def test_quotes_just_inside_a_tag_pair() -> None:
     assert render(title, {"title": '<span class="nocase">"PIAAC" 2015</span>'}) == [
         "“‘PIAAC’ 2015”"
     ]
+
+
+def test_affixes_are_text() -> None:
+    layout = '<text variable="URL" prefix="&lt;" suffix="&gt;"/>'
+    assert render(layout, {"URL": "http://x.org"}) == ["&lt;http://x.org&gt;"]

@@ -342,6 +342,17 @@ def install_flipflop() -> None:
         return vertical_align(self, text)
 
     model.Formatted.vertical_align = baseline
+    wrap = model.Affixed.wrap
+
+    def wrap_escaped(self: Any, string: Any) -> Any:  # an affix is text: "&lt;" stays text
+        prefix, suffix = self.get("prefix", ""), self.get("suffix", "")
+        if string is None or not _ANGLES.search(prefix + suffix):
+            return wrap(self, string)
+        prefix, suffix = _escape(prefix), _escape(suffix)
+        text = prefix + model.normalize_seam(prefix, string)
+        return text + model.normalize_seam(text, suffix)
+
+    model.Affixed.wrap = wrap_escaped
     cite = frontend.CitationStylesBibliography.cite
     bibliography = frontend.CitationStylesBibliography.bibliography
 
@@ -421,6 +432,7 @@ _AS_TEXT = str.maketrans(
     }
     | {_MARKS["q"][0]: '"', _MARKS["q"][1]: '"'}
 )
+_ANGLES = re.compile("[<>]")
 _TAGS = re.compile(r"<[^>]*>|[" + MARKERS + "]")
 
 
