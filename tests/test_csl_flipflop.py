@@ -138,13 +138,14 @@ def test_any_field_text_reads_and_resolves(text: str) -> None:
         assert re.sub("[\"'‘’“”]", "", plain) == re.sub("[\"'‘’“”]", "", text)
 
 
-def cite_text(layout: str, prefix: str = "", style_class: str = "note") -> str:
-    """One citation of one book under a one-layout style, with a cite prefix."""
+def cite_text(layout: str, prefix: str = "", style_class: str = "note", locator: str = "") -> str:
+    """One citation of one book under a one-layout style, with a cite prefix or locator."""
     from citeproc import (
         Citation,
         CitationItem,
         CitationStylesBibliography,
         CitationStylesStyle,
+        Locator,
         formatter,
     )
     from citeproc.source.json import CiteProcJSON
@@ -156,7 +157,10 @@ def cite_text(layout: str, prefix: str = "", style_class: str = "note") -> str:
     bib = CitationStylesBibliography(
         style, CiteProcJSON([{"id": "a", "type": "book"}]), formatter.html
     )
-    citation = Citation([CitationItem("a", prefix=prefix)] if prefix else [CitationItem("a")])
+    options: dict[str, Any] = {"prefix": prefix} if prefix else {}
+    if locator:
+        options["locator"] = Locator("page", locator)
+    citation = Citation([CitationItem("a", **options)])
     bib.register(citation)
     return str(bib.cite(citation, lambda _item: None))
 
@@ -238,3 +242,8 @@ def test_quotes_just_inside_a_tag_pair() -> None:
 def test_affixes_are_text() -> None:
     layout = '<text variable="URL" prefix="&lt;" suffix="&gt;"/>'
     assert render(layout, {"URL": "http://x.org"}) == ["&lt;http://x.org&gt;"]
+
+
+def test_a_locators_quotes_are_rich_text() -> None:
+    layout = '<text variable="locator" quotes="true"/>'
+    assert cite_text(layout, locator='"gargoyle"') == "“‘gargoyle’”"

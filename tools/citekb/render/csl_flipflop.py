@@ -312,6 +312,8 @@ def install_flipflop() -> None:
         text, language = text_process(self, item, context, **kwargs)
         if "value" in self.attrib and text and _SPECIAL.search(self.get("value")):
             text = parse_rich(self.get("value"), self.preformat)
+        elif self.get("variable") == "locator" and text and _SPECIAL.search(str(text)):
+            text = parse_rich(str(text), _escape)  # a cite's locator is rich text too
         elif "term" in self.attrib and text and "variable" not in self.attrib:
             text = markup_class()(TERM) + text
         return text, language
