@@ -40,3 +40,9 @@ def test_the_layout_suffix_goes_inside_the_last_div_and_trailing_space_after_it(
     assert entries == [
         '\n    <div class="csl-left-margin">1. </div><div class="csl-right-inline">Book</div>\n   '
     ]
+
+
+def test_an_empty_block_gives_no_div() -> None:
+    block, close = "\ue040", "\ue044"  # csl_display's markers for display="block"
+    assert lay_out(f"{block}{close}x") == "x"
+    assert lay_out(f"{block}{close}{block}y{close}") == '\n\n    <div class="csl-block">y</div>\n\n  '

@@ -24,6 +24,7 @@ _CLOSE = "\ue044"
 _FIRST_OPEN, _FIRST_CLOSE = "\ue045", "\ue046"  # the first field, with second-field-align
 _ALL = "".join(_OPEN.values()) + _CLOSE + _FIRST_OPEN + _FIRST_CLOSE
 _DROP = str.maketrans(dict.fromkeys(map(ord, _ALL)))
+_EMPTY = re.compile(f"[{''.join(_OPEN.values())}]\\s*{_CLOSE}")
 _SUFFIX_OUTSIDE = re.compile(f"({_CLOSE})([^{_ALL}]+)$")
 _KIND = {marker: kind for kind, marker in _OPEN.items()}
 _DISPLAY = re.compile(f"([{''.join(_OPEN.values())}])|{_CLOSE}")
@@ -40,6 +41,9 @@ def lay_out(entry: str) -> str:
             f'<div class="csl-right-inline">{_divs(right.rstrip())}</div>\n  {trailing}'
         )
     if any(marker in entry for marker in _OPEN.values()):
+        entry = _EMPTY.sub("", entry)  # a block left empty (a substituted author): no div
+        if not any(marker in entry for marker in _OPEN.values()):
+            return entry
         entry = _SUFFIX_OUTSIDE.sub(r"\2\1", entry)  # the layout's suffix: in the last div
         return _divs(entry, lines=True) + "\n  "
     return entry
