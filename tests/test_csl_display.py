@@ -45,4 +45,6 @@ def test_the_layout_suffix_goes_inside_the_last_div_and_trailing_space_after_it(
 def test_an_empty_block_gives_no_div() -> None:
     block, close = "\ue040", "\ue044"  # csl_display's markers for display="block"
     assert lay_out(f"{block}{close}x") == "x"
-    assert lay_out(f"{block}{close}{block}y{close}") == '\n\n    <div class="csl-block">y</div>\n\n  '
+    assert (
+        lay_out(f"{block}{close}{block}y{close}") == '\n\n    <div class="csl-block">y</div>\n\n  '
+    )
