@@ -413,16 +413,25 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
     if TERM in html:
         note = bib.style.root.get("class") == "note"  # in-text styles keep "n.d."
         html = _capitalized_terms(html) if cite and move and note else html.replace(TERM, "")
-    root = bib.style.root
-    quotes = tuple(
-        str(root.get_single_term(name))
-        for name in ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
-    )
-    piq = move and root.get_locale_option("punctuation-in-quote").lower() == "true"
-    resolved = resolve(html, quotes, piq)  # type: ignore[arg-type]
+    quotes, piq = _locale_quotes(bib.style.root)
+    resolved = resolve(html, quotes, move and piq)
     if not getattr(bib, "citekb_alone", False):  # citekb keeps "²" a character (plain text)
         resolved = superscripts(resolved)
     return rendered if resolved == original else resolved
+
+
+#: style root -> its locale's quotes and punctuation-in-quote (the tree never changes)
+_QUOTES: dict[Any, tuple[tuple[str, str, str, str], bool]] = {}
+
+
+def _locale_quotes(root: Any) -> tuple[tuple[str, str, str, str], bool]:
+    found = _QUOTES.get(root)
+    if found is None:
+        names = ("open-quote", "close-quote", "open-inner-quote", "close-inner-quote")
+        terms = [str(root.get_single_term(name)) for name in names]
+        piq = root.get_locale_option("punctuation-in-quote").lower() == "true"
+        found = _QUOTES[root] = ((terms[0], terms[1], terms[2], terms[3]), piq)
+    return found
 
 
 _RAW_AMPERSAND = re.compile(r"&(?!#?\w+;)")
