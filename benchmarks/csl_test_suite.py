@@ -235,7 +235,8 @@ def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str
             else:
                 lines.append(f'  <div class="csl-entry">{entry}</div>')
         lines.append("</div>")
-    return "\n".join(lines).replace("&amp;", "&#38;")
+    escaped = {"&amp;": "&#38;", "&lt;": "&#60;", "&gt;": "&#62;"}  # citeproc-js's escapes
+    return re.sub("&(amp|lt|gt);", lambda m: escaped[m.group()], "\n".join(lines))
 
 
 def _first_fields(bib: Any) -> list[str]:

@@ -312,8 +312,9 @@ def test_dois_and_urls_are_links(refs: References) -> None:
 def test_fields_are_escaped_and_javascript_urls_stay_text(refs: References) -> None:
     html = reference_item(refs.entries["evil"], refs)
     assert "<script>" not in html.lower() and "<b>" not in html
-    # APA sentence case capitalises the first letter of the title, escaped or not
-    assert "&lt;Script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quoted&quot;" in html
+    # APA sentence case capitalises the first letter of the title, escaped or not; paired
+    # straight quotes in a field are typographic quotes (CSL rich text, as citeproc-js)
+    assert "&lt;Script&gt;alert(“x”)&lt;/script&gt; &amp; “quoted”" in html
     assert "javascript:alert(1)" in html
     assert 'href="javascript' not in html
 

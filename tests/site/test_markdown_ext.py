@@ -95,7 +95,8 @@ def test_citations_in_code_are_left_alone(bib: str) -> None:
 def test_fields_are_escaped(bib: str) -> None:
     out = render('Bad [@evil] and <span title="x">raw</span>.\n', bib)
     assert "<script>" not in out.lower()
-    assert "&lt;Script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out  # sentence case
+    # sentence case; paired straight quotes in a field are typographic (CSL rich text)
+    assert "&lt;Script&gt;alert(“x”)&lt;/script&gt;" in out
     assert 'href="javascript' not in out
     assert "javascript:alert(1)" in out
 

@@ -146,9 +146,9 @@ def test_escaping_of_hostile_fields(tmp_path: Path) -> None:
     assert "<script>alert" not in html.lower()
     assert "<img src=x" not in html and "<b>bold" not in html
     assert 'href="javascript' not in html
-    assert (  # APA sentence case capitalises the title's first letter
-        "&lt;Script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &quot;double&quot; &#x27;single"
-        in html
+    assert (  # APA sentence case capitalises the title's first letter; a field's paired
+        # quotes are the locale's quotes (CSL rich text)
+        "&lt;Script&gt;alert(“pwned”)&lt;/script&gt; “double” “single” quotes" in html
     )
     assert "&lt;img src=x onerror=alert(2)&gt; Corp" in html
     assert "javascript:alert(1)" in html  # shown, inert

@@ -47,7 +47,7 @@ def test_localisation_keys_become_words(apa: Engine) -> None:
         institution="MIT",
         date="1992",
     )
-    assert ref(apa, thesis) == "Loh, N. C. (1992). Accelerometer [Master's thesis]. MIT."
+    assert ref(apa, thesis) == "Loh, N. C. (1992). Accelerometer [Master’s thesis]. MIT."
     report = entry(
         "p",
         "report",

@@ -136,7 +136,7 @@ def test_proper_nouns_in_this_projects_titles_survive_sentence_case() -> None:
         "nhs 111",
     ):
         assert lowered not in text, lowered
-    assert "on Holt-Lunstad, Smith and Layton's 2010 meta-analysis" in text
+    assert "on Holt-Lunstad, Smith and Layton’s 2010 meta-analysis" in text
     assert "Contact Samaritans." in text
 
 

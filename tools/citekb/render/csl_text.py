@@ -7,11 +7,13 @@ ranges, and variables with a hyphen. Part of the adapter in
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 # --- title case: words split at hyphens, dashes and slashes; spacing kept ------------------
 
-_WORD = re.compile(r"[^\s\-\u2010\u2013\u2014/]+")
+# flip-flop markers (:mod:`citekb.render.csl_flipflop`) are no part of a word
+_WORD = re.compile(r"[^\s\-\u2010\u2013\u2014/\ue020-\ue03f]+")
 _OPENERS = "\u201c\u2018\"'([\u00ab"
 _STOP_WORDS = frozenset(
     [
@@ -41,6 +43,10 @@ _STOP_WORDS = frozenset(
         "via",
         "with",
         "yet",
+        # name particles, lower case in an English title too ("Antiquités de l’Égypte")
+        "de",
+        "van",
+        "von",
     ]
 )
 
@@ -50,23 +56,56 @@ def title_case_words() -> None:
     lower-case word capitalised except stop words (first and last word, and a word after a
     colon, "?" or "!", always), words inside hyphenated compounds and after dashes or slashes
     too ("Out-of-Fashion", "Self-Esteem—With", "Cat/Mouse"), a word after an opening quote,
-    no-case spans and spacing untouched."""
+    no-case spans and spacing untouched; name particles ("de", "van", "von") and words that
+    do not start with a Latin letter ("β-Carotine") stay as written.
+
+    Also: ``capitalize-all`` and ``capitalize-first`` work across rich text (flip-flop
+    markers of :mod:`citekb.render.csl_flipflop`), no-case text keeps its case under
+    ``uppercase``/``lowercase``, and Turkish and Azeri upper-case "i" as "İ"."""
     from citeproc import model
+    from citeproc.string import NoCase
 
     if getattr(model.TextCased, "_citekb_title", False):
         return
     case = model.TextCased.case
 
     def cased(self: Any, text: Any, language: Any = None) -> Any:
-        if self.get("text-case") != "title" or language != "en" or not text:
+        text_case = self.get("text-case")
+        if not text:
             return case(self, text, language)
-        return _title_case(text)
+        if text_case == "title" and language == "en":
+            return _title_case(text)
+        if text_case == "capitalize-all":
+            return _title_case(text, stop_words=frozenset())
+        if text_case == "capitalize-first":
+            return _capitalize_first(text)
+        if text_case == "uppercase" and language in ("tr", "az"):  # dotted capital I
+            text = text.replace("i", "\u0130")
+        return case(self, text, language)
 
+    NoCase.lower = NoCase.upper = lambda self: self  # no-case text keeps its case
     model.TextCased.case = cased
     model.TextCased._citekb_title = True
 
 
-def _title_case(text: Any) -> Any:
+def _capitalize_first(text: Any) -> Any:
+    """The first letter upper-cased, wherever the first piece with a letter is."""
+    from citeproc.string import MixedString, NoCase, String
+
+    pieces = list(text) if isinstance(text, MixedString) else [text]
+    for index, piece in enumerate(pieces):
+        match = re.search(r"[^\W\d_]", str(piece))
+        if match is None:
+            continue
+        if not isinstance(piece, NoCase):
+            at = match.start()
+            value = str(piece)
+            pieces[index] = String(value[:at] + value[at].upper() + value[at + 1 :])
+        break
+    return MixedString(pieces) if isinstance(text, MixedString) else pieces[0]
+
+
+def _title_case(text: Any, stop_words: frozenset[str] = _STOP_WORDS) -> Any:
     from citeproc.string import MixedString, NoCase, String
 
     pieces = list(text) if isinstance(text, MixedString) else [text]
@@ -80,9 +119,10 @@ def _title_case(text: Any) -> Any:
         piece = str(pieces[i])
         compound = match.start() > 0 and piece[match.start() - 1] in "-\u2010"
         edge = n == 0 or n == len(words) - 1 or previous[-1:] in ":?!"
-        stop = core.casefold() in _STOP_WORDS and not (edge and not compound)
+        stop = core.casefold() in stop_words and not (edge and not compound)
         stop = stop or (compound and len(core) == 1)  # "07-x", as citeproc-js
-        if core.islower() and not stop and not isinstance(pieces[i], NoCase):
+        latin = core[:1].isascii() or "LATIN" in unicodedata.name(core[:1], "")
+        if core.islower() and latin and not stop and not isinstance(pieces[i], NoCase):
             upper.setdefault(i, set()).add(start)
         previous = word
     out = []

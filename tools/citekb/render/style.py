@@ -24,6 +24,8 @@ from citekb.render import (
     csl_collapse,
     csl_dates,
     csl_disambiguate,
+    csl_display,
+    csl_flipflop,
     csl_groups,
     csl_locators,
     csl_macros,
@@ -41,7 +43,7 @@ from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
 from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
-from citekb.render.csl_name_parts import typographic
+from citekb.render.csl_typography import typographic_apostrophes
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.note_forms import later_forms
 from citekb.render.styleread import read_style_file
@@ -108,6 +110,8 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_position.install_positions()
     csl_variables.install_variable_aliases()
     csl_groups.install_group_suppression()
+    csl_flipflop.install_flipflop()  # last but one: it resolves what the others render
+    csl_display.install_display()  # last: it lays out what csl_flipflop resolved
 
 
 def style_path(style: str, root: Path | None = None) -> Path:
@@ -318,7 +322,8 @@ def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
     initials = " ".join(
         "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
     )
-    return typographic(str(first.get("family", ""))), initials  # as rendered: "O’Brien"
+    # as rendered: "O’Brien" (csl_flipflop makes every apostrophe between letters typographic)
+    return typographic_apostrophes(str(first.get("family", ""))), initials
 
 
 def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
@@ -331,7 +336,7 @@ def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
         family = str(name.get("family", "")).strip()
         particle = str(name.get("non-dropping-particle", "")).strip()
         out.append(f"{particle} {family}".strip() if family else str(name.get("literal", "")))
-    return tuple(out)
+    return tuple(typographic_apostrophes(name) for name in out)
 
 
 def _year_of(item: Mapping[str, Any]) -> str:
