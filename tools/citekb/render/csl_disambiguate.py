@@ -1,24 +1,32 @@
 """CSL disambiguation (CSL 1.0.2 §Disambiguation) added to citeproc-py, which has none.
 
-Cites that render alike are told apart, in the spec's order: ``disambiguate-add-names``
-(as many more names as tell each author list apart), ``disambiguate="true"`` conditions,
-then ``disambiguate-add-year-suffix`` (letters in reference-list order, after the year when
-the style does not place ``year-suffix`` itself). Given-name expansion is not done.
+Cites that render alike are told apart in citeproc-js's order: document-wide given names
+(``givenname-disambiguation-rule`` other than ``by-cite``), ``disambiguate-add-names`` (with
+``by-cite`` given names), ``by-cite`` given names, ``disambiguate-add-year-suffix`` (letters in
+reference-list order, after the year when the style does not place ``year-suffix`` itself),
+then ``disambiguate="true"`` conditions for the cites still alike. The names part is in
+:mod:`citekb.render.csl_givenname`.
 
-The state lives on citeproc-py's references (keys prefixed ``citekb_``, and ``year_suffix``)
-and is recomputed when the set of cited works changes. Part of the adapter in
+The state lives on citeproc-py's references (keys prefixed ``citekb_``, and ``year_suffix``).
+It is kept up to date incrementally as works are cited: a new work costs one render, and only
+the works whose cite it resembles (or whose names it makes ambiguous) are told apart again,
+so citing n works one at a time stays near-linear. Part of the adapter in
 :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
+from citekb.render import csl_givenname as gn
 from citekb.render.formatted import year_letter
 
-_NAMES = "citekb_names"  # how many names a cite shows (overrides et-al-use-first)
 _FLAG = "citekb_disambiguate"  # ``disambiguate="true"`` conditions hold
 _SUFFIX = "year_suffix"
+_STATE = (gn.NAMES, gn.GIVENS, _FLAG, _SUFFIX)
+#: Renders made for disambiguation since import (a test checks the cost stays linear).
+RENDERS = [0]
 
 
 def install_disambiguation() -> None:
@@ -40,80 +48,248 @@ def install_disambiguation() -> None:
 
     bibliography.cite = cite_disambiguated
     bibliography.bibliography = bibliography_disambiguated
-    _patch_names(model)
+    gn.install_names()
     _patch_dates(model)
     _patch_conditions(model)
     bibliography._citekb_disambiguate = True
 
 
+@dataclass
+class _Options:
+    names: bool
+    givens: bool
+    rule: str
+    year: bool
+
+    @classmethod
+    def of(cls, bib: Any) -> _Options:
+        citation = bib.style.root.citation
+
+        def flag(name: str) -> bool:
+            return str(citation.get(name, "false")).lower() == "true"
+
+        rule = str(citation.get("givenname-disambiguation-rule", "by-cite"))
+        return cls(
+            flag("disambiguate-add-names"),
+            flag("disambiguate-add-givenname"),
+            rule,
+            flag("disambiguate-add-year-suffix"),
+        )
+
+
+@dataclass
+class _State:
+    """What the disambiguation of one bibliography knows between two calls."""
+
+    options: _Options
+    keys: tuple[str, ...] = ()
+    #: The cite of each work with the document-wide given names only, and its name lists.
+    start: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, list[list[gn.NameKey]]] = field(default_factory=dict)
+    #: start text -> works (the clusters of alike cites), and the final text of every work.
+    clusters: dict[str, list[str]] = field(default_factory=dict)
+    final: dict[str, str] = field(default_factory=dict)
+    final_index: dict[str, set[str]] = field(default_factory=dict)
+    #: Document-wide rules: family -> names, name -> hint, name -> works showing it.
+    families: dict[str, set[gn.NameKey]] = field(default_factory=dict)
+    hints: dict[gn.NameKey, str] = field(default_factory=dict)
+    holders: dict[gn.NameKey, set[str]] = field(default_factory=dict)
+    #: Each work's place in the reference list; the list was sorted since the last update.
+    order: dict[str, int] = field(default_factory=dict)
+    reordered: bool = False
+
+
 def _ensure(bib: Any) -> None:
-    done = getattr(bib, "_citekb_done", None)
-    if done != tuple(bib.keys) and len(bib.keys) > 1:
-        disambiguate(bib)
-        bib._citekb_done = tuple(bib.keys)
+    keys = tuple(bib.keys)
+    state: _State | None = getattr(bib, "_citekb_state", None)
+    if state is not None and state.keys == keys:
+        return
+    if state is None and len(keys) < 2:
+        return  # one work alone is never ambiguous
+    if state is not None and keys[: len(state.keys)] != state.keys:
+        if set(state.keys) - set(keys):
+            state = None  # a work left the list: start again
+        else:  # sorted: year suffixes follow the list's order
+            state.order = {key: index for index, key in enumerate(keys)}
+            state.reordered = True
+    if state is None:
+        state = _State(_Options.of(bib))
+    update(bib, state, keys)
+    bib._citekb_state = state
 
 
-def _options(bib: Any) -> tuple[bool, bool]:
-    citation = bib.style.root.citation
-    names = str(citation.get("disambiguate-add-names", "false")).lower() == "true"
-    year = str(citation.get("disambiguate-add-year-suffix", "false")).lower() == "true"
-    return names, year
+def update(bib: Any, state: _State, keys: tuple[str, ...]) -> None:
+    """Bring the disambiguation up to date with the cited works ``keys`` (the works cited
+    before, in the same order, then new ones)."""
+    new = [key for key in keys[len(state.keys) :] if key not in state.start]
+    new += [key for key in keys[: len(state.keys)] if key not in state.start]
+    state.keys = keys
+    group: set[str] = set()
+    for key in new:
+        state.order.setdefault(key, len(state.order))
+        _clear(bib.source[key])
+        with gn.recording() as seen:
+            _set_start(bib, state, key)
+        state.lists[key] = [list(names) for names in seen]
+        group.add(key)
+    options = state.options
+    if options.givens and options.rule != "by-cite":
+        for key in _document_hints(state, new):
+            old = _set_start(bib, state, key)
+            group.update(state.clusters.get(old or "", ()))
+            group.add(key)
+    if state.reordered:
+        group.update(k for ks in state.clusters.values() if len(ks) > 1 for k in ks)
+        state.reordered = False
+    for key in list(group):
+        group.update(state.clusters[state.start[key]])
+    _settle(bib, state, group)
+
+
+def _base_hints(state: _State, key: str) -> dict[gn.NameKey, str]:
+    """The document-wide hints of the names a work shows."""
+    hints = {n: state.hints.get(n, "") for names in state.lists.get(key, ()) for n in names}
+    return {n: h for n, h in hints.items() if h}
+
+
+def _set_start(bib: Any, state: _State, key: str) -> str | None:
+    """Render a work with the document-wide given names only and file it in its cluster;
+    the text of the cluster it left."""
+    old = state.start.get(key)
+    if old is not None:
+        state.clusters[old].remove(key)
+        if not state.clusters[old]:
+            del state.clusters[old]
+    ref = bib.source[key]
+    _clear(ref)
+    hints = _base_hints(state, key)
+    if hints:
+        ref[gn.GIVENS] = hints
+    text = _render(bib, key)
+    state.start[key] = text
+    state.clusters.setdefault(text, []).append(key)
+    return old
+
+
+def _document_hints(state: _State, new: list[str]) -> set[str]:
+    """Add the names of new works to their families; the works whose hints change."""
+    rule = state.options.rule
+    primary = rule.startswith("primary")
+    touched: set[str] = set()
+    for key in new:
+        for names in state.lists[key]:
+            for name in names[:1] if primary else names:
+                state.holders.setdefault(name, set()).add(key)
+                family = gn.family(name)
+                if family and gn.initials(name):
+                    members = state.families.setdefault(family, set())
+                    if name not in members:
+                        members.add(name)
+                        touched.add(family)
+    changed: set[str] = set()
+    for family in touched:
+        hints = gn.family_hints(state.families[family], rule)
+        for name in state.families[family]:
+            hint = hints.get(name, "")
+            if state.hints.get(name, "") != hint:
+                state.hints[name] = hint
+                changed.update(k for k in state.holders.get(name, ()) if k not in new)
+    return changed
+
+
+def _clear(ref: Any) -> None:
+    for name in _STATE:
+        dict.pop(ref, name, None)
 
 
 def _render(bib: Any, key: str) -> str:
-    """The plain cite of one work alone, as the citation layout renders it."""
+    """The plain cite of one work alone, first cited, as the citation layout renders it."""
     from citeproc import Citation, CitationItem
 
+    RENDERS[0] += 1
     item = CitationItem(key)
     Citation([item]).bibliography = bib
-    layout = bib.style.root.citation.layout
+    citation = bib.style.root.citation
+    layout = citation.layout
+    cites = getattr(citation, "cites", None)
+    citation.cites = []  # a first cite, whatever was cited before
     layout.repressed = {}
     try:
         out = layout.render_children(item)
     except Exception:  # a work citeproc-py cannot render is never ambiguous
         return f"\0{key}"
-    return str(out) if out is not None else ""
+    finally:
+        citation.cites = cites if cites is not None else []
+    return str(out) if out is not None else f"\0{key}"
 
 
-def _name_list(reference: Any) -> tuple[str, ...]:
-    for role in ("author", "editor", "translator"):
-        names = dict.get(reference, role)
-        if names:
-            return tuple(str(n).casefold() for n in names)
-    return ()
+def _settle(bib: Any, state: _State, group: set[str]) -> None:
+    """Tell the alike cites among ``group`` apart (their earlier state is dropped); a work
+    outside it that ends up alike joins the group and the pass runs again."""
+    for _ in range(8):
+        outside = _pass(bib, state, group)
+        if not outside:
+            return
+        for key in outside:
+            group.update(state.clusters[state.start[key]])
+    _pass(bib, state, group)
 
 
-def disambiguate(bib: Any) -> None:
-    """Give every cited work the names, flag and year suffix that make its cite unique."""
-    add_names, add_year = _options(bib)
-    keys = list(bib.keys)
-    refs = {key: bib.source[key] for key in keys if key in bib.source}
-    for ref in refs.values():
-        for name in (_NAMES, _FLAG, _SUFFIX):
-            dict.pop(ref, name, None)
-    rendered = {key: _render(bib, key) for key in refs}
-    for group in _collisions(rendered):
-        if add_names:
-            lists = {key: _name_list(refs[key]) for key in group}
-            for key in group:
-                mine = lists[key]
-                others = {lst for k, lst in lists.items() if lst != mine}
-                if not others or len(mine) < 2:
-                    continue
-                count = next(
-                    (n for n in range(1, len(mine)) if all(o[:n] != mine[:n] for o in others)),
-                    len(mine),
-                )
-                refs[key][_NAMES] = count
-            rendered.update({key: _render(bib, key) for key in group})
-    for group in _collisions(rendered):
-        for key in group:
-            refs[key][_FLAG] = True
-        rendered.update({key: _render(bib, key) for key in group})
-    if add_year:
-        for group in _collisions(rendered):
-            for index, key in enumerate(group):  # keys are in reference-list order
+def _pass(bib: Any, state: _State, group: set[str]) -> set[str]:
+    options = state.options
+    keys = sorted(group, key=state.order.__getitem__)
+    refs = {key: bib.source[key] for key in keys}
+    current = {key: state.start[key] for key in keys}
+    for key in keys:
+        _clear(refs[key])
+        hints = _base_hints(state, key)
+        if hints:
+            refs[key][gn.GIVENS] = hints
+    rule = options.rule if options.givens else None
+    flat = {key: [n for names in state.lists[key] for n in names] for key in keys}
+
+    def rerender(groups: list[list[str]]) -> list[list[str]]:
+        for keys_ in groups:
+            for key in keys_:
+                current[key] = _render(bib, key)
+        return _collisions(current)
+
+    def hint(keys_: list[str]) -> None:
+        for key, hints in gn.by_cite_hints({k: flat[k] for k in keys_}).items():
+            refs[key].setdefault(gn.GIVENS, {}).update(hints)
+
+    groups = _collisions(current)
+    if groups and options.names:
+        for keys_ in groups:
+            if rule == "by-cite":
+                hint(keys_)
+            for key, count in gn.add_names({k: flat[k] for k in keys_}, rule).items():
+                refs[key][gn.NAMES] = count
+        groups = rerender(groups)
+    if groups and rule == "by-cite":
+        for keys_ in groups:
+            hint(keys_)
+        groups = rerender(groups)
+    if groups and options.year:
+        for keys_ in groups:
+            for index, key in enumerate(keys_):  # keys are in reference-list order
                 refs[key][_SUFFIX] = year_letter(index)
+        groups = rerender(groups)
+    if groups:
+        for keys_ in groups:
+            for key in keys_:
+                refs[key][_FLAG] = True
+        rerender(groups)
+    outside: set[str] = set()
+    for key in keys:
+        old = state.final.get(key)
+        if old is not None:
+            state.final_index[old].discard(key)
+        state.final[key] = current[key]
+        others = state.final_index.setdefault(current[key], set())
+        outside.update(k for k in others if k not in group)
+        others.add(key)
+    return outside
 
 
 def _collisions(rendered: dict[str, str]) -> list[list[str]]:
@@ -121,36 +297,6 @@ def _collisions(rendered: dict[str, str]) -> list[list[str]]:
     for key, text in rendered.items():
         groups.setdefault(text, []).append(key)
     return [keys for keys in groups.values() if len(keys) > 1]
-
-
-def _in_citation(element: Any, context: Any) -> bool:
-    found = (context if context is not None else element).xpath_search(
-        "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
-    )
-    return bool(found) and str(found[0].tag).endswith("citation")
-
-
-def _patch_names(model: Any) -> None:
-    process = model.Name.process
-
-    def names_process(
-        self: Any,
-        item: Any,
-        variable: Any,
-        context: Any = None,
-        sort_options: Any = None,
-        **kw: Any,
-    ) -> Any:
-        count = dict.get(item.reference, _NAMES)
-        if count and sort_options is None and _in_citation(self, context):
-            names = dict.get(item.reference, variable) or []
-            if count >= len(names):
-                sort_options = {"et-al-min": "0", "et-al-subsequent-min": "0"}
-            else:
-                sort_options = {"et-al-use-first": str(count)}
-        return process(self, item, variable, context=context, sort_options=sort_options, **kw)
-
-    model.Name.process = names_process
 
 
 #: Year suffixes waiting for the next rendered year: [suffix, placed?], innermost last.
