@@ -31,7 +31,7 @@ RENDERS = [0]
 
 def install_disambiguation() -> None:
     """Patch citeproc-py once: the pass before citing, and the renderers that obey it."""
-    from citeproc import frontend, model
+    from citeproc import frontend, model, source
 
     if getattr(frontend.CitationStylesBibliography, "_citekb_disambiguate", False):
         return
@@ -51,6 +51,7 @@ def install_disambiguation() -> None:
     gn.install_names()
     _patch_dates(model)
     _patch_conditions(model)
+    _patch_labels(model, source)
     bibliography._citekb_disambiguate = True
 
 
@@ -299,6 +300,7 @@ def _collisions(rendered: dict[str, str]) -> list[list[str]]:
     return [keys for keys in groups.values() if len(keys) > 1]
 
 
+_PLACED = './/cs:text[@variable="year-suffix" or @variable="citation-label"]'
 #: Year suffixes waiting for the next rendered year: [suffix, placed?], innermost last.
 _PENDING: list[list[Any]] = []
 
@@ -321,7 +323,7 @@ def _patch_dates(model: Any) -> None:
         suffix = dict.get(item.reference, _SUFFIX)
         if not suffix or self.get("variable") != "issued":
             return process(self, item, variable, show_parts, context, **kw)
-        if self.get_root().xpath_search('.//cs:text[@variable="year-suffix"]'):
+        if self.get_root().xpath_search(_PLACED):  # the style or its label places it
             return process(self, item, variable, show_parts, context, **kw)
         repressed = (context if context is not None else self).get_layout().repressed
         if repressed.get("citekb:suffixed"):
@@ -359,3 +361,52 @@ def _patch_conditions(model: Any) -> None:
         return render(self, item, context=context, **kw)
 
     model.If.render = if_render
+
+
+def _patch_labels(model: Any, source: Any) -> None:
+    """``citation-label``: the work's own, else a trigraph of its authors and year ("Asth00",
+    "BrCh98", "DEFG26", as citeproc-js); a year suffix follows the label."""
+    variable = model.Text._variable
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") != "citation-label":
+            return variable(self, item, context)
+        from citeproc.string import String
+
+        reference = item.reference
+        label = dict.get(reference, "citation_label") or trigraph(reference)
+        if not label:
+            return None
+        suffix = dict.get(reference, _SUFFIX) or ""
+        if self.get_root().xpath_search('.//cs:text[@variable="year-suffix"]'):
+            suffix = ""
+        return String(str(label) + suffix)
+
+    model.Text._variable = text_variable
+    get_field = source.CitationItem.get_field
+
+    def get_field_labelled(self: Any, name: str) -> Any:
+        value = get_field(self, name)
+        if value is None and name == "citation_label":
+            value = trigraph(self.reference) or None  # sorted by the label it shows
+        return value
+
+    source.CitationItem.get_field = get_field_labelled
+
+
+def trigraph(reference: Any) -> str:
+    """citeproc-js's default label, ``Aaaa00:AaAa00:AaAA00:AAAA00``: letters of the first
+    one to four family names (particles left out), then the year's last two digits."""
+    names = dict.get(reference, "author") or dict.get(reference, "editor") or []
+    families = []
+    for name in names[:4]:
+        family = str(dict.get(name, "family") or dict.get(name, "literal") or "")
+        words = family.split()
+        while len(words) > 1 and words[0][:1].islower():
+            words = words[1:]  # "von Dipheria" -> "Dipheria"
+        families.append(" ".join(words))
+    widths = {1: (4,), 2: (2, 2), 3: (2, 1, 1)}.get(len(families), (1, 1, 1, 1))
+    head = "".join(f[:w] for f, w in zip(families, widths, strict=False))
+    issued = dict.get(reference, "issued")
+    year = str(getattr(issued, "year", "") or "") if issued is not None else ""
+    return head + year[-2:]
