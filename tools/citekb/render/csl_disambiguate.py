@@ -22,7 +22,7 @@ from typing import Any
 from citekb.render import csl_givenname as gn
 from citekb.render.formatted import year_letter
 
-_FLAG = "citekb_disambiguate"  # ``disambiguate="true"`` conditions hold
+_FLAG = "citekb_disambiguate"  # how many ``disambiguate="true"`` conditions hold
 _SUFFIX = "year_suffix"
 _STATE = (gn.NAMES, gn.GIVENS, _FLAG, _SUFFIX)
 #: Renders made for disambiguation since import (a test checks the cost stays linear).
@@ -276,11 +276,14 @@ def _pass(bib: Any, state: _State, group: set[str]) -> set[str]:
             for index, key in enumerate(keys_):  # keys are in reference-list order
                 refs[key][_SUFFIX] = year_letter(index)
         groups = rerender(groups)
-    if groups:
+    conditions = len(bib.style.root.xpath_search(".//*[@disambiguate]"))
+    for level in range(1, conditions + 1):  # one more condition at a time, as citeproc-js
+        if not groups:
+            break
         for keys_ in groups:
             for key in keys_:
-                refs[key][_FLAG] = True
-        rerender(groups)
+                refs[key][_FLAG] = level
+        groups = rerender(groups)
     outside: set[str] = set()
     for key in keys:
         old = state.final.get(key)
@@ -354,8 +357,10 @@ def _patch_conditions(model: Any) -> None:
 
     def if_render(self: Any, item: Any, context: Any = None, **kw: Any) -> Any:
         wants = self.get("disambiguate")
-        if wants is not None:
-            holds = bool(dict.get(item.reference, _FLAG))
+        if wants is not None:  # the first ``level`` conditions met in this render hold
+            repressed = (context if context is not None else self).get_layout().repressed
+            met = repressed["citekb:conditions"] = repressed.get("citekb:conditions", 0) + 1
+            holds = met <= (dict.get(item.reference, _FLAG) or 0)
             if holds != (wants.lower() == "true") and self.get("match") != "any":
                 raise model.ConditionFailed
         return render(self, item, context=context, **kw)
