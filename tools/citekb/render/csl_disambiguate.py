@@ -215,13 +215,22 @@ def _render(bib: Any, key: str) -> str:
     cites = getattr(citation, "cites", None)
     citation.cites = []  # a first cite, whatever was cited before
     layout.repressed = {}
+    # cites are told apart in their shortest form: as later cites, where the style has one
+    gn.SUBSEQUENT[0] = _later_form(citation)
     try:
         out = layout.render_children(item)
     except Exception:  # a work citeproc-py cannot render is never ambiguous
         return f"\0{key}"
     finally:
         citation.cites = cites if cites is not None else []
+        gn.SUBSEQUENT[0] = False
     return str(out) if out is not None else f"\0{key}"
+
+
+def _later_form(citation: Any) -> bool:
+    names = "@et-al-subsequent-min or @et-al-subsequent-use-first"
+    found = citation.get("et-al-subsequent-min") or citation.get("et-al-subsequent-use-first")
+    return bool(found or citation.xpath_search(f".//cs:name[{names}]"))
 
 
 def _settle(bib: Any, state: _State, group: set[str]) -> None:

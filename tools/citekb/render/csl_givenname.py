@@ -30,6 +30,8 @@ GIVENS = "citekb_givens"
 NameKey = tuple[tuple[str, str], ...]
 #: The name lists a cite rendered, while :func:`recording` collects them (else None).
 _SEEN: list[list[NameKey]] | None = None
+#: True while a cite is rendered as a later cite (et-al-subsequent-* options in force).
+SUBSEQUENT = [False]
 
 
 class FullGiven(str):
@@ -58,7 +60,8 @@ def install_names() -> None:
         reference = item.reference
         count = dict.get(reference, NAMES)
         hints = dict.get(reference, GIVENS)
-        if sort_options is not None or not (count or hints or _SEEN is not None):
+        busy = count or hints or _SEEN is not None or SUBSEQUENT[0]
+        if sort_options is not None or not busy:
             return process(self, item, variable, context=context, sort_options=sort_options, **kw)
         if not _in_citation(self, context):
             return process(self, item, variable, context=context, **kw)
@@ -66,6 +69,8 @@ def install_names() -> None:
         if _SEEN is not None:
             _SEEN.append([name_key(n) for n in names])
         attrs: dict[str, str] = {}
+        if SUBSEQUENT[0]:
+            attrs.update(_subsequent(self, context))
         if count:
             attrs.update(_et_al(self, context, count, len(names)))
         shown = _with_hints(self, context, names, hints, attrs) if hints else None
@@ -100,6 +105,20 @@ def _in_citation(element: Any, context: Any) -> bool:
         "./ancestor::*[self::cs:citation or self::cs:bibliography][1]"
     )
     return bool(found) and str(found[0].tag).endswith("citation")
+
+
+def _subsequent(element: Any, context: Any) -> dict[str, str]:
+    """The et-al options of a later cite, where the style sets them."""
+    out = {}
+    for option in ("et-al-min", "et-al-use-first"):
+        later = option.replace("et-al-", "et-al-subsequent-")
+        try:
+            value = element.get_option(later, context)
+        except (TypeError, ValueError, KeyError, IndexError):
+            continue
+        if value not in (None, ""):
+            out[option] = str(value)
+    return out
 
 
 def _et_al(element: Any, context: Any, count: int, total: int) -> dict[str, str]:
