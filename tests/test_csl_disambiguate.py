@@ -138,3 +138,23 @@ def test_citing_works_one_at_a_time_costs_linear_renders(n: int) -> None:
     renders = csl_disambiguate.RENDERS[0] - before
     assert out[-1].endswith("(2000d)")  # four works by each pair of authors
     assert renders < 12 * n, renders  # each work joins a cluster of four: a bounded cost
+
+
+def test_disambiguate_condition_under_match_none() -> None:
+    """chicago-notes-bibliography: an empty ``<if disambiguate="true" match="none"/>`` wins
+    for a cite that needs no help; only the alike cites reach the ``else`` (their title)."""
+    choose = (
+        '<choose><if disambiguate="true" match="none"/>'
+        '<else><text variable="title"/></else></choose>'
+    )
+    csl = STYLE.replace("</names>\n", "</names>\n" + choose + "\n", 1)
+    items = [work("a", "Jo Doe"), work("b", "Jo Doe"), work("c", "Jo Roe")]
+    items[0]["title"], items[1]["title"], items[2]["title"] = "One", "Two", "Three"
+    adapt_citeproc(own_numbers=False)
+    style = CitationStylesStyle(io.BytesIO(csl.format(options="", name="").encode()))
+    bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    citations = [Citation([CitationItem(item["id"])]) for item in items]
+    for citation in citations:
+        bib.register(citation)
+    got = [str(bib.cite(c, lambda _item: None)) for c in citations]
+    assert got == ["Doe One (2000)", "Doe Two (2000)", "Roe (2000)"]

@@ -362,16 +362,23 @@ def _patch_dates(model: Any) -> None:
 
 
 def _patch_conditions(model: Any) -> None:
+    """``disambiguate="true"`` is one test among the condition's others, under its ``match``:
+    "all" needs it, "any" is met by it alone, "none" fails on it."""
     render = model.If.render
 
     def if_render(self: Any, item: Any, context: Any = None, **kw: Any) -> Any:
         wants = self.get("disambiguate")
-        if wants is not None:  # the first ``level`` conditions met in this render hold
-            repressed = (context if context is not None else self).get_layout().repressed
-            met = repressed["citekb:conditions"] = repressed.get("citekb:conditions", 0) + 1
-            holds = met <= (dict.get(item.reference, _FLAG) or 0)
-            if holds != (wants.lower() == "true") and self.get("match") != "any":
-                raise model.ConditionFailed
+        if wants is None:
+            return render(self, item, context=context, **kw)
+        # the first ``level`` disambiguate conditions met in this render hold
+        repressed = (context if context is not None else self).get_layout().repressed
+        met = repressed["citekb:conditions"] = repressed.get("citekb:conditions", 0) + 1
+        holds = (met <= (dict.get(item.reference, _FLAG) or 0)) == (wants.lower() == "true")
+        match = self.get("match", "all")
+        if match == "any" and holds:
+            return self.render_children(item, context=context, **kw)
+        if (match == "none" and holds) or (match == "all" and not holds):
+            raise model.ConditionFailed
         return render(self, item, context=context, **kw)
 
     model.If.render = if_render
