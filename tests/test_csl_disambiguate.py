@@ -158,3 +158,41 @@ def test_disambiguate_condition_under_match_none() -> None:
         bib.register(citation)
     got = [str(bib.cite(c, lambda _item: None)) for c in citations]
     assert got == ["Doe One (2000)", "Doe Two (2000)", "Roe (2000)"]
+
+
+NOTES = """<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
+  <info><id/><title/><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation disambiguate-add-givenname="true">
+    <layout delimiter="; " suffix=".">
+      <choose>
+        <if position="subsequent">
+          <group delimiter=", ">
+            <names variable="author"><name form="short"/></names>
+            <choose><if disambiguate="true"><text variable="title"/></if></choose>
+          </group>
+        </if>
+        <else>
+          <group delimiter=", ">
+            <names variable="author"><name/></names>
+            <text variable="title"/>
+          </group>
+        </else>
+      </choose>
+    </layout>
+  </citation>
+</style>"""
+
+
+def test_later_cites_alike_are_told_apart() -> None:
+    """Two books by one author differ when first cited, not in the short later form
+    ("Doe"): the later form shows the title (the works are alike in some form)."""
+    items = [work("a", "John Doe"), work("b", "John Doe")]
+    items[0]["title"], items[1]["title"] = "Book A", "Book B"
+    adapt_citeproc(own_numbers=False)
+    style = CitationStylesStyle(io.BytesIO(NOTES.encode()), validate=False)
+    bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    citations = [Citation([CitationItem(key)]) for key in ("a", "b", "a", "b")]
+    for citation in citations:
+        bib.register(citation)
+    got = [str(bib.cite(c, lambda _item: None)) for c in citations]
+    assert got == ["John Doe, Book A.", "John Doe, Book B.", "Doe, Book A.", "Doe, Book B."]

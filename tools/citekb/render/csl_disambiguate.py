@@ -22,6 +22,7 @@ from typing import Any
 from citekb.render import csl_givenname as gn
 from citekb.render.formatted import year_letter
 
+_LATER = "\x1e"  # between the first and the later form of a cite
 _FLAG = "citekb_disambiguate"  # how many ``disambiguate="true"`` conditions hold
 _SUFFIX = "year_suffix"
 _STATE = (gn.NAMES, gn.GIVENS, _FLAG, _SUFFIX)
@@ -137,14 +138,12 @@ def update(bib: Any, state: _State, keys: tuple[str, ...]) -> None:
     if options.givens and options.rule != "by-cite":
         for key in _document_hints(state, new):
             old = _set_start(bib, state, key)
-            group.update(state.clusters.get(old or "", ()))
+            group.update(_members(state, old or ""))
             group.add(key)
     if state.reordered:
         group.update(k for ks in state.clusters.values() if len(ks) > 1 for k in ks)
         state.reordered = False
-    for key in list(group):
-        group.update(state.clusters[state.start[key]])
-    _settle(bib, state, group)
+    _settle(bib, state, _component(state, group))
 
 
 def _base_hints(state: _State, key: str) -> dict[gn.NameKey, str]:
@@ -158,9 +157,10 @@ def _set_start(bib: Any, state: _State, key: str) -> str | None:
     the text of the cluster it left."""
     old = state.start.get(key)
     if old is not None:
-        state.clusters[old].remove(key)
-        if not state.clusters[old]:
-            del state.clusters[old]
+        for part in _parts(old):
+            state.clusters[part].remove(key)
+            if not state.clusters[part]:
+                del state.clusters[part]
     ref = bib.source[key]
     _clear(ref)
     hints = _base_hints(state, key)
@@ -168,8 +168,29 @@ def _set_start(bib: Any, state: _State, key: str) -> str | None:
         ref[gn.GIVENS] = hints
     text = _render(bib, key)
     state.start[key] = text
-    state.clusters.setdefault(text, []).append(key)
+    for part in _parts(text):
+        state.clusters.setdefault(part, []).append(key)
     return old
+
+
+def _parts(text: str) -> list[str]:
+    """A cite's forms (first, later), each a key of the clusters: alike in one is alike."""
+    return [f"{index}\x1f{form}" for index, form in enumerate(text.split(_LATER))]
+
+
+def _members(state: _State, text: str) -> set[str]:
+    return {key for part in _parts(text) for key in state.clusters.get(part, ())}
+
+
+def _component(state: _State, group: set[str]) -> set[str]:
+    """The works alike, in any form, with the works of ``group``, and so on."""
+    todo, out = list(group), set(group)
+    while todo:
+        for key in _members(state, state.start[todo.pop()]):
+            if key not in out:
+                out.add(key)
+                todo.append(key)
+    return out
 
 
 def _document_hints(state: _State, new: list[str]) -> set[str]:
@@ -204,33 +225,57 @@ def _clear(ref: Any) -> None:
 
 
 def _render(bib: Any, key: str) -> str:
-    """The plain cite of one work alone, first cited, as the citation layout renders it."""
+    """The plain cite of one work alone as the citation layout renders it: first cited, and
+    cited again (where the style has position tests or et-al-subsequent options)."""
+    from citeproc import Citation, CitationItem
+
+    citation = bib.style.root.citation
+    first = _render_as(bib, key, citation, [])
+    if not _later_form(citation):
+        return first
+    before = [CitationItem(key), CitationItem("\0")]  # cited before, not just before
+    for index, cite in enumerate(before):
+        Citation([cite]).note_index = index + 1
+    gn.SUBSEQUENT[0] = True  # et-al-subsequent-* in force
+    try:
+        later = _render_as(bib, key, citation, before)
+    finally:
+        gn.SUBSEQUENT[0] = False
+    return first + _LATER + later
+
+
+def _render_as(bib: Any, key: str, citation: Any, before: list[Any]) -> str:
     from citeproc import Citation, CitationItem
 
     RENDERS[0] += 1
     item = CitationItem(key)
     Citation([item]).bibliography = bib
-    citation = bib.style.root.citation
     layout = citation.layout
     cites = getattr(citation, "cites", None)
-    citation.cites = []  # a first cite, whatever was cited before
+    citation.cites = before
     layout.repressed = {}
-    # cites are told apart in their shortest form: as later cites, where the style has one
-    gn.SUBSEQUENT[0] = _later_form(citation)
     try:
         out = layout.render_children(item)
     except Exception:  # a work citeproc-py cannot render is never ambiguous
         return f"\0{key}"
     finally:
         citation.cites = cites if cites is not None else []
-        gn.SUBSEQUENT[0] = False
     return str(out) if out is not None else f"\0{key}"
 
 
 def _later_form(citation: Any) -> bool:
-    names = "@et-al-subsequent-min or @et-al-subsequent-use-first"
-    found = citation.get("et-al-subsequent-min") or citation.get("et-al-subsequent-use-first")
-    return bool(found or citation.xpath_search(f".//cs:name[{names}]"))
+    """The style renders later cites otherwise (cached on the citation element)."""
+    found = getattr(citation, "_citekb_later", None)
+    if found is None:
+        names = "@et-al-subsequent-min or @et-al-subsequent-use-first"
+        found = bool(
+            citation.get("et-al-subsequent-min")
+            or citation.get("et-al-subsequent-use-first")
+            or citation.xpath_search(f".//cs:name[{names}]")
+            or citation.get_root().xpath_search(".//*[@position]")
+        )
+        citation._citekb_later = found
+    return bool(found)
 
 
 def _settle(bib: Any, state: _State, group: set[str]) -> None:
@@ -240,8 +285,7 @@ def _settle(bib: Any, state: _State, group: set[str]) -> None:
         outside = _pass(bib, state, group)
         if not outside:
             return
-        for key in outside:
-            group.update(state.clusters[state.start[key]])
+        group = _component(state, group | outside)
     _pass(bib, state, group)
 
 
@@ -295,20 +339,35 @@ def _pass(bib: Any, state: _State, group: set[str]) -> set[str]:
         groups = rerender(groups)
     outside: set[str] = set()
     for key in keys:
-        old = state.final.get(key)
-        if old is not None:
-            state.final_index[old].discard(key)
+        for part in _parts(state.final.get(key, "")) if key in state.final else ():
+            state.final_index[part].discard(key)
         state.final[key] = current[key]
-        others = state.final_index.setdefault(current[key], set())
-        outside.update(k for k in others if k not in group)
-        others.add(key)
+        for part in _parts(current[key]):
+            others = state.final_index.setdefault(part, set())
+            outside.update(k for k in others if k not in group)
+            others.add(key)
     return outside
 
 
 def _collisions(rendered: dict[str, str]) -> list[list[str]]:
-    groups: dict[str, list[str]] = {}
+    """The sets of works alike in some form (in the order of ``rendered``)."""
+    parent = {key: key for key in rendered}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    seen: dict[str, str] = {}
     for key, text in rendered.items():
-        groups.setdefault(text, []).append(key)
+        for part in _parts(text):
+            other = seen.setdefault(part, key)
+            if other != key:
+                parent[root(key)] = root(other)
+    groups: dict[str, list[str]] = {}
+    for key in rendered:
+        groups.setdefault(root(key), []).append(key)
     return [keys for keys in groups.values() if len(keys) > 1]
 
 
