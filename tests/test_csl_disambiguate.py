@@ -19,7 +19,7 @@ from citeproc import (
 from citeproc.source import Name
 from citeproc.source.json import CiteProcJSON
 
-from citekb.render import csl_disambiguate, csl_givenname
+from citekb.render import csl_disambiguate, csl_givenname, csl_labels
 from citekb.render.style import adapt_citeproc
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
@@ -107,7 +107,7 @@ def test_year_suffix_when_names_cannot_tell_works_apart() -> None:
 
 def test_trigraph_label_leaves_particles_out() -> None:
     reference = {"author": [Name(family="von Dipheria"), Name(family="Eczema")]}
-    assert csl_disambiguate.trigraph(reference) == "DiEc"
+    assert csl_labels.trigraph(reference) == "DiEc"
 
 
 def test_name_keys_ignore_spacing_in_initials() -> None:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from citekb.render import csl_givenname as gn
+from citekb.render import csl_labels
 from citekb.render.formatted import year_letter
 
 _LATER = "\x1e"  # between the first and the later form of a cite
 _FLAG = "citekb_disambiguate"  # how many ``disambiguate="true"`` conditions hold
-_SUFFIX = "year_suffix"
+_SUFFIX = csl_labels.SUFFIX
 _STATE = (gn.NAMES, gn.GIVENS, _FLAG, _SUFFIX)
 #: Renders made for disambiguation since import (a test checks the cost stays linear).
 RENDERS = [0]
@@ -32,7 +33,7 @@ RENDERS = [0]
 
 def install_disambiguation() -> None:
     """Patch citeproc-py once: the pass before citing, and the renderers that obey it."""
-    from citeproc import frontend, model, source
+    from citeproc import frontend, model
 
     if getattr(frontend.CitationStylesBibliography, "_citekb_disambiguate", False):
         return
@@ -52,7 +53,7 @@ def install_disambiguation() -> None:
     gn.install_names()
     _patch_dates(model)
     _patch_conditions(model)
-    _patch_labels(model, source)
+    csl_labels.install_labels()
     bibliography._citekb_disambiguate = True
 
 
@@ -441,52 +442,3 @@ def _patch_conditions(model: Any) -> None:
         return render(self, item, context=context, **kw)
 
     model.If.render = if_render
-
-
-def _patch_labels(model: Any, source: Any) -> None:
-    """``citation-label``: the work's own, else a trigraph of its authors and year ("Asth00",
-    "BrCh98", "DEFG26", as citeproc-js); a year suffix follows the label."""
-    variable = model.Text._variable
-
-    def text_variable(self: Any, item: Any, context: Any) -> Any:
-        if self.get("variable") != "citation-label":
-            return variable(self, item, context)
-        from citeproc.string import String
-
-        reference = item.reference
-        label = dict.get(reference, "citation_label") or trigraph(reference)
-        if not label:
-            return None
-        suffix = dict.get(reference, _SUFFIX) or ""
-        if self.get_root().xpath_search('.//cs:text[@variable="year-suffix"]'):
-            suffix = ""
-        return String(str(label) + suffix)
-
-    model.Text._variable = text_variable
-    get_field = source.CitationItem.get_field
-
-    def get_field_labelled(self: Any, name: str) -> Any:
-        value = get_field(self, name)
-        if value is None and name == "citation_label":
-            value = trigraph(self.reference) or None  # sorted by the label it shows
-        return value
-
-    source.CitationItem.get_field = get_field_labelled
-
-
-def trigraph(reference: Any) -> str:
-    """citeproc-js's default label, ``Aaaa00:AaAa00:AaAA00:AAAA00``: letters of the first
-    one to four family names (particles left out), then the year's last two digits."""
-    names = dict.get(reference, "author") or dict.get(reference, "editor") or []
-    families = []
-    for name in names[:4]:
-        family = str(dict.get(name, "family") or dict.get(name, "literal") or "")
-        words = family.split()
-        while len(words) > 1 and words[0][:1].islower():
-            words = words[1:]  # "von Dipheria" -> "Dipheria"
-        families.append(" ".join(words))
-    widths = {1: (4,), 2: (2, 2), 3: (2, 1, 1)}.get(len(families), (1, 1, 1, 1))
-    head = "".join(f[:w] for f, w in zip(families, widths, strict=False))
-    issued = dict.get(reference, "issued")
-    year = str(getattr(issued, "year", "") or "") if issued is not None else ""
-    return head + year[-2:]
