@@ -4,13 +4,15 @@ Cites that render alike are told apart in citeproc-js's order: document-wide giv
 (``givenname-disambiguation-rule`` other than ``by-cite``), ``disambiguate-add-names`` (with
 ``by-cite`` given names), ``by-cite`` given names, ``disambiguate-add-year-suffix`` (letters in
 reference-list order, after the year when the style does not place ``year-suffix`` itself),
-then ``disambiguate="true"`` conditions for the cites still alike. The names part is in
-:mod:`citekb.render.csl_givenname`.
+then ``disambiguate="true"`` conditions for the cites still alike, one more at a time. Cites
+are alike when alike first cited or, where the style has position tests or
+``et-al-subsequent-*`` options, cited again. The names part is in
+:mod:`citekb.render.csl_givenname`, ``citation-label`` in :mod:`citekb.render.csl_labels`.
 
 The state lives on citeproc-py's references (keys prefixed ``citekb_``, and ``year_suffix``).
 It is kept up to date incrementally as works are cited: a new work costs one render, and only
 the works whose cite it resembles (or whose names it makes ambiguous) are told apart again,
-so citing n works one at a time stays near-linear. Part of the adapter in
+so citing n works one at a time stays near-linear (:data:`RENDERS` counts the renders). Part of the adapter in
 :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
 """
 
