@@ -48,7 +48,7 @@ def work(key: str, *names: str, year: int = 2000) -> dict[str, Any]:
 
 def cites(items: list[dict[str, Any]], options: str, name: str = "") -> list[str]:
     """Each work cited alone, after all were registered."""
-    adapt_citeproc(own_numbers=False)
+    adapt_citeproc()
     csl = STYLE.format(options=options, name=name)
     style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
     with warnings.catch_warnings():
@@ -119,7 +119,7 @@ def test_name_keys_ignore_spacing_in_initials() -> None:
 @pytest.mark.parametrize("n", [40, 160])
 def test_citing_works_one_at_a_time_costs_linear_renders(n: int) -> None:
     """Before the incremental pass, each new work re-rendered every cited work (n²/2)."""
-    adapt_citeproc(own_numbers=False)
+    adapt_citeproc()
     options = (
         'et-al-min="3" et-al-use-first="1" disambiguate-add-names="true" '
         'disambiguate-add-givenname="true" disambiguate-add-year-suffix="true" '
@@ -150,7 +150,7 @@ def test_disambiguate_condition_under_match_none() -> None:
     csl = STYLE.replace("</names>\n", "</names>\n" + choose + "\n", 1)
     items = [work("a", "Jo Doe"), work("b", "Jo Doe"), work("c", "Jo Roe")]
     items[0]["title"], items[1]["title"], items[2]["title"] = "One", "Two", "Three"
-    adapt_citeproc(own_numbers=False)
+    adapt_citeproc()
     style = CitationStylesStyle(io.BytesIO(csl.format(options="", name="").encode()))
     bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
     citations = [Citation([CitationItem(item["id"])]) for item in items]
@@ -188,7 +188,7 @@ def test_later_cites_alike_are_told_apart() -> None:
     ("Doe"): the later form shows the title (the works are alike in some form)."""
     items = [work("a", "John Doe"), work("b", "John Doe")]
     items[0]["title"], items[1]["title"] = "Book A", "Book B"
-    adapt_citeproc(own_numbers=False)
+    adapt_citeproc()
     style = CitationStylesStyle(io.BytesIO(NOTES.encode()), validate=False)
     bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
     citations = [Citation([CitationItem(key)]) for key in ("a", "b", "a", "b")]
