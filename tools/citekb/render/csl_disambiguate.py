@@ -52,7 +52,7 @@ def install_disambiguation() -> None:
 
     bibliography.cite = cite_disambiguated
     bibliography.bibliography = bibliography_disambiguated
-    gn.install_names()
+    gn.install_given_names()
     _patch_dates(model)
     _patch_conditions(model)
     csl_labels.install_labels()
@@ -119,11 +119,11 @@ def _ensure(bib: Any) -> None:
             state.reordered = True
     if state is None:
         state = _State(_Options.of(bib))
-    update(bib, state, keys)
+    _update(bib, state, keys)
     bib._citekb_state = state
 
 
-def update(bib: Any, state: _State, keys: tuple[str, ...]) -> None:
+def _update(bib: Any, state: _State, keys: tuple[str, ...]) -> None:
     """Bring the disambiguation up to date with the cited works ``keys`` (the works cited
     before, in the same order, then new ones)."""
     new = [key for key in keys[len(state.keys) :] if key not in state.start]

@@ -2,7 +2,7 @@
 (``disambiguate-add-names``) and given names or initials added to names that are ambiguous
 (``disambiguate-add-givenname`` under every ``givenname-disambiguation-rule``).
 
-:func:`install_names` wraps citeproc-py's ``Name.process``: a reference may carry a name count
+:func:`install_given_names` wraps citeproc-py's ``Name.process``: a reference may carry a name count
 (:data:`NAMES`) and per-name hints (:data:`GIVENS`: ``initials`` or ``given``, ``-primary`` when
 only the first name of a list may grow). A hinted name in a ``form="short"`` list is shown in
 the long form; ``given`` also skips ``initialize-with``. The wrapper sets the options on the
@@ -40,7 +40,7 @@ class FullGiven(str):
     __slots__ = ()
 
 
-def install_names() -> None:
+def install_given_names() -> None:
     """Wrap ``Name.process`` (counts, hints, recording) and ``Name.initialize`` once."""
     from citeproc import model
 
