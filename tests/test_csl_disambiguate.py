@@ -18,6 +18,8 @@ from citeproc import (
 )
 from citeproc.source import Name
 from citeproc.source.json import CiteProcJSON
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citekb.render import csl_disambiguate, csl_givenname, csl_labels
 from citekb.render.style import adapt_citeproc
@@ -196,3 +198,47 @@ def test_later_cites_alike_are_told_apart() -> None:
         bib.register(citation)
     got = [str(bib.cite(c, lambda _item: None)) for c in citations]
     assert got == ["John Doe, Book A.", "John Doe, Book B.", "Doe, Book A.", "Doe, Book B."]
+
+
+PEOPLE = ["John Doe", "Jane Doe", "J. Doe", "Ann Roe", "Al Roe", "Bo Poe"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    works=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(PEOPLE), min_size=1, max_size=4), st.sampled_from([1999, 2000])
+        ),
+        min_size=2,
+        max_size=9,
+    ),
+    rule=st.sampled_from(
+        [
+            "by-cite",
+            "all-names",
+            "primary-name-with-initials",
+            "all-names-with-initials",
+            "primary-name",
+        ]
+    ),
+)
+def test_citing_one_at_a_time_ends_as_citing_all_at_once(
+    works: list[tuple[list[str], int]], rule: str
+) -> None:
+    """The incremental state ends where a pass over all the works does."""
+    items = [work(f"w{i}", *names, year=year) for i, (names, year) in enumerate(works)]
+    options = (
+        'et-al-min="3" et-al-use-first="1" disambiguate-add-names="true" '
+        f'disambiguate-add-givenname="true" givenname-disambiguation-rule="{rule}" '
+        'disambiguate-add-year-suffix="true"'
+    )
+    at_once = cites(items, options, 'initialize-with=". "')
+    adapt_citeproc()
+    csl = STYLE.format(options=options, name='initialize-with=". "')
+    style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
+    bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
+    citations = [Citation([CitationItem(item["id"])]) for item in items]
+    for citation in citations:
+        bib.register(citation)
+        bib.cite(citation, lambda _item: None)
+    assert [str(bib.cite(c, lambda _item: None)) for c in citations] == at_once

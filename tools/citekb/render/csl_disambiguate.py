@@ -139,7 +139,9 @@ def _update(bib: Any, state: _State, keys: tuple[str, ...]) -> None:
         group.add(key)
     options = state.options
     if options.givens and options.rule != "by-cite":
-        for key in _document_hints(state, new):
+        changed = _document_hints(state, new)
+        changed.update(key for key in new if _base_hints(state, key))  # first drawn without
+        for key in changed:
             old = _set_start(bib, state, key)
             group.update(_members(state, old or ""))
             group.add(key)
