@@ -221,17 +221,21 @@ PEOPLE = ["John Doe", "Jane Doe", "J. Doe", "Ann Roe", "Al Roe", "Bo Poe"]
             "primary-name",
         ]
     ),
+    later=st.booleans(),
 )
 def test_citing_one_at_a_time_ends_as_citing_all_at_once(
-    works: list[tuple[list[str], int]], rule: str
+    works: list[tuple[list[str], int]], rule: str, later: bool
 ) -> None:
-    """The incremental state ends where a pass over all the works does."""
+    """The incremental state ends where a pass over all the works does (also where cites
+    are told apart in their later form too)."""
     items = [work(f"w{i}", *names, year=year) for i, (names, year) in enumerate(works)]
     options = (
         'et-al-min="3" et-al-use-first="1" disambiguate-add-names="true" '
         f'disambiguate-add-givenname="true" givenname-disambiguation-rule="{rule}" '
         'disambiguate-add-year-suffix="true"'
     )
+    if later:
+        options += ' et-al-subsequent-min="2" et-al-subsequent-use-first="1"'
     at_once = cites(items, options, 'initialize-with=". "')
     adapt_citeproc()
     csl = STYLE.format(options=options, name='initialize-with=". "')
