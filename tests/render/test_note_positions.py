@@ -62,7 +62,7 @@ def test_a_note_style_with_ibid_gives_full_then_ibid_then_short_forms(tmp_path: 
     short = got[4]  # Bowlby again after another work: the short form, no publisher
     assert short.startswith("Bowlby, Attachment and Loss") and short.endswith(", p. 7.")
     assert "Basic Books" not in short and "John Bowlby" not in short
-    assert got[5].startswith("Holt-Lunstad et al., “Loneliness") and got[5].endswith(", p. 9.")
+    assert got[5].startswith("Holt-Lunstad et al., “Loneliness") and got[5].endswith(",” p. 9.")
     assert "Perspectives" not in got[5]
     assert got[6] == "see ibid."  # the same page again; a prefix keeps "ibid." lower case
     assert got[7:] == ["As shown above. Ibid.", "Cf. ibid."]  # unless it ends a sentence
@@ -74,7 +74,7 @@ def test_a_note_style_without_ibid_repeats_the_short_form(tmp_path: Path) -> Non
     assert all(n.startswith("Bowlby, Attachment and Loss") for n in (got[1], got[2], got[4]))
     assert got[2].endswith(", p. 5.") and got[4].endswith(", p. 7.")
     assert not any("ibid" in n.casefold() for n in got)
-    assert got[6].startswith("see Holt-Lunstad et al.") and got[6].endswith(", p. 9.")
+    assert got[6].startswith("see Holt-Lunstad et al.") and got[6].endswith(",” p. 9.")
 
 
 def cite(key: str, offset: int, locator: str = "") -> Citation:
