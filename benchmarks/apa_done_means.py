@@ -15,7 +15,8 @@ rule, with the first few keys and texts (``--show``):
   N2pc) or written lower-case with a digit or capital (npj, iPhone) keeps its case.
 - ``year letters``: works that share an author-date citation and get letters a, b, … have the
   same author list.
-- ``arXiv``: an e-print on arXiv names the archive and links to it (or to its DOI).
+- ``arXiv``: an e-print on arXiv names the archive and links to it (one published in a journal
+  or proceedings is cited as published, APA 10.1).
 - ``original date``: an entry with ``origdate``/``origyear`` shows "(Original work published
   YEAR)" and cites "YEAR/…".
 - ``own case``: a title in another language (``langid``/``language``) keeps every capital it
@@ -93,7 +94,7 @@ def failures(entries: Mapping[str, Any], refs: Mapping[str, Any]) -> Iterator[tu
             if any(w not in text for w in caps):
                 yield "own case", key
         kind = (fields.get("eprinttype") or fields.get("archiveprefix") or "").casefold()
-        published = fields.get("journaltitle") or fields.get("journal") or fields.get("doi")
+        published = any(fields.get(k) for k in ("journaltitle", "journal", "booktitle", "doi"))
         linked = "arXiv" in text and ("arxiv.org" in text or "doi.org" in text)
         if kind == "arxiv" and fields.get("eprint") and not published and not linked:
             yield "arXiv", key
