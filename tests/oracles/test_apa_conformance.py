@@ -70,3 +70,44 @@ def test_a_real_run_lists_pandocs_period_after_a_url(tmp_path: Path) -> None:
             "Smith, J. (2020). A page. https://example.org/a.",
         ),
     ]
+
+
+def test_the_done_means_checker_flags_each_rule() -> None:
+    """benchmarks/apa_done_means.py: each rule fails on a rendering that breaks it and passes
+    on citekb's own rendering of the same entry."""
+    from dataclasses import replace
+
+    import apa_done_means as dm
+
+    from citekb.core.model import Entry
+    from citekb.render.style import Engine, style_path
+
+    entries = {
+        "q": Entry(
+            "q", "article", {"author": "Ask, A.", "title": "Why?", "date": "2020"}, "r.bib", 1
+        ),
+        "e": Entry(
+            "e", "book", {"editor": "Ed, E.", "title": "An F1 score", "date": "2020"}, "r.bib", 2
+        ),
+        "o": Entry(
+            "o",
+            "book",
+            {"author": "Old, O.", "title": "T", "date": "1990", "origdate": "1900"},
+            "r.bib",
+            3,
+        ),
+    }
+    done = Engine(style_path("apa")).format_entries(entries.values())
+    assert list(dm.failures(entries, done)) == []
+    broken: dict[str, tuple[str]] = {
+        "q": ("Ask, A. (2020). Why?. ",),
+        "e": ("Ed, E. (ed.). (2020). An f1 score.",),
+        "o": ("Old, O. (1990). T.",),
+    }
+    bad = {k: replace(done[k], reference=broken[k]) for k in entries}
+    assert sorted(dm.failures(entries, bad)) == [
+        ("?./!./..", "q"),
+        ("acronym", "e"),
+        ("ed. label", "e"),
+        ("original date", "o"),
+    ]

@@ -191,9 +191,29 @@ def test_original_date(apa: Engine) -> None:
         "Kullback, S. (1997). Information theory. Dover. (Original work published 1959)"
     )
     assert cite(apa, reprint) == "Kullback, 1959/1997"
-    assert entry_to_csl(entry("x", "book", origyear="1969"))["original-date"] == {
+    assert entry_to_csl(entry("x", "book", year="1982", origyear="1969"))["original-date"] == {
         "date-parts": [[1969]]
     }
+
+
+def test_an_original_date_alone_dates_the_work(apa: Engine) -> None:
+    """A Zotero "Original date" with no date (Better BibTeX writes it as ``origdate``) is the
+    only date known: "(2007)", not "(n.d.) … (Original work published 2007)" cited "2007/n.d."."""
+    article = entry(
+        "p",
+        "article",
+        author="Pollard, A. Mark",
+        title="A bicycle made for two?",
+        journaltitle="Annual Review of Anthropology",
+        volume="36",
+        pages="245--259",
+        origdate="2007",
+    )
+    assert ref(apa, article) == (
+        "Pollard, A. M. (2007). A bicycle made for two? Annual Review of Anthropology, 36, 245–259."
+    )
+    assert cite(apa, article) == "Pollard, 2007"
+    assert "original-date" not in entry_to_csl(entry("x", "book", origyear="1969"))
 
 
 def test_arxiv_preprints_keep_archive_and_link(apa: Engine) -> None:
@@ -312,6 +332,10 @@ def test_iso_date_ranges() -> None:
     assert bx.parse_iso_range("1984/1986") == {"date-parts": [[1984], [1986]]}
     assert bx.parse_iso_range("1988-03/1989-05") == {"date-parts": [[1988, 3], [1989, 5]]}
     assert bx.parse_iso_range("1984/") == {"date-parts": [[1984]]}
+    # EDTF open start (ISO 8601-2): the known end dates the work, not "(../2004-01-01)"
+    assert bx.parse_iso_range("../2004-01-01") == {"date-parts": [[2004, 1, 1]]}
+    assert bx.parse_iso_range("/1999") == {"date-parts": [[1999]]}
+    assert bx.parse_iso_range("..") is None
     assert bx.parse_iso_range("spring 1984") is None
 
 
@@ -626,3 +650,17 @@ def test_pubstate_is_a_status_not_a_raw_key(apa: Engine) -> None:
     )
     assert ref(apa, in_press) == "Smith, J. (in press). T. J."
     assert cite(apa, in_press) == "Smith, in press"
+
+
+@given(st.text(alphabet="aZé -{}'\xa0.,:1", max_size=30))
+def test_plain_values_skip_pylatexenc_with_the_same_text(raw: str) -> None:
+    """A value with only braces, dashes and apostrophes as LaTeX is decoded without pylatexenc
+    (a thousandth of the cost); the text is what pylatexenc gives."""
+    from citekb.sources import latex
+
+    try:
+        slow = latex._decode(raw)
+    except Exception:  # latex_to_text's own fallback
+        slow = raw.replace("{", "").replace("}", "")
+    assert latex.latex_to_text(raw) == " ".join(slow.replace("\xa0", " ").split())
+    assert latex.latex_to_text("A {GPU}---and {CPU}--based 1--2 x") == "A GPU—and CPU–based 1–2 x"

@@ -167,9 +167,12 @@ _DATE_PART = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?:T\
 
 def parse_iso_range(value: str) -> dict[str, Any] | None:
     """biblatex ISO 8601 dates: ``1984``, ``2004-10-27``, ``1984/1986``, ``1988-03/1989``;
-    an open end (``1984/``) keeps the start. ``None`` for anything else."""
+    an open end (``1984/``) keeps the start, an open start (``../2004``) the end. ``None`` for
+    anything else."""
     value = value.strip()
     start, _, end = value.partition("/")
+    if start.strip() in {"", ".."} and end.strip() not in {"", ".."}:
+        start, end = end, ""
     first = _DATE_PART.match(start.strip())
     if not first:
         return None

@@ -185,9 +185,11 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     issued = parse_date(entry)
     if issued and entry.type == "patent" and "date-parts" in issued:
         issued = {"date-parts": [[issued["date-parts"][0][0]]]}  # APA: the year of issue
+    original = bx.original_date(entry.fields)
+    if original and not issued:  # only the original date is known: it dates the work
+        issued, original = original, None
     if issued:
         item["issued"] = issued
-    original = bx.original_date(entry.fields)
     if original:
         item["original-date"] = original
     accessed = parse_date(entry, "url")
