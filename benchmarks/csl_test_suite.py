@@ -5,7 +5,7 @@ engine and print the pass rate per category.
     python benchmarks/csl_test_suite.py PATH --untouched      # citeproc-py without citekb
     python benchmarks/csl_test_suite.py PATH --only disambiguate --show-failures
 
-citekb's engine here is citeproc-py with citekb's adapter (``render/citeproc_tuning.py``:
+citekb's engine here is citeproc-py with citekb's adapter (``render/csl_patches.py``:
 substitutes suppressed, labels cased, memoised look-ups) and the reference post-processing
 that is not APA-specific (no "?." or ".."). citekb's own composition of citations (year
 letters, added names, numbering in :mod:`citekb.render.style`) works on its records, not on
@@ -187,7 +187,7 @@ def _render(fixture: Fixture, citations: list[Any] | None, adapter: bool) -> str
     from citeproc.source.json import CiteProcJSON
 
     if adapter:
-        from citekb.render.style import adapt_citeproc
+        from citekb.render.csl_adapter import adapt_citeproc
 
         adapt_citeproc(own_numbers=False)  # the suite checks citeproc's own numbers
     items = copy.deepcopy(fixture.input)

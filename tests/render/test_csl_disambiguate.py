@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citekb.render import csl_disambiguate, csl_givenname, csl_labels
-from citekb.render.style import adapt_citeproc
+from citekb.render.csl_adapter import adapt_citeproc
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
   <info><id/><title/><updated>2024-01-01T00:00:00+00:00</updated></info>

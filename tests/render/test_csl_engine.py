@@ -4,8 +4,11 @@ pin on the citeproc-py internals it patches."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +16,12 @@ import markdown
 import pytest
 
 from citekb.core.model import Citation, CitationMode, Cluster
-from citekb.render import citeproc_tuning as tuning
+from citekb.render import csl_patches as patches
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
 from citekb.render.style import Engine, References, build_references, style_path
 from citekb.site.markdown_ext import CitekbExtension
-from support import GOLDEN, REPO
+from support import GOLDEN, REPO, TESTS
 
 BIB = r"""
 @article{holt2015,
@@ -206,13 +209,22 @@ def test_collapse_punctuation(before: str, after: str) -> None:
 def test_citeproc_is_the_pinned_version() -> None:
     import citeproc
 
-    assert citeproc.__version__ == tuning.CITEPROC_VERSION
+    assert citeproc.__version__ == patches.CITEPROC_VERSION
     pin = re.search(r'"citeproc-py==([\d.]+)"', (REPO / "pyproject.toml").read_text())
-    assert pin is not None and pin.group(1) == tuning.CITEPROC_VERSION
+    assert pin is not None and pin.group(1) == patches.CITEPROC_VERSION
 
 
 def test_patched_internals_exist() -> None:
-    assert tuning.missing_internals() == []
+    assert patches.missing_internals() == []
+
+
+def test_every_patch_is_listed_as_pinned() -> None:
+    """What ``adapt_citeproc()`` changes in citeproc-py (compared in a fresh interpreter) is
+    exactly what ``PATCHED`` lists, so a new citeproc-py is checked for all of it."""
+    script = TESTS / "render" / "citeproc_snapshot.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True)
+    changed = {tuple(key) for key in json.loads(out.stdout)}
+    assert changed == set(patches.PATCHED)
 
 
 def test_patches_are_applied_once(apa: Engine) -> None:
@@ -220,9 +232,9 @@ def test_patches_are_applied_once(apa: Engine) -> None:
 
     apa.format_one(WORKS[0])
     first = (model.Text._variable, model.Label.markup, model.Substitute.render)
-    tuning.number_placeholder()
-    tuning.case_labels()
-    tuning.suppress_substituted()
+    patches.number_placeholder()
+    patches.case_labels()
+    patches.suppress_substituted()
     assert (model.Text._variable, model.Label.markup, model.Substitute.render) == first
     assert model.Label._citekb_case and model.Text._citekb_number
 

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citekb.render import csl_flipflop
+from citekb.render.csl_adapter import adapt_citeproc
 from citekb.render.csl_typography import superscripts
-from citekb.render.style import adapt_citeproc
 
 STYLE = """<?xml version="1.0" encoding="utf-8"?>
 <style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0"
@@ -131,7 +131,7 @@ def test_sorting_ignores_markup() -> None:
 def test_any_field_text_reads_and_resolves(text: str) -> None:
     pieces = csl_flipflop.parse_rich(text)
     quotes = ("“", "”", "‘", "’")
-    html = csl_flipflop.resolve(str(pieces), quotes, piq=True)
+    html = csl_flipflop.resolve_markers(str(pieces), quotes, piq=True)
     assert not any(marker in html for marker in csl_flipflop.MARKERS)
     if "<" not in text:  # only quotes can be markup: the rest of the text is kept
         plain = csl_flipflop.strip_markers(str(pieces))

@@ -8,7 +8,7 @@ import io
 import warnings
 from typing import Any
 
-from citekb.render.style import adapt_citeproc
+from citekb.render.csl_adapter import adapt_citeproc
 
 MACROS = """
 <macro name="container">

@@ -18,8 +18,8 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from test_csl_sort import render
 
-from citekb.render.csl_locators import split_locator
-from citekb.render.style import adapt_citeproc
+from citekb.render.csl_adapter import adapt_citeproc
+from citekb.render.csl_locators import locator_pieces
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0"
   page-range-format="expanded"><info><id/><title/><updated>2024-01-01T00:00:00+00:00</updated>
@@ -60,7 +60,7 @@ def test_ampersand_is_the_locales_and_symbol() -> None:
 
 
 def test_split_locator() -> None:
-    assert split_locator("1-3, 5 & 7") == [("1-3", ","), ("5", "&"), ("7", "")]
+    assert locator_pieces("1-3, 5 & 7") == [("1-3", ","), ("5", "&"), ("7", "")]
 
 
 def test_verb_short_falls_back_to_verb() -> None:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from citekb.render import csl_name_parts as np
 from citekb.render import richtext as rt
-from citekb.render.style import Engine, adapt_citeproc, style_path
+from citekb.render.csl_adapter import adapt_citeproc
+from citekb.render.style import Engine, style_path
 
 if TYPE_CHECKING:
     from pathlib import Path

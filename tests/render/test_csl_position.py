@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from citekb.render.style import adapt_citeproc
+from citekb.render.csl_adapter import adapt_citeproc
 
 ITEMS = [
     {"id": "a", "type": "book", "title": "Alpha", "author": [{"family": "Appleton", "given": "A"}]},

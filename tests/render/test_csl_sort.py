@@ -19,8 +19,8 @@ from citeproc.source.json import CiteProcJSON
 from hypothesis import given
 from hypothesis import strategies as st
 
+from citekb.render.csl_adapter import adapt_citeproc
 from citekb.render.csl_sort import collation_key
-from citekb.render.style import adapt_citeproc
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0"{attrs}>
   <info><id/><title/><updated>2024-01-01T00:00:00+00:00</updated></info>{macros}
@@ -195,41 +195,6 @@ def test_cites_without_names_collapse_their_year_suffixes() -> None:
     cattrs = ' collapse="year-suffix" year-suffix-delimiter="," disambiguate-add-year-suffix="true"'
     year = '<date variable="issued"><date-part name="year"/></date>'
     assert render(items, mode="citation", cattrs=cattrs, citation=year) == "1965a,b"
-
-
-#: The citeproc-py internals the sort, collapse, date, locator, page, term, ordinal, macro and
-#: note-field patches wrap or replace (pinned to citeproc-py 0.11.1).
-PATCHED = [
-    ("model", "Sort", "sort"),
-    ("model", "Key", "sort_keys"),
-    ("model", "Date", "process"),
-    ("model", "Date", "render_date_range"),
-    ("model", "Date", "render_single_date"),
-    ("model", "Date_Part", "process"),
-    ("model", "Label", "render"),
-    ("model", "Label", "_is_plural"),
-    ("model", "Name", "et_al"),
-    ("model", "Names", "process"),
-    ("model", "Text", "_variable"),
-    ("model", "FormatNumber", "_process"),
-    ("model", "FormatNumber", "_format_last_page"),
-    ("model", "Macro", "render"),
-    ("model", "Term", "single"),
-    ("model", "Term", "multiple"),
-    ("model", "CitationStylesElement", "get_term"),
-    ("model", "Layout", "render_citation"),
-    ("model", "Layout", "render_bibliography"),
-    ("source.json", "CiteProcJSON", "__init__"),
-    ("source.json", "CiteProcJSON", "parse_date"),
-]
-
-
-@pytest.mark.parametrize(("module", "cls", "name"), PATCHED)
-def test_patched_internals_exist(module: str, cls: str, name: str) -> None:
-    import importlib
-
-    target = getattr(importlib.import_module(f"citeproc.{module}"), cls)
-    assert hasattr(target, name), f"citeproc.{module}.{cls}.{name}"
 
 
 def test_to_ordinal_is_a_module_function() -> None:

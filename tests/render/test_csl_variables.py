@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import warnings
 
+from citekb.render.csl_adapter import adapt_citeproc
 from citekb.render.csl_variables import with_aliases
-from citekb.render.style import adapt_citeproc
 
 STYLE = """<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0">
   <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>

@@ -69,7 +69,7 @@ def fix_reference(reference: Rich, item: Mapping[str, Any] | None = None) -> Ric
     URL (APA gives an access date only with "Retrieved … from"), DOIs and URLs as links.
 
     Editors standing in for the author are not repeated since
-    :func:`citekb.render.citeproc_tuning.suppress_substituted`.
+    :func:`citekb.render.csl_patches.suppress_substituted`.
     """
     item = item or {}
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from citekb.render import richtext as rt
-from citekb.render.citeproc_tuning import NUMBER
+from citekb.render.csl_patches import NUMBER
 from citekb.render.formatted import Formatted, Layout, year_letter
 from citekb.sources.notices import Trust
 

@@ -3,7 +3,7 @@
 "(Doe 2000a, b; Roe 1999)", "[1]–[3]", cites by one author kept together; and
 ``subsequent-author-substitute`` in the bibliography ("———. 1974b.").
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 The author of a cite is what its first ``cs:names`` renders, found by rendering the cite once
 more with that ``cs:names`` suppressed.
 """

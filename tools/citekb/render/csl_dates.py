@@ -3,7 +3,7 @@
 dropped with its day, empty or zero parts ("2000", "", "") are absent, and a season renders
 as its term whatever the month's form.
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ The state lives on citeproc-py's references (keys prefixed ``citekb_``, and ``ye
 It is kept up to date incrementally as works are cited: a new work costs one render, and only
 the works whose cite it resembles (or whose names it makes ambiguous) are told apart again,
 so citing n works one at a time stays near-linear (:data:`RENDERS` counts the renders). Part of the adapter in
-:mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+:mod:`citekb.render.csl_adapter`; pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

@@ -224,7 +224,7 @@ _OFF = {"i": "</i>", "b": "</b>", "sc": "</span>"}
 _BY_MARK = {m: (kind, n == 0) for kind, pair in _MARKS.items() for n, m in enumerate(pair)}
 
 
-def resolve(html: str, quotes: tuple[str, str, str, str], piq: bool) -> str:
+def resolve_markers(html: str, quotes: tuple[str, str, str, str], piq: bool) -> str:
     """Markers to HTML: marks merged where pieces join (and moved inside closing quotes
     with ``piq``), quotes alternating outer/inner, nested formatting flipped."""
     html = join_marks(html, piq)
@@ -414,7 +414,7 @@ def _resolve_for(bib: Any, rendered: Any, move: bool = True, cite: bool = False)
         note = bib.style.root.get("class") == "note"  # in-text styles keep "n.d."
         html = _capitalized_terms(html) if cite and move and note else html.replace(TERM, "")
     quotes, piq = _locale_quotes(bib.style.root)
-    resolved = resolve(html, quotes, move and piq)
+    resolved = resolve_markers(html, quotes, move and piq)
     if not getattr(bib, "citekb_alone", False):  # citekb keeps "²" a character (plain text)
         resolved = superscripts(resolved)
     return rendered if resolved == original else resolved

@@ -9,7 +9,7 @@ the long form; ``given`` also skips ``initialize-with``. The wrapper sets the op
 ``cs:name`` element for the call and restores them, and hands citeproc-py copies of the names,
 so it works over any ``Name.process`` that reads its options and names the usual way.
 The hint computations follow citeproc-js and jgm/citeproc: names are compared by family name,
-then by initials. Part of the adapter in :mod:`citekb.render.citeproc_tuning`.
+then by initials. Part of the adapter (:mod:`citekb.render.csl_adapter`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ for variables is left out when none of them printed anything, and a macro is a g
 own, so a macro that
 prints only a term ("in " with no container title) prints nothing. What counts as content:
 a variable rendered, or a group or macro that printed. citeproc-py asks only whether a child
-that calls a variable printed something. Part of the adapter of :mod:`citekb.render.citeproc_tuning`
+that calls a variable printed something. Part of the adapter (:mod:`citekb.render.csl_adapter`)
 (pinned to the same citeproc-py)."""
 
 from __future__ import annotations

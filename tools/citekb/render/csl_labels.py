@@ -2,7 +2,7 @@
 work's own label, else citeproc-js's trigraph of its authors and year ("Asth00", "BrCh98",
 "DEFG26"), sortable, with the work's year suffix after it ("Asth00a"). Installed by
 :func:`citekb.render.csl_disambiguate.install_disambiguation`; part of the adapter in
-:mod:`citekb.render.citeproc_tuning`, pinned to the same citeproc-py.
+:mod:`citekb.render.csl_adapter`, pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

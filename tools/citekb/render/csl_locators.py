@@ -4,7 +4,7 @@ pages, shaped by ``page-range-format``; an escaped hyphen ("327\\-30") kept as a
 not counted as a range for the label ("page 327-30"); "&" as the locale's "and" symbol,
 escaped; a label whose variable is empty renders nothing ("p." without a page).
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _RANGE = re.compile(r"(\w*\d\w*)\s*[-\u2013]\s*(\w*\d\w*)")
 _ESCAPED_HYPHEN = "\\-"
 
 
-def split_locator(text: str) -> list[tuple[str, str]]:
+def locator_pieces(text: str) -> list[tuple[str, str]]:
     """A locator as (piece, separator after it) pairs, split at commas and ampersands."""
     parts = _SEPARATOR.split(text.strip())
     pieces = parts[0::2]
@@ -79,7 +79,7 @@ def install_locators() -> None:
 
 def _formatted(element: Any, identifier: str, label: str) -> Any:
     out = []
-    for piece, separator in split_locator(identifier):
+    for piece, separator in locator_pieces(identifier):
         out.append(str(element.preformat(_piece(element, piece, label))))
         if separator == ",":
             out.append(", ")

@@ -3,7 +3,7 @@ variables and none of them renders, its terms and fixed text are suppressed too 
 Anonymous Life" rather than "His Anonymous Life, in " for a chapter with no container); a nested macro that renders counts
 as rendered, as a nested group does.
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

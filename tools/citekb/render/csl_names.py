@@ -7,7 +7,7 @@ script, ``et-al-use-first="0"``, ``et-al-subsequent-*``, ``et-al-use-last``, ``f
 across variables, and the CSL 1.0.2 name variables citeproc-py did not know
 (``reviewed-author``, ``director``…).
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning` (pinned to the same citeproc-py,
+Part of the adapter (:mod:`citekb.render.csl_adapter`) (pinned to the same citeproc-py,
 listed in its ``PATCHED``); the parsing and the initials are :mod:`citekb.render.csl_name_parts`.
 """
 

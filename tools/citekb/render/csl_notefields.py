@@ -4,7 +4,7 @@ citeproc-js read it): a line ``reviewed-title: …``, ``reviewed-author: Hall ||
 Only lower-case CSL variable names count, so a note "PMID: 117" stays a note. Zotero's
 ``journalAbbreviation`` is read as ``container-title-short``.
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ gender with its noun (the variable's term, or the month for a day: "1ᵉʳ octob
 édition"), the first locale that defines ordinal terms supplies all of them (CSL 1.0.1), and
 a locale's superscript ordinal letters become superscript markup ("1<sup>e</sup><sup>r</sup>").
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ a prefix is shaped by ``page-range-format`` ("N110 - N5" → "N110–N115", mini
 roman ranges get the en dash and count as plural ("pages i–ix"); a hyphen inside a word
 ("3-B", "Michaelson-Morely") or escaped ("327\\-30") stays a hyphen.
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

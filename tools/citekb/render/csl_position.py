@@ -3,7 +3,7 @@ approximates: "ibid" only after a note that cites the work alone (or the cite ju
 the same citation), a locator that is lost or changed makes "subsequent" or
 "ibid-with-locator" (and "ibid" holds whenever "ibid-with-locator" does), "near-note" by note
 numbers, ``first-reference-note-number``, and a note style's citation that opens with a term
-capitalised ("Ibid."). Part of the adapter of :mod:`citekb.render.citeproc_tuning` (pinned to
+capitalised ("Ibid."). Part of the adapter (:mod:`citekb.render.csl_adapter`) (pinned to
 the same citeproc-py). Linear: what came before is indexed once per cite, never rescanned.
 """
 

@@ -4,7 +4,7 @@ by value ("[F]linders" under F, "“A er …”" under A, 9 before 10); an empty
 direction; a macro key rendered without name labels, without "and", with its dates as
 sortable numbers of the parts the macro shows ("2002" before "2002-10-25").
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 Sorting stays O(n log n): each key is computed once per item, then one stable sort per key.
 """
 

@@ -3,7 +3,7 @@
 ("by" for ``reviewed-author`` with ``form="verb-short"``); a term that is only a line break
 and indentation (``<term name="and others">`` on two lines) is empty.
 
-Part of the adapter in :mod:`citekb.render.citeproc_tuning`; pinned to the same citeproc-py.
+Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Text-level corrections to citeproc-py: CSL title case, initials of given names, page
 ranges, and variables with a hyphen. Part of the adapter in
-:mod:`citekb.render.citeproc_tuning` (pinned to the same citeproc-py, listed in its
+:mod:`citekb.render.csl_adapter` (pinned to the same citeproc-py, listed in its
 ``PATCHED``).
 """
 

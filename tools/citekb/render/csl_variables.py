@@ -1,6 +1,6 @@
 """CSL-JSON variable aliases that citeproc-js reads and citeproc-py does not: Zotero's
 ``journalAbbreviation`` is the ``container-title-short`` (``form="short"`` of a journal
-title). Part of the adapter of :mod:`citekb.render.citeproc_tuning` (pinned to the same
+title). Part of the adapter (:mod:`citekb.render.csl_adapter`) (pinned to the same
 citeproc-py)."""
 
 from __future__ import annotations

@@ -19,31 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
-from citekb.render import citeproc_tuning as tuning
-from citekb.render import (
-    csl_collapse,
-    csl_dates,
-    csl_disambiguate,
-    csl_display,
-    csl_flipflop,
-    csl_groups,
-    csl_locators,
-    csl_macros,
-    csl_names,
-    csl_notefields,
-    csl_numbers,
-    csl_pages,
-    csl_position,
-    csl_sort,
-    csl_terms,
-    csl_text,
-    csl_variables,
-)
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
-from citekb.render.citeproc_tuning import format_parallel
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
+from citekb.render.csl_adapter import adapt_citeproc
 from citekb.render.csl_typography import typographic_apostrophes
+from citekb.render.format_pool import format_parallel
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.note_forms import later_forms
 from citekb.render.styleread import read_style_file
@@ -83,35 +64,6 @@ def packaged_style(style: str) -> Path | None:
         return Path(get_style_filepath(style))
     except Exception:  # not installed, or no such style: StyleNotFoundError
         return None
-
-
-def adapt_citeproc(*, own_numbers: bool = True) -> None:
-    """Install citekb's adapter into citeproc-py (each patch once): ``own_numbers`` leaves a
-    numeric style's numbers to citekb, which numbers the works across the site."""
-    tuning.speed_up_citeproc()
-    tuning.suppress_substituted()
-    if own_numbers:
-        tuning.number_placeholder()
-    tuning.case_labels()
-    csl_text.title_case_words()
-    csl_text.initials_and_ranges()
-    csl_text.number_variables()
-    csl_names.install_names()  # before the disambiguation, which wraps Name.process
-    csl_disambiguate.install_disambiguation()
-    csl_collapse.install_collapsing()
-    csl_sort.install_sorting()
-    csl_dates.install_dates()
-    csl_locators.install_locators()
-    csl_notefields.install_note_fields()
-    csl_terms.install_term_fallback()
-    csl_numbers.install_ordinals()
-    csl_pages.install_pages()
-    csl_macros.install_macro_groups()
-    csl_position.install_positions()
-    csl_variables.install_variable_aliases()
-    csl_groups.install_group_suppression()
-    csl_flipflop.install_flipflop()  # last but one: it resolves what the others render
-    csl_display.install_display()  # last: it lays out what csl_flipflop resolved
 
 
 def style_path(style: str, root: Path | None = None) -> Path:

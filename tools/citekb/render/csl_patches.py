@@ -1,60 +1,12 @@
-"""citeproc-py, made fast enough for thousands of entries (memoised look-ups, worker
-processes) and closer to the CSL specification (substituted variables are not repeated).
-
-All of it is internal to :mod:`citekb.render.style`.
+"""citeproc-py patches that every style needs: memoised look-ups (fast enough for thousands of
+entries), substituted variables not repeated, numbers left to citekb, labels that obey
+``text-case``; and the list of citeproc-py internals the whole adapter patches, pinned to one
+citeproc-py version. :mod:`citekb.render.csl_adapter` installs these with the ``csl_*`` modules.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-
-    class _Formatter(Protocol):
-        def format_any(self, item: Any) -> Any: ...
-
-
-#: One formatted item as it crosses processes: key, ``Formatted.to_json()``, error.
-Done = tuple[str, dict[str, Any], str]
-
-_WORKER: _Formatter | None = None
-
-
-def _init_worker(factory: Callable[[Path], _Formatter], path: str) -> None:
-    global _WORKER
-    _WORKER = factory(Path(path))
-
-
-def _work(item: Any) -> Done:
-    assert _WORKER is not None
-    done = _WORKER.format_any(item)
-    return done.key, done.to_json(), done.error
-
-
-def format_parallel(
-    factory: Callable[[Path], _Formatter],
-    path: Path,
-    items: Sequence[Any],
-    workers: int,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Done]:
-    """Format items in order on ``workers`` processes, each making its formatter once;
-    ``progress(done, total)`` is called as results arrive."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # spawn, not fork: MkDocs' serve runs threads, and forking a threaded process is unsafe
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(items) // (workers * 4))
-    done: list[Done] = []
-    with ProcessPoolExecutor(workers, context, _init_worker, (factory, str(path))) as pool:
-        for result in pool.map(_work, items, chunksize=chunk):
-            done.append(result)
-            if progress is not None and (len(done) % chunk == 0 or len(done) == len(items)):
-                progress(len(done), len(items))
-    return done
+from typing import Any
 
 
 def speed_up_citeproc() -> None:
@@ -292,30 +244,76 @@ CITEPROC_VERSION = "0.11.1"
 #: The internals patched here, in :mod:`citekb.render.csl_disambiguate`,
 #: :mod:`citekb.render.csl_collapse` and :mod:`citekb.render.csl_text`:
 #: ``(citeproc module, class, attribute)``.
+#: Every citeproc-py internal the adapter wraps or replaces, as (module, class, name); a
+#: module function has no class. tests/render/test_csl_engine.py holds this to what
+#: ``adapt_citeproc()`` really changes.
 PATCHED = (
+    ("frontend", "CitationStylesBibliography", "bibliography"),
+    ("frontend", "CitationStylesBibliography", "cite"),
+    ("model", "", "normalize_seam"),
+    ("model", "", "to_ordinal"),
+    ("model", "Affixed", "wrap"),
+    ("model", "CitationStylesElement", "get_root"),
+    ("model", "CitationStylesElement", "get_term"),
     ("model", "CitationStylesElement", "xpath_search"),
-    ("model", "Substitute", "render"),
-    ("model", "Text", "_variable"),
-    ("model", "Number", "process"),
-    ("model", "Names", "process"),
-    ("model", "Name", "process"),
-    ("model", "Name", "initialize"),
-    ("model", "Label", "process"),
-    ("model", "Label", "markup"),
-    ("model", "Label", "_is_plural"),
-    ("model", "TextCased", "case"),
-    ("model", "FormatNumber", "_format_last_page"),
+    ("model", "Date", "calls_variable"),
     ("model", "Date", "process"),
+    ("model", "Date", "render_date_range"),
+    ("model", "Date", "render_single_date"),
     ("model", "Date_Part", "process"),
+    ("model", "FormatNumber", "_format_last_page"),
+    ("model", "FormatNumber", "_process"),
+    ("model", "Formatted", "font_style"),
+    ("model", "Formatted", "font_variant"),
+    ("model", "Formatted", "font_weight"),
+    ("model", "Formatted", "vertical_align"),
+    ("model", "Group", "calls_variable"),
+    ("model", "Group", "process"),
+    ("model", "If", "_position"),
     ("model", "If", "render"),
+    ("model", "Key", "sort_keys"),
+    ("model", "Label", "_is_plural"),
+    ("model", "Label", "calls_variable"),
+    ("model", "Label", "markup"),
+    ("model", "Label", "process"),
+    ("model", "Label", "render"),
+    ("model", "Layout", "join"),
+    ("model", "Layout", "render_bibliography"),
     ("model", "Layout", "render_children"),
     ("model", "Layout", "render_citation"),
-    ("model", "Layout", "render_bibliography"),
-    ("source", "Reference", "__getitem__"),
+    ("model", "Macro", "render"),
+    ("model", "Name", "et_al"),
+    ("model", "Name", "initialize"),
+    ("model", "Name", "markup"),
+    ("model", "Name", "process"),
+    ("model", "Names", "calls_variable"),
+    ("model", "Names", "process"),
+    ("model", "Number", "calls_variable"),
+    ("model", "Number", "process"),
+    ("model", "Parent", "calls_variable"),
+    ("model", "Quoted", "quote"),
+    ("model", "Sort", "sort"),
+    ("model", "Substitute", "render"),
+    ("model", "Term", "multiple"),
+    ("model", "Term", "single"),
+    ("model", "Text", "_term"),
+    ("model", "Text", "_variable"),
+    ("model", "Text", "calls_variable"),
+    ("model", "Text", "process"),
+    ("model", "TextCased", "case"),
+    ("source", "CitationItem", "get_field"),
+    ("source", "CitationItem", "reference"),
+    ("source", "Name", "__init__"),
+    ("source", "Name", "parts"),
     ("source", "Reference", "__contains__"),
+    ("source", "Reference", "__getitem__"),
     ("source", "Reference", "get"),
-    ("frontend", "CitationStylesBibliography", "cite"),
-    ("frontend", "CitationStylesBibliography", "bibliography"),
+    ("source.json", "CiteProcJSON", "__init__"),
+    ("source.json", "CiteProcJSON", "parse_date"),
+    ("source.json", "CiteProcJSON", "parse_string"),
+    ("string", "", "normalize_seam"),
+    ("string", "NoCase", "lower"),
+    ("string", "NoCase", "upper"),
 )
 
 
@@ -325,7 +323,8 @@ def missing_internals() -> list[str]:
 
     missing = []
     for module, cls, name in PATCHED:
-        owner = getattr(importlib.import_module(f"citeproc.{module}"), cls, None)
+        found = importlib.import_module(f"citeproc.{module}")
+        owner = getattr(found, cls, None) if cls else found
         if owner is None or not hasattr(owner, name):
             missing.append(f"{module}.{cls}.{name}")
     return missing
