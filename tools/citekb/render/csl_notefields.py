@@ -1,8 +1,8 @@
 """Variables in a CSL-JSON item's ``note`` ("cheater syntax", as Zotero's Extra field and
 citeproc-js read it): a line ``reviewed-title: …``, ``reviewed-author: Hall || W.C.`` or
 ``event-date: 2004-10-01/2004-10-14`` sets a CSL variable the item lacks, and leaves the note.
-Only lower-case CSL variable names count, so a note "PMID: 117" stays a note. Zotero's
-``journalAbbreviation`` is read as ``container-title-short``.
+Only lower-case CSL variable names count, so a note "PMID: 117" stays a note.
+(Zotero's ``journalAbbreviation`` is read by :mod:`citekb.render.csl_variables`.)
 
 Part of the adapter (:mod:`citekb.render.csl_adapter`); pinned to the same citeproc-py.
 """
@@ -58,13 +58,6 @@ def note_variables(item: dict[str, Any], names: Any, dates: Any, known: Any) -> 
     return out
 
 
-def aliased(item: dict[str, Any]) -> dict[str, Any]:
-    """Zotero's CSL-JSON ``journalAbbreviation`` as ``container-title-short`` (unless given)."""
-    if "journalAbbreviation" not in item or "container-title-short" in item:
-        return item
-    return {**item, "container-title-short": item["journalAbbreviation"]}
-
-
 def _date_parts(text: str) -> list[int] | None:
     match = _DATE.match(text.strip())
     if match is None:
@@ -85,7 +78,7 @@ def install_note_fields() -> None:
 
     def reading(self: Any, json_data: Any) -> None:
         items = [
-            note_variables(aliased(item), names, DATES, known) if isinstance(item, dict) else item
+            note_variables(item, names, DATES, known) if isinstance(item, dict) else item
             for item in json_data
         ]
         init(self, items)
