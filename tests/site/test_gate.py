@@ -81,7 +81,7 @@ def test_a_citeproc_failure_is_a_located_finding_with_a_code(
     root = make_site({"mkdocs.yml": _yml(), "docs/index.md": PAGE, "references/a.bib": BIB})
     project = load_project(root)
     bad = Engine(style_path("apa")).format_one(
-        {"id": "a2020", "type": "article-journal", "title": "A", "issued": {"date-parts": [["x"]]}}
+        {"id": "a2020", "type": "article-journal", "title": "A", "issued": {"date-parts": "x"}}
     )
     assert bad.error  # citeproc-py raised; a plain fallback stands in
     found = citeproc_failures(project, References({"a2020": bad}, ("a2020",)))
