@@ -18,7 +18,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
+from citekb.sources.biblatex_fields import (
+    compose_booktitle,
+    compose_title,
+    is_english,
+    issue_title_fields,
+)
 from citekb.sources.latex import latex_to_text
 
 if TYPE_CHECKING:
@@ -272,7 +277,8 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
         if isinstance(item.get("container-title"), str):
             item["container-title"] = f"{_NOCASE[0]}{item['container-title']}{_NOCASE[1]}"
         return item
-    title = compose_title(raw, sentence_case)
+    periodical = item.get("type") == "periodical" and raw.get("issuetitle")
+    title = compose_title(issue_title_fields(raw) if periodical else raw, sentence_case)
     if title and "title" in item:
         item["title"] = latex_to_text(title)
     container = item.get("container-title")
