@@ -98,7 +98,8 @@ def test_zotero_films_news_and_talks(apa: Engine) -> None:
     """Better BibTeX exports: a film's director is ``editor`` with ``editortype = director``
     (APA 10.12 "(Director)", not "(Ed.)"); a newspaper article is ``@article`` with
     ``entrysubtype = newspaper`` (APA 10.1: dated to the day); a talk is ``@unpublished``
-    at a venue, a conference paper names its event (APA 10.5)."""
+    at a venue, a conference paper names its event (APA 10.5), whose "10th" keeps its case
+    (CSL's capitalize-first leaves a word that starts with a digit alone)."""
     bib = """
 @video{kubrick, title = {Dr. {Strangelove}}, editor = {Kubrick, Stanley},
   editortype = {director}, date = {1964}}
@@ -107,12 +108,12 @@ def test_zotero_films_news_and_talks(apa: Engine) -> None:
 @unpublished{derasmo, type = {lecture}, title = {The Craft of Writing},
   author = {D'Erasmo, Stacy}, date = {2000-04-26}, venue = {Northwestern University}}
 @inproceedings{castillo, title = {Authoritarianism}, author = {Castillo, J.},
-  date = {2011-07}, eventtitle = {Annual Scientific Meeting of the ISPP}}
+  date = {2011-07}, eventtitle = {10th Annual Meeting of the ISPP}}
 """
     refs = references(apa, bib)
     assert refs["kubrick"] == "Kubrick, S. (Director). (1964). Dr. Strangelove [Video recording]."
     assert refs["boas"] == "Boas, A. (2014, July 4). Stikord. Weekendavisen, 12."
     assert refs["derasmo"] == "D’Erasmo, S. (2000, April 26). The craft of writing [Lecture]."
     assert refs["castillo"] == (
-        "Castillo, J. (2011, July). Authoritarianism. Annual Scientific Meeting of the ISPP."
+        "Castillo, J. (2011, July). Authoritarianism. 10th Annual Meeting of the ISPP."
     )

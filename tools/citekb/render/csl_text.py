@@ -89,15 +89,16 @@ def title_case_words() -> None:
 
 
 def _capitalize_first(text: Any) -> Any:
-    """The first letter upper-cased, wherever the first piece with a letter is."""
+    """The first letter upper-cased, wherever the first piece with a letter is; a word that
+    starts with a digit is left alone ("10th International …", not "10Th")."""
     from citeproc.string import MixedString, NoCase, String
 
     pieces = list(text) if isinstance(text, MixedString) else [text]
     for index, piece in enumerate(pieces):
-        match = re.search(r"[^\W\d_]", str(piece))
+        match = re.search(r"[^\W_]", str(piece))
         if match is None:
             continue
-        if not isinstance(piece, NoCase):
+        if not isinstance(piece, NoCase) and not match.group().isdigit():
             at = match.start()
             value = str(piece)
             pieces[index] = String(value[:at] + value[at].upper() + value[at + 1 :])

@@ -58,8 +58,6 @@ _TEXT_FIELDS = {
     "abstract": "",
     "chapter": "chapter-number",
     "version": "version",
-    "eventtitle": "event",  # a conference paper or talk: "Event title, Place" (APA 10.5)
-    "venue": "event-place",
 }
 
 #: Name fields: BibTeX/biblatex -> CSL (``bookauthor`` wrote the book a part is in).
@@ -152,7 +150,11 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
                 item[csl_role] = names
     if item.get("editor") and bx.localised(get("editortype") or "").casefold() == "director":
         item["director"] = item.pop("editor")  # a film's director: "Kubrick, S. (Director)."
-    if "container-author" in item and item["container-author"] == item.get("author"):
+    if (
+        kind != "chapter"
+        and "container-author" in item
+        and item["container-author"] == item.get("author")
+    ):
         del item["container-author"]  # a book by its own author: not "(By F. Nietzsche; …)"
     # biblatex files give whole books a booktitle (their own title) for children to inherit
     whole_book = kind == "book" and entry.type not in ("inbook", "bookinbook", "suppbook")
@@ -209,9 +211,8 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item["issued"] = issued
     if original:
         item["original-date"] = original
-    event_date = parse_date(entry, "event")
-    if event_date:
-        item["event-date"] = event_date
+    if kind in ("paper-conference", "speech"):  # a paper or talk at an event (APA 10.5)
+        _add_event(item, entry)
     accessed = parse_date(entry, "url")
     if accessed:
         item["accessed"] = accessed
@@ -222,6 +223,17 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item["URL"] = literal_text(url)
     bx.add_eprint(item, entry.fields, literal_text)
     return item
+
+
+def _add_event(item: dict[str, Any], entry: Entry) -> None:
+    """``eventtitle``, ``venue`` and ``eventdate``: "Event title, Place" after the title."""
+    if entry.get("eventtitle"):
+        item["event"] = latex_to_text(entry.get("eventtitle"))
+    if entry.get("venue"):
+        item["event-place"] = latex_to_text(entry.get("venue"))
+    event_date = parse_date(entry, "event")
+    if event_date:
+        item["event-date"] = event_date
 
 
 def _publishers(value: str) -> str:
