@@ -117,3 +117,33 @@ def test_zotero_films_news_and_talks(apa: Engine) -> None:
     assert refs["castillo"] == (
         "Castillo, J. (2011, July). Authoritarianism. 10th Annual Meeting of the ISPP."
     )
+
+
+def test_a_bracketed_label_before_the_title(apa: Engine) -> None:
+    """Zotero's arXiv page titles start "[1506.07365]": the word after it starts the title and
+    keeps its capital (APA 6.17: the first word of a title is capitalised)."""
+    bib = """
+@misc{e2c, title = {[1506.07365] Embed to Control: A Locally Linear Latent Dynamics Model},
+  url = {https://arxiv.org/abs/1506.07365}, urldate = {2019-11-15}}
+"""
+    assert references(apa, bib)["e2c"].startswith(
+        "[1506.07365] Embed to control: A locally linear latent dynamics model. (n.d.)."
+    )
+
+
+def test_eponyms_keep_their_capital(apa: Engine) -> None:
+    """APA 6.14 with Merriam-Webster: a person's name in a term of science, or the adjective
+    made from it, stays capitalised in sentence case without braces (TMwR ``Lambert1992``,
+    the thesis's ``chen2014stochastic``); the common words around it do not."""
+    bib = """
+@article{zip, author = {Lambert, Diane}, title = {Zero-Inflated Poisson Regression, with an
+  Application to Defects in Manufacturing}, journal = {Technometrics}, year = {1992}}
+@inproceedings{hmc, author = {Chen, Tianqi}, title = {Stochastic Gradient Hamiltonian Monte
+  Carlo}, booktitle = {International Conference on Machine Learning}, year = {2014}}
+@article{brain, author = {Knill, David C.}, title = {The Bayesian Brain: The Role of
+  Uncertainty}, journal = {Trends in Neurosciences}, year = {2004}}
+"""
+    refs = references(apa, bib)
+    assert "Zero-inflated Poisson regression, with an application to defects" in refs["zip"]
+    assert "Stochastic gradient Hamiltonian Monte Carlo." in refs["hmc"]
+    assert "The Bayesian brain: The role of uncertainty." in refs["brain"]

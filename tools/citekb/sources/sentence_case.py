@@ -29,7 +29,8 @@ from citekb.sources.latex import latex_to_text
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-#: Words kept capitalised wherever they stand (compared without a possessive ``'s``).
+#: Words kept capitalised wherever they stand (compared without a possessive ``'s``): the
+#: pronoun I, places and peoples, months and days, eponyms (APA 6.14, Merriam-Webster).
 PROPER_NOUNS: frozenset[str] = frozenset(
     [
         "I",
@@ -95,6 +96,17 @@ PROPER_NOUNS: frozenset[str] = frozenset(
         "Friday",
         "Saturday",
         "Sunday",
+        # people's names in the terms of science and medicine, and the adjectives made from
+        # them, which Merriam-Webster (APA's dictionary) capitalises: never a common word
+        *("Bayes", "Bayesian", "Gauss", "Gaussian", "Poisson", "Markov", "Markovian"),
+        *("Hamiltonian", "Lagrangian", "Laplace", "Laplacian", "Euclidean", "Riemannian"),
+        *("Hilbert", "Fourier", "Boolean", "Newtonian", "Darwinian", "Freudian", "Hebbian"),
+        *("Kalman", "Dirichlet", "Bernoulli", "Boltzmann", "Langevin", "Helmholtz", "Turing"),
+        *("Monte", "Carlo", "Pavlovian", "Jacobian", "Hessian", "Cauchy", "Weibull", "Pareto"),
+        *("Bellman", "Wasserstein", "Kullback", "Leibler", "Hopfield", "Hodgkin", "Huxley"),
+        *("Alzheimer", "Parkinson", "Huntington", "Asperger", "Gibbs", "Nash"),
+        # sacred texts (APA 6.14)
+        *("Bible", "Pentateuch", "Torah", "Talmud", "Quran", "Qur'an", "Koran"),
     ]
 )
 # "May" is also a verb, so it is not kept: brace it (``{May}``) where it is the month.
@@ -113,9 +125,14 @@ def sentence_case(raw: str) -> str:
     capitalise = True
     for token, space in _tokens(raw):
         out.append(_word(token, capitalise) + space)
-        if token.strip("{}"):
-            capitalise = _ends_sentence(token)
+        if token.strip("{}"):  # after a leading "[1506.07365]" the title's first word
+            capitalise = _ends_sentence(token) or (capitalise and _bracketed(token))
     return "".join(out)
+
+
+def _bracketed(token: str) -> bool:
+    """A label in square brackets, which APA's order disregards (9.44): "[1506.07365]"."""
+    return token.startswith("[") and token.rstrip(".,:;").endswith("]")
 
 
 def _tokens(raw: str) -> Iterator[tuple[str, str]]:
