@@ -134,7 +134,8 @@ def test_a_bracketed_label_before_the_title(apa: Engine) -> None:
 def test_eponyms_keep_their_capital(apa: Engine) -> None:
     """APA 6.14 with Merriam-Webster: a person's name in a term of science, or the adjective
     made from it, stays capitalised in sentence case without braces (TMwR ``Lambert1992``,
-    the thesis's ``chen2014stochastic``); the common words around it do not."""
+    the thesis's ``chen2014stochastic``), also where a Google Scholar export wrote it in lower
+    case ("approximate bayesian inference"); the common words around it do not."""
     bib = """
 @article{zip, author = {Lambert, Diane}, title = {Zero-Inflated Poisson Regression, with an
   Application to Defects in Manufacturing}, journal = {Technometrics}, year = {1992}}
@@ -143,7 +144,15 @@ def test_eponyms_keep_their_capital(apa: Engine) -> None:
 @article{brain, author = {Knill, David C.}, title = {The Bayesian Brain: The Role of
   Uncertainty}, journal = {Trends in Neurosciences}, year = {2004}}
 """
+    bib += """
+@article{scholar, author = {Mirchev, Atanas}, title = {Approximate bayesian inference in
+  spatial environments}, journal = {arXiv}, year = {2018}}
+@article{cloth, author = {Doe, Jane}, title = {Hessian and gauss: Two fabrics}, journal = {J},
+  year = {2000}}
+"""
     refs = references(apa, bib)
     assert "Zero-inflated Poisson regression, with an application to defects" in refs["zip"]
+    assert "Approximate Bayesian inference in spatial environments." in refs["scholar"]
+    assert "Hessian and gauss: Two fabrics." in refs["cloth"]  # the cloth, the unit
     assert "Stochastic gradient Hamiltonian Monte Carlo." in refs["hmc"]
     assert "The Bayesian brain: The role of uncertainty." in refs["brain"]
