@@ -80,3 +80,24 @@ def test_a_set_and_its_member_are_one_work_without_letters(apa: Engine) -> None:
     assert [t[:22] for t in reference_list(apa, other)[:3]] == ["Glashow, S. (1961a). P"] * 2 + [
         "Glashow, S. (1961b). Z"
     ]
+
+
+def test_an_author_date_style_without_parentheses_orders_the_same_way() -> None:
+    """Chicago's "Smith, John, ed. 2001." sorts by the names without ", ed.", then year, then
+    title without its article, as APA's "(Ed.)" does."""
+    from citekb.render.formatted import Formatted
+
+    def work(key: str, text: str, year: str) -> Formatted:
+        return Formatted(key, (text,), ("Smith",), year, (f"Smith {year}",), names=("Smith",))
+
+    works = {
+        "ed": work("ed", "Smith, John, ed. 2001. An Apple Book. Chicago: Press.", "2001"),
+        "own": work("own", "Smith, John. 2001. The Zebra Book. Chicago: Press.", "2001"),
+        "early": work("early", "Smith, John. 1999. Middle. Chicago: Press.", "1999"),
+    }
+    refs = build_references(works)
+    assert [(f.key, f.year) for f in refs.ordered()] == [
+        ("early", "1999"),
+        ("ed", "2001a"),
+        ("own", "2001b"),
+    ]

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from citekb.render.richtext import Rich
 
 
-#: A role label after the names, "(Ed.)", "(Eds.)", "(Director)": not part of the author's
-#: place in the list (APA 9.44-9.47 order by the names alone).
-_ROLE = re.compile(r"\s*\([^()\d]{1,40}\)\.?\s*$")
+#: A role label after the names, "(Ed.)", "(Eds.)", "(Director)", Chicago's ", ed.": not part
+#: of the author's place in the list (APA 9.44-9.47 order by the names alone).
+_ROLE = re.compile(r"(?:\s*\([^()\d]{1,40}\)|,\s*(?:eds?|trans|comp)\.)\.?\s*$")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+")
 _MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 _DAY = re.compile(r"\b(\d{1,2})\b")
