@@ -58,7 +58,8 @@ def test_localisation_keys_become_words(apa: Engine) -> None:
         institution="UMass",
         date="1999",
     )
-    assert ref(apa, report) == "Padhye, J. (1999). A model (Technical Report 99-02). UMass."
+    # APA 10.4 "(Report No. 123)"; "99-02" is one number (02 < 99), not "Nos."
+    assert ref(apa, report) == "Padhye, J. (1999). A model (Technical Report No. 99-02). UMass."
     article = entry(
         "g",
         "article",

@@ -4,13 +4,15 @@ a family name; composed from :class:`~citekb.render.formatted.Formatted` records
 
 from __future__ import annotations
 
-import unicodedata
+import calendar
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from citekb.render import richtext as rt
 from citekb.render.csl_patches import NUMBER
+from citekb.render.csl_sort import collation_key
 from citekb.render.formatted import Formatted, Layout, year_letter
 from citekb.sources.notices import Trust
 
@@ -20,11 +22,44 @@ if TYPE_CHECKING:
     from citekb.render.richtext import Rich
 
 
-def sort_key(formatted: Formatted) -> str:
-    """APA order: the reference text, accents folded, case ignored (author, year, title)."""
-    text = unicodedata.normalize("NFKD", rt.to_text(formatted.reference))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return text.casefold()
+#: A role label after the names, "(Ed.)", "(Eds.)", "(Director)", Chicago's ", ed.": not part
+#: of the author's place in the list (APA 9.44-9.47 order by the names alone).
+_ROLE = re.compile(r"(?:\s*\([^()\d]{1,40}\)|,\s*(?:eds?|trans|comp)\.)\.?\s*$")
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
+_MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
+_DAY = re.compile(r"\b(\d{1,2})\b")
+
+
+def sort_key(formatted: Formatted) -> tuple[str, ...]:
+    """APA order (9.44-9.48): the author's names (a role label such as "(Ed.)" ignored), then
+    works with no date, dated works (earliest first, a date to the day after the year alone)
+    and works in press, then the title without "A", "An" or "The"; compared letter by letter
+    with punctuation, case and accents ignored ("Ox" before "Ox test", "§ 305" under 3). A
+    reference whose year is not found sorts by its whole text."""
+    text = rt.to_text(formatted.reference)
+    year = formatted.year.rsplit("/", 1)[-1]
+    at = text.find(f"({year}") if year else -1
+    end = text.find(")", at) + 1 if at >= 0 else -1
+    if at < 0 and year and (at := text.find(year)) >= 0:
+        end = at + len(year)
+    if at < 0 or end <= at:
+        return (collation_key(text), text)
+    head = _ROLE.sub("", text[:at])
+    if not formatted.names:  # a title in the author's place (APA 9.48)
+        head = _ARTICLE.sub("", head.casefold())
+    rest = _ARTICLE.sub("", collation_key(text[end:]))
+    date = text[at:end]
+    rank = "0" if year == "n.d." else "2" if not any(c.isdigit() for c in year) else "1"
+    return (collation_key(head), rank, _date_key(date), rest, text)
+
+
+def _date_key(date: str) -> str:
+    """A date as shown, "(2001, March 3)", as comparable digits: year, month, day (0 if absent)."""
+    digits = re.search(r"\d+", date)
+    month = next((i for name, i in _MONTHS.items() if name in date), 0)
+    day = _DAY.search(date[date.find(calendar.month_name[month]) :]) if month else None
+    year = int(digits.group()) if digits else 0
+    return f"{year:06d}{month:02d}{int(day.group(1)) if day else 0:02d}"
 
 
 @dataclass(frozen=True)
@@ -88,15 +123,24 @@ def build_references(
                 for item in group:
                     entries[item.key] = with_names(item, list(same))
             for works in same.values():  # year letters only for identical author lists
-                if len(works) > 1:
-                    for index, item in enumerate(works):
-                        entries[item.key] = with_suffix(entries[item.key], year_letter(index))
+                _add_letters(works, entries)
     entries.update(_add_initials(list(entries.values())))
     order = tuple(f.key for f in ordered)
     for number, key in enumerate(order, 1):  # a bibliography numbered in a non-numeric style
         if NUMBER in rt.to_text(entries[key].reference):
             entries[key] = with_number(entries[key], number)
     return References(entries, order, dict(evidence or {}), layout)
+
+
+def _add_letters(works: Sequence[Formatted], entries: dict[str, Formatted]) -> None:
+    """Letters a, b, … in list order; references that read the same (a biblatex ``@set``
+    standing for its first member, one work entered twice) are one work and share a letter."""
+    letters: dict[str, str] = {}
+    for item in works:
+        letters.setdefault(rt.to_text(item.reference), year_letter(len(letters)))
+    if len(letters) > 1:
+        for item in works:
+            entries[item.key] = with_suffix(entries[item.key], letters[rt.to_text(item.reference)])
 
 
 def _numbered(

@@ -270,6 +270,7 @@ PATCHED = (
     ("model", "Group", "calls_variable"),
     ("model", "Group", "process"),
     ("model", "If", "_position"),
+    ("model", "If", "re_numeric"),
     ("model", "If", "render"),
     ("model", "Key", "sort_keys"),
     ("model", "Label", "_is_plural"),

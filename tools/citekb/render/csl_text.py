@@ -89,15 +89,16 @@ def title_case_words() -> None:
 
 
 def _capitalize_first(text: Any) -> Any:
-    """The first letter upper-cased, wherever the first piece with a letter is."""
+    """The first letter upper-cased, wherever the first piece with a letter is; a word that
+    starts with a digit is left alone ("10th International …", not "10Th")."""
     from citeproc.string import MixedString, NoCase, String
 
     pieces = list(text) if isinstance(text, MixedString) else [text]
     for index, piece in enumerate(pieces):
-        match = re.search(r"[^\W\d_]", str(piece))
+        match = re.search(r"[^\W_]", str(piece))
         if match is None:
             continue
-        if not isinstance(piece, NoCase):
+        if not isinstance(piece, NoCase) and not match.group().isdigit():
             at = match.start()
             value = str(piece)
             pieces[index] = String(value[:at] + value[at].upper() + value[at + 1 :])
@@ -193,12 +194,19 @@ def initials_and_ranges() -> None:
     model.Name._citekb_initials = True
 
 
+#: CSL's numeric content: numbers with affixes ("D2", "2b"), joined by "-", "–", "&" or ","
+#: ("2-4", "2 & 4"); citeproc-py's ``is-numeric`` took one number only.
+NUMERIC = re.compile(r"^(\s*[a-z]*\d+[a-z]*)(?:\s*[-\u2013&,]\s*[a-z]*\d+[a-z]*)*\s*$", re.I)
+
+_NUMBER_PAIR = re.compile(r"^\s*(\d+)\s*[-\u2013]\s*(\d+)\s*$")
+
+
 def number_variables() -> None:
     """Variables with a hyphen (``number-of-volumes``, ``container-author``,
     ``chapter-number``): citeproc-py stores them with underscores but ``cs:number``, labels and
     ``cs:names`` looked them up hyphenated, missed, and dropped APA's "(Vols. 1–5)" and the
     "In J. Cavaillès, Œuvres complètes" of a chapter; a label's plural asked the citation item
-    instead of the reference."""
+    instead of the reference; ``is-numeric`` as CSL defines it (:data:`NUMERIC`)."""
     from citeproc import model
     from citeproc.source import Reference
 
@@ -223,6 +231,8 @@ def number_variables() -> None:
                 return int(str(item.reference[variable])) > 1
             except (model.VariableError, ValueError):
                 return False
+        if variable == "number" and (pair := _NUMBER_PAIR.match(str(item.reference.get("number")))):
+            return int(pair[2]) > int(pair[1])  # report "99-02" is one number: "No. 99-02"
         return bool(is_plural(self, item))
 
     def contains(self: Any, key: object) -> bool:
@@ -237,4 +247,5 @@ def number_variables() -> None:
     Reference.__contains__ = contains
     Reference.get = get
     model.Label._is_plural = label_is_plural
+    model.If.re_numeric = NUMERIC  # "1–3" is numeric: APA's "(Vols. 1–3)", not "Title: 1–3"
     Reference._citekb_hyphen = True

@@ -134,6 +134,11 @@ def compose_title(fields: Mapping[str, str], case: Callable[[str], str]) -> str 
     return _with_main(fields, own, case)
 
 
+def issue_title_fields(fields: Mapping[str, str]) -> Mapping[str, str]:
+    """A ``@periodical`` issue's own title (``issuetitle: issuesubtitle``) as title fields."""
+    return {"title": fields.get("issuetitle", ""), "subtitle": fields.get("issuesubtitle", "")}
+
+
 def compose_booktitle(fields: Mapping[str, str], case: Callable[[str], str]) -> str | None:
     """The raw title of the book a part is in: ``booktitle: booksubtitle``, with the main title."""
     own = _joined(fields, "booktitle", "booksubtitle", case)

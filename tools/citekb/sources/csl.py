@@ -67,6 +67,8 @@ _ROLES = {
     "translator": "translator",
     "bookauthor": "container-author",
 }
+#: A name that is a publisher of its own ("… of Crystallography and Oxford University Press").
+_PUBLISHER_WORD = re.compile(r"\b(?:Press|University|Verlag|Publishers|Publishing)\b")
 _INNER_WORD = re.compile(r"\s(?:of|for|on|in|the|de|für|des|du)\s", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?")
 
@@ -108,6 +110,9 @@ def parse_date(entry: Entry, prefix: str = "") -> dict[str, Any] | None:
     return {"date-parts": [parts]}
 
 
+_HYPHENED_RANGE = re.compile(r"^(\d+)\s*-\s*(\d+)$")
+
+
 def _ascii_digits(value: str) -> bool:
     """``str.isdigit`` accepts "²" and other digits that ``int`` rejects."""
     return value.isascii() and value.isdigit()
@@ -134,6 +139,8 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item["title"] = latex_to_text(title)
     if get("maintitle") and get("volume"):
         item.pop("volume", None)  # "Main title: Vol. 2. Title" (APA 10.2), or the book it is in
+    elif _HYPHENED_RANGE.match(item.get("volume", "")):  # "1-5" is a range: "Vols. 1–5"
+        item["volume"] = _HYPHENED_RANGE.sub("\\1\u2013\\2", item["volume"])
     if get("language"):
         item["language"] = latex_to_text(bx.localised(get("language")))
     for role, csl_role in _ROLES.items():
@@ -141,6 +148,14 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
             names = parse_names(get(role))
             if names:
                 item[csl_role] = names
+    if item.get("editor") and bx.localised(get("editortype") or "").casefold() == "director":
+        item["director"] = item.pop("editor")  # a film's director: "Kubrick, S. (Director)."
+    if (
+        kind != "chapter"
+        and "container-author" in item
+        and item["container-author"] == item.get("author")
+    ):
+        del item["container-author"]  # a book by its own author: not "(By F. Nietzsche; …)"
     # biblatex files give whole books a booktitle (their own title) for children to inherit
     whole_book = kind == "book" and entry.type not in ("inbook", "bookinbook", "suppbook")
     booktitle = bx.compose_booktitle(entry.fields, _same) if get("booktitle") else None
@@ -153,6 +168,10 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item["container-title"] = latex_to_text(container)
     elif kind == "webpage" and get("organization"):
         item["container-title"] = latex_to_text(get("organization"))
+    if kind == "periodical" and get("issuetitle") and item.get("title"):
+        # an issue with its own title, in its journal: "Issue title. (2011). Journal, 35(4)."
+        item["container-title"] = item["title"]
+        item["title"] = latex_to_text(bx.compose_title(bx.issue_title_fields(entry.fields), _same))
     if get("series"):
         series = latex_to_text(bx.localised(get("series")))
         item["collection-title"] = bx.ordinal_series(series)
@@ -192,6 +211,8 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item["issued"] = issued
     if original:
         item["original-date"] = original
+    if kind in ("paper-conference", "speech"):  # a paper or talk at an event (APA 10.5)
+        _add_event(item, entry)
     accessed = parse_date(entry, "url")
     if accessed:
         item["accessed"] = accessed
@@ -204,19 +225,33 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     return item
 
 
+def _add_event(item: dict[str, Any], entry: Entry) -> None:
+    """``eventtitle``, ``venue`` and ``eventdate``: "Event title, Place" after the title."""
+    if entry.get("eventtitle"):
+        item["event"] = latex_to_text(entry.get("eventtitle"))
+    if entry.get("venue"):
+        item["event-place"] = latex_to_text(entry.get("venue"))
+    event_date = parse_date(entry, "event")
+    if event_date:
+        item["event-date"] = event_date
+
+
 def _publishers(value: str) -> str:
     """biblatex lists publishers with ``and``; APA (9.29) separates them with semicolons.
 
     Only when every part is a name of two or more words ("Deutscher Taschenbuch-Verlag and
     Walter de Gruyter"): "Chapman and Hall", "John Wiley and Sons" and "Routledge and Kegan
     Paul" are each one publisher, whose name keeps its "and", and so is a name whose "and"
-    follows "of" or "for" ("U.S. Department of Health and Human Services"). Only the
+    follows "of" or "for" ("U.S. Department of Health and Human Services") unless the last
+    part is a publisher's name of its own ("… and Oxford University Press"). Only the
     ``publisher`` field is a list; ``institution`` and ``howpublished`` are one name or text.
     """
     parts = split_top(" ".join(value.split()), AND)
     if len(parts) < 2 or any(len(part.split()) < 2 for part in parts):
         return value
-    if any(_INNER_WORD.search(part) for part in parts[:-1]):
+    if not _PUBLISHER_WORD.search(parts[-1]) and any(
+        _INNER_WORD.search(part) for part in parts[:-1]
+    ):
         return value  # "Department of Health and Human Services": one name
     return "; ".join(parts)
 
@@ -229,7 +264,7 @@ def _number_variable(kind: str, entry: Entry) -> str:
     """A journal's ``number`` is its issue; a book's (in a series) its number in the series,
     which APA leaves out (10.2), as for proceedings (else the style prints "Article 1" in
     place of the pages); anything else (reports, patents) keeps its own number."""
-    if kind == "article-journal":
+    if kind in ("article-journal", "periodical"):
         return "issue"
     if kind == "paper-conference":
         return "collection-number"  # the proceedings' number in a series, which APA omits

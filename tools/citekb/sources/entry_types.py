@@ -73,9 +73,15 @@ def mapped_type(kind: str, fields: Mapping[str, str]) -> str | None:
     """The CSL type for an entry type; None where no well-known mapping exists.
 
     A generic entry (Mendeley's ``@generic``, biblatex's ``@misc``) with a journal is read as
-    a journal article, with a book title as a chapter.
+    a journal article, with a book title as a chapter; an article with ``entrysubtype =
+    newspaper`` (or ``magazine``) as one, an unpublished work given at an event as a talk.
     """
     found = TYPES.get(kind)
+    subtype = fields.get("entrysubtype", "").strip().casefold()
+    if found == "article-journal" and subtype in ("newspaper", "magazine"):
+        return f"article-{subtype}"  # dated to the day (APA 10.1)
+    if kind == "unpublished" and any(fields.get(k) for k in ("eventtitle", "venue", "eventdate")):
+        return "speech"  # a talk at an event: "(2000, April 26). Title [Lecture]. Event"
     if found == "document" and kind != "misc":
         if fields.get("journal") or fields.get("journaltitle"):
             return "article-journal"

@@ -18,13 +18,33 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from citekb.sources.biblatex_fields import compose_booktitle, compose_title, is_english
+from citekb.sources.biblatex_fields import (
+    compose_booktitle,
+    compose_title,
+    is_english,
+    issue_title_fields,
+)
 from citekb.sources.latex import latex_to_text
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
-#: Words kept capitalised wherever they stand (compared without a possessive ``'s``).
+#: People's names in terms of science and medicine, and the adjectives made from them, which
+#: Merriam-Webster (APA's dictionary) capitalises and which are never common words.
+_EPONYMS = (
+    *("Bayes", "Bayesian", "Gauss", "Gaussian", "Poisson", "Markov", "Markovian"),
+    *("Hamiltonian", "Lagrangian", "Laplace", "Laplacian", "Euclidean", "Riemannian"),
+    *("Hilbert", "Fourier", "Boolean", "Newtonian", "Darwinian", "Freudian", "Hebbian"),
+    *("Kalman", "Dirichlet", "Bernoulli", "Boltzmann", "Langevin", "Helmholtz", "Turing"),
+    *("Monte", "Carlo", "Pavlovian", "Jacobian", "Hessian", "Cauchy", "Weibull", "Pareto"),
+    *("Bellman", "Wasserstein", "Kullback", "Leibler", "Hopfield", "Hodgkin", "Huxley"),
+    *("Alzheimer", "Parkinson", "Huntington", "Asperger", "Gibbs", "Nash"),
+)
+#: Eponyms capitalised even where the entry wrote them in lower case (Google Scholar exports
+#: "approximate bayesian inference"); "gauss" (the unit) and "hessian" (the cloth) are words.
+_CAPITALISED = frozenset(_EPONYMS) - {"Gauss", "Hessian"}
+#: Words kept capitalised wherever they stand (compared without a possessive ``'s``): the
+#: pronoun I, places and peoples, months and days, eponyms (APA 6.14, Merriam-Webster).
 PROPER_NOUNS: frozenset[str] = frozenset(
     [
         "I",
@@ -90,6 +110,9 @@ PROPER_NOUNS: frozenset[str] = frozenset(
         "Friday",
         "Saturday",
         "Sunday",
+        *_EPONYMS,
+        # sacred texts (APA 6.14)
+        *("Bible", "Pentateuch", "Torah", "Talmud", "Quran", "Qur'an", "Koran"),
     ]
 )
 # "May" is also a verb, so it is not kept: brace it (``{May}``) where it is the month.
@@ -99,6 +122,7 @@ _ABBREVIATIONS = frozenset({"vs", "v", "e.g", "i.e", "etc", "cf", "al", "ca", "a
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _APOSTROPHES = ("'s", "\u2019s", "'", "\u2019")
+_EDGE = ".,;:!?()[]\"'\u2018\u2019\u201c\u201d"
 
 
 def sentence_case(raw: str) -> str:
@@ -108,9 +132,14 @@ def sentence_case(raw: str) -> str:
     capitalise = True
     for token, space in _tokens(raw):
         out.append(_word(token, capitalise) + space)
-        if token.strip("{}"):
-            capitalise = _ends_sentence(token)
+        if token.strip("{}"):  # after a leading "[1506.07365]" the title's first word
+            capitalise = _ends_sentence(token) or (capitalise and _bracketed(token))
     return "".join(out)
+
+
+def _bracketed(token: str) -> bool:
+    """A label in square brackets, which APA's order disregards (9.44): "[1506.07365]"."""
+    return token.startswith("[") and token.rstrip(".,:;").endswith("]")
 
 
 def _tokens(raw: str) -> Iterator[tuple[str, str]]:
@@ -200,6 +229,8 @@ def _plain(text: str, capitalise: bool) -> str:
             continue
         kept = _protected(part)
         changed = part if kept else _lower(part)
+        if not kept and changed.strip(_EDGE).capitalize() in _CAPITALISED:
+            changed = _upper_first(changed)  # "bayesian" -> "Bayesian"
         if capitalise and index == 0 and not (kept and _lower_initial_brand(part)):
             changed = _upper_first(changed)
         out.append(changed)
@@ -218,7 +249,7 @@ def _protected(part: str) -> bool:
         return True  # F1, N2pc, 4E, B12
     if len(word) == 1 and word.isupper() and word != "A":
         return True  # a letter that is a word: "Advanced R", "vitamin D", "type B"
-    bare = _COMMAND.sub("", part).strip(".,;:!?()[]\"'\u2018\u2019\u201c\u201d")
+    bare = _COMMAND.sub("", part).strip(_EDGE)
     for tail in _APOSTROPHES:
         if bare.endswith(tail):
             bare = bare[: -len(tail)]
@@ -272,7 +303,8 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
         if isinstance(item.get("container-title"), str):
             item["container-title"] = f"{_NOCASE[0]}{item['container-title']}{_NOCASE[1]}"
         return item
-    title = compose_title(raw, sentence_case)
+    periodical = item.get("type") == "periodical" and raw.get("issuetitle")
+    title = compose_title(issue_title_fields(raw) if periodical else raw, sentence_case)
     if title and "title" in item:
         item["title"] = latex_to_text(title)
     container = item.get("container-title")
