@@ -52,7 +52,7 @@ def format_parallel(
 
     # spawn, not fork: MkDocs' serve runs threads, and forking a threaded process is unsafe
     context = multiprocessing.get_context("spawn")
-    size = max(1, len(items) // (workers * 4))
+    size = max(1, len(items) // (workers * 16))  # small: the last chunks end together
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     processes = max(1, workers - 1) if local is not None else workers
     results: list[list[Done] | None] = [None] * len(chunks)
