@@ -48,10 +48,15 @@ def format_parallel(
     has started (so it works while they start up). ``progress(done, total)`` is called as
     chunks are done."""
     import multiprocessing
+    import sys
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: MkDocs' serve runs threads, and forking a threaded process is unsafe
-    context = multiprocessing.get_context("spawn")
+    # fork starts a worker with everything this process has imported (a third of a second
+    # less each), but only a process with no other thread may fork: MkDocs' serve runs
+    # threads, and then the workers are spawned
+    alone = sys.platform == "linux" and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if alone else "spawn")
     size = max(1, len(items) // (workers * 16))  # small: the last chunks end together
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     processes = max(1, workers - 1) if local is not None else workers
