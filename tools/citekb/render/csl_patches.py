@@ -1,193 +1,12 @@
-"""citeproc-py patches that every style needs: memoised look-ups (fast enough for thousands of
-entries), substituted variables not repeated, numbers left to citekb, labels that obey
-``text-case``; and the list of citeproc-py internals the whole adapter patches, pinned to one
-citeproc-py version. :mod:`citekb.render.csl_adapter` installs these with the ``csl_*`` modules.
+"""citeproc-py patches that every style needs: substituted variables not repeated, numbers
+left to citekb, labels that obey ``text-case``; and the list of citeproc-py internals the whole
+adapter patches (:mod:`citekb.render.csl_speed`'s too), pinned to one citeproc-py version.
+:mod:`citekb.render.csl_adapter` installs these with the ``csl_*`` modules.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-
-def speed_up_citeproc() -> None:
-    """Memoise citeproc-py's look-ups on the style tree, which never changes after loading.
-
-    It runs an XPath query for every macro, term and option it touches, and walks subtrees to
-    ask whether they call a variable: two thirds of its time. Keys hold the elements, so an
-    element's identity can never be reused while its entry lives.
-    """
-    from citeproc import model
-
-    base = model.CitationStylesElement
-    if getattr(base, "_citekb_fast", False):
-        return
-    xpath_search = base.xpath_search
-    found: dict[tuple[Any, str], Any] = {}
-
-    def fast_xpath_search(self: Any, expression: str) -> Any:
-        key = (self, expression)
-        hit = found.get(key)
-        if hit is None:
-            hit = found[key] = xpath_search(self, expression)
-        return hit
-
-    base.xpath_search = fast_xpath_search
-    base.get_root = _memo_method(base.get_root)  # an element's tree never changes
-    base.get_formatter = _fast_formatter
-    model.SomewhatObjectifiedElement.__getattr__ = _memo_child(
-        model.SomewhatObjectifiedElement.__getattr__
-    )
-    _memo_reference()
-    _fast_conditions()
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            name = "calls_variable"  # assigned through a name: mypy cannot see these classes
-            setattr(cls, name, _memo_method(vars(cls)[name]))
-    base._citekb_fast = True
-
-
-def _memo_reference() -> None:
-    """A cited item's reference, looked up once: citeproc-py finds it through three
-    dictionaries for every variable it renders (a quarter of its time per work); after the
-    first look-up it is an attribute of the item."""
-    from citeproc.source import CitationItem
-
-    CitationItem.reference = _Reference()
-
-
-class _Reference:
-    """A non-data descriptor: the first look-up stores the reference in the item's
-    ``__dict__``, where Python finds it before the class from then on."""
-
-    def __get__(self, item: Any, owner: Any = None) -> Any:
-        if item is None:
-            return self
-        citation = dict.__getitem__(item, "citation")
-        bibliography = dict.__getitem__(citation, "bibliography")
-        hit = item.__dict__["reference"] = bibliography.source[item.key]
-        return hit
-
-
-def _fast_formatter(self: Any) -> Any:
-    """The output formatter, set on the style's root for each bibliography (a locale's
-    elements ask their style's root); which root answers is memoised per element."""
-    owner = _OWNERS.get(self)
-    if owner is None:
-        from citeproc.model import Locale
-
-        root = self.get_root()
-        owner = _OWNERS[self] = root.style if isinstance(root, Locale) else root
-    return owner.formatter
-
-
-_OWNERS: dict[Any, Any] = {}
-
-
-def _fast_conditions() -> None:
-    """``cs:if``, ~90 per work in APA: which tests an element makes and the style's types
-    read once per element, and a reference's fields read without citeproc-py's three
-    Python-level look-ups."""
-    from citeproc import model
-    from citeproc.source import Reference
-
-    types: dict[Any, list[str]] = {}
-
-    def if_type(self: Any, item: Any) -> list[bool]:
-        wanted = types.get(self)
-        if wanted is None:
-            wanted = types[self] = [typ.lower() for typ in self.get("type").split()]
-        kind = dict.__getitem__(item.reference, "type")  # set by Reference.__init__
-        return [typ == kind for typ in wanted]
-
-    def field(self: Any, name: str) -> Any:
-        try:
-            return dict.__getitem__(self, name)
-        except KeyError:
-            return self[name]  # a hyphenated alias, or citeproc-py's VariableError
-
-    tests = (
-        ("type", "_type"),
-        ("variable", "_variable"),
-        ("is-numeric", "_is_numeric"),
-        ("is-uncertain-date", "_is_uncertain_date"),
-        ("locator", "_locator"),
-    )
-    plans: dict[Any, tuple[list[str], bool, str | None]] = {}
-
-    def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
-        plan = plans.get(self)
-        if plan is None:  # which tests the element makes: read from its attributes once
-            attrib = self.attrib
-            made = [method for name, method in tests if name in attrib]
-            plan = plans[self] = (made, "position" in attrib, self.get("match"))
-        made, position, match = plan
-        results: list[Any] = []
-        for method in made:
-            results += getattr(self, method)(item)
-        if position:
-            results += self._position(item, context)
-        if match == "any":
-            met = any(results)
-        elif match == "none":
-            met = not any(results)
-        else:
-            met = all(results)
-        if not met:
-            raise model.ConditionFailed
-        return self.render_children(item, context=context, delimiter=delimiter, **kw)
-
-    model.If._type = if_type
-    model.If.render = if_render
-    model.Formatted.format = _plain_unformatted(model.Formatted.format)
-    Reference.__getattr__ = field
-
-
-#: The attributes ``Formatted.format`` reads (through its five steps, and citekb's wraps of
-#: them); an element with none of them returns its text as it is.
-_FORMATTING = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
-
-
-def _plain_unformatted(format_: Any) -> Any:
-    plain: dict[Any, bool] = {}
-
-    def formatted(self: Any, string: Any) -> Any:
-        bare = plain.get(self)
-        if bare is None:
-            bare = plain[self] = not any(self.get(name) for name in _FORMATTING)
-        if not bare:
-            return format_(self, string)
-        return str(string) if isinstance(string, (int, float)) else string
-
-    return formatted
-
-
-def _memo_child(getattr_: Any) -> Any:
-    """``element.layout``, ``style.root.citation``: citeproc-py's ``find`` of a child by
-    name, run once per element and name."""
-    found: dict[tuple[Any, str], Any] = {}
-    missing = object()
-
-    def child(self: Any, name: str) -> Any:
-        key = (self, name)
-        hit = found.get(key, missing)
-        if hit is missing:
-            hit = found[key] = getattr_(self, name)
-        return hit
-
-    return child
-
-
-def _memo_method(method: Any) -> Any:
-    results: dict[Any, Any] = {}
-
-    def memo(self: Any) -> Any:
-        hit = results.get(self)
-        if hit is None:
-            hit = results[self] = method(self)
-        return hit
-
-    return memo
-
 
 # --- cs:substitute: a variable that stood in for the author is not repeated --------------
 
@@ -413,6 +232,7 @@ PATCHED = (
     ("model", "Number", "calls_variable"),
     ("model", "Number", "process"),
     ("model", "Parent", "calls_variable"),
+    ("model", "Parent", "render_children"),
     ("model", "Quoted", "quote"),
     ("model", "Sort", "sort"),
     ("model", "SomewhatObjectifiedElement", "__getattr__"),
