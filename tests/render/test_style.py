@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from citekb.core.model import Citation, CitationMode, Cluster, Entry, Library
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
+from citekb.render.format_pool import format_parallel
 from citekb.render.style import (
     Engine,
     Layout,
@@ -412,8 +413,11 @@ def test_parallel_formatting_matches_serial(
     serial = engine.format_entries(entries)
     monkeypatch.setattr(citekb.render.style, "PARALLEL_MIN", 2)
     monkeypatch.setattr(citekb.render.style.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(engine, "format_one", None)  # workers format, not this process
-    assert engine.format_entries(entries) == serial
+    assert engine.format_entries(entries) == serial  # a worker and this process
+    only_workers = format_parallel(Engine, engine.path, entries, 2)
+    assert [(k, data) for k, data, _ in only_workers] == [
+        (k, f.to_json()) for k, f in serial.items()
+    ]
 
 
 def test_cache_key_changes_with_content_and_style(engine: Engine, tmp_path: Path) -> None:

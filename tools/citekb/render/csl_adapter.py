@@ -21,6 +21,7 @@ from citekb.render import (
     csl_patches,
     csl_position,
     csl_sort,
+    csl_speed,
     csl_terms,
     csl_text,
     csl_variables,
@@ -30,7 +31,7 @@ from citekb.render import (
 def adapt_citeproc(*, own_numbers: bool = True) -> None:
     """Install citekb's adapter into citeproc-py (each patch once): ``own_numbers`` leaves a
     numeric style's numbers to citekb, which numbers the works across the site."""
-    csl_patches.speed_up_citeproc()
+    csl_speed.speed_up_citeproc()
     csl_patches.suppress_substituted()
     if own_numbers:
         csl_patches.number_placeholder()

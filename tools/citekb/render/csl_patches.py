@@ -1,74 +1,12 @@
-"""citeproc-py patches that every style needs: memoised look-ups (fast enough for thousands of
-entries), substituted variables not repeated, numbers left to citekb, labels that obey
-``text-case``; and the list of citeproc-py internals the whole adapter patches, pinned to one
-citeproc-py version. :mod:`citekb.render.csl_adapter` installs these with the ``csl_*`` modules.
+"""citeproc-py patches that every style needs: substituted variables not repeated, numbers
+left to citekb, labels that obey ``text-case``; and the list of citeproc-py internals the whole
+adapter patches (:mod:`citekb.render.csl_speed`'s too), pinned to one citeproc-py version.
+:mod:`citekb.render.csl_adapter` installs these with the ``csl_*`` modules.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-
-def speed_up_citeproc() -> None:
-    """Memoise citeproc-py's look-ups on the style tree, which never changes after loading.
-
-    It runs an XPath query for every macro, term and option it touches, and walks subtrees to
-    ask whether they call a variable: two thirds of its time. Keys hold the elements, so an
-    element's identity can never be reused while its entry lives.
-    """
-    from citeproc import model
-
-    base = model.CitationStylesElement
-    if getattr(base, "_citekb_fast", False):
-        return
-    xpath_search = base.xpath_search
-    found: dict[tuple[Any, str], Any] = {}
-
-    def fast_xpath_search(self: Any, expression: str) -> Any:
-        key = (self, expression)
-        hit = found.get(key)
-        if hit is None:
-            hit = found[key] = xpath_search(self, expression)
-        return hit
-
-    base.xpath_search = fast_xpath_search
-    base.get_root = _memo_method(base.get_root)  # an element's tree never changes
-    _memo_reference()
-    for cls in vars(model).values():
-        if isinstance(cls, type) and "calls_variable" in vars(cls):
-            name = "calls_variable"  # assigned through a name: mypy cannot see these classes
-            setattr(cls, name, _memo_method(vars(cls)[name]))
-    base._citekb_fast = True
-
-
-def _memo_reference() -> None:
-    """A cited item's reference, looked up once: citeproc-py finds it through three
-    dictionaries for every variable it renders (a quarter of its time per work)."""
-    from citeproc.source import CitationItem
-
-    def reference(self: Any) -> Any:
-        memo = self.__dict__
-        hit = memo.get("_citekb_reference")
-        if hit is None:
-            citation = dict.__getitem__(self, "citation")
-            bibliography = dict.__getitem__(citation, "bibliography")
-            hit = memo["_citekb_reference"] = bibliography.source[self.key]
-        return hit
-
-    CitationItem.reference = property(reference)
-
-
-def _memo_method(method: Any) -> Any:
-    results: dict[Any, Any] = {}
-
-    def memo(self: Any) -> Any:
-        hit = results.get(self)
-        if hit is None:
-            hit = results[self] = method(self)
-        return hit
-
-    return memo
-
 
 # --- cs:substitute: a variable that stood in for the author is not repeated --------------
 
@@ -253,6 +191,7 @@ PATCHED = (
     ("model", "", "normalize_seam"),
     ("model", "", "to_ordinal"),
     ("model", "Affixed", "wrap"),
+    ("model", "CitationStylesElement", "get_formatter"),
     ("model", "CitationStylesElement", "get_root"),
     ("model", "CitationStylesElement", "get_term"),
     ("model", "CitationStylesElement", "xpath_search"),
@@ -264,12 +203,14 @@ PATCHED = (
     ("model", "FormatNumber", "_format_last_page"),
     ("model", "FormatNumber", "_process"),
     ("model", "Formatted", "font_style"),
+    ("model", "Formatted", "format"),
     ("model", "Formatted", "font_variant"),
     ("model", "Formatted", "font_weight"),
     ("model", "Formatted", "vertical_align"),
     ("model", "Group", "calls_variable"),
     ("model", "Group", "process"),
     ("model", "If", "_position"),
+    ("model", "If", "_type"),
     ("model", "If", "re_numeric"),
     ("model", "If", "render"),
     ("model", "Key", "sort_keys"),
@@ -292,8 +233,10 @@ PATCHED = (
     ("model", "Number", "calls_variable"),
     ("model", "Number", "process"),
     ("model", "Parent", "calls_variable"),
+    ("model", "Parent", "render_children"),
     ("model", "Quoted", "quote"),
     ("model", "Sort", "sort"),
+    ("model", "SomewhatObjectifiedElement", "__getattr__"),
     ("model", "Substitute", "render"),
     ("model", "Term", "multiple"),
     ("model", "Term", "single"),
@@ -307,6 +250,7 @@ PATCHED = (
     ("source", "Name", "__init__"),
     ("source", "Name", "parts"),
     ("source", "Reference", "__contains__"),
+    ("source", "Reference", "__getattr__"),
     ("source", "Reference", "__getitem__"),
     ("source", "Reference", "get"),
     ("source.json", "CiteProcJSON", "__init__"),

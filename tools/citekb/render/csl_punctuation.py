@@ -51,6 +51,8 @@ def install_seams() -> None:
     normalize_seam = cstring.normalize_seam
 
     def seam(left: Any, other: Any) -> Any:
+        if isinstance(left, str) and not left:  # most affixes: nothing to join, nothing to
+            return other  # render as text (a long rich text is costly to make a str)
         other = normalize_seam(left, other)
         first = str(other)[:1]
         if not first or first not in _MARKS:

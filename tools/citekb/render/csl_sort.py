@@ -114,6 +114,8 @@ def install_sorting() -> None:
 
     def sort(self: Any, items: Any, context: Any) -> Any:
         items = list(items)
+        if len(items) < 2:  # a work formatted alone: its keys would be rendered for nothing
+            return items
         columns = []
         for key in self.findall("cs:key", self.nsmap):
             descending = key.get("sort", "ascending").lower() == "descending"

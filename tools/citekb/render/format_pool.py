@@ -1,5 +1,6 @@
-"""Formatting many works on worker processes: each worker makes its formatter once, and the
-results come back in order."""
+"""Formatting many works on worker processes: each worker makes its formatter once, the calling
+process formats too (from the end of the list, while the workers start), and the results come
+back in order."""
 
 from __future__ import annotations
 
@@ -24,10 +25,14 @@ def _init_worker(factory: Callable[[Path], _Formatter], path: str) -> None:
     _WORKER = factory(Path(path))
 
 
-def _work(item: Any) -> Done:
-    assert _WORKER is not None
-    done = _WORKER.format_any(item)
+def _done(formatter: _Formatter, item: Any) -> Done:
+    done = formatter.format_any(item)
     return done.key, done.to_json(), done.error
+
+
+def _work(items: Sequence[Any]) -> list[Done]:
+    assert _WORKER is not None
+    return [_done(_WORKER, item) for item in items]
 
 
 def format_parallel(
@@ -36,19 +41,40 @@ def format_parallel(
     items: Sequence[Any],
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    local: _Formatter | None = None,
 ) -> list[Done]:
     """Format items in order on ``workers`` processes, each making its formatter once;
-    ``progress(done, total)`` is called as results arrive."""
+    with ``local``, this process is one of them: it takes chunks from the end that no worker
+    has started (so it works while they start up). ``progress(done, total)`` is called as
+    chunks are done."""
     import multiprocessing
+    import sys
+    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: MkDocs' serve runs threads, and forking a threaded process is unsafe
-    context = multiprocessing.get_context("spawn")
-    chunk = max(1, len(items) // (workers * 4))
-    done: list[Done] = []
-    with ProcessPoolExecutor(workers, context, _init_worker, (factory, str(path))) as pool:
-        for result in pool.map(_work, items, chunksize=chunk):
-            done.append(result)
-            if progress is not None and (len(done) % chunk == 0 or len(done) == len(items)):
-                progress(len(done), len(items))
-    return done
+    # fork starts a worker with everything this process has imported (a third of a second
+    # less each), but only a process with no other thread may fork: MkDocs' serve runs
+    # threads, and then the workers are spawned
+    alone = sys.platform == "linux" and threading.active_count() == 1
+    context = multiprocessing.get_context("fork" if alone else "spawn")
+    size = max(1, len(items) // (workers * 16))  # small: the last chunks end together
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    processes = max(1, workers - 1) if local is not None else workers
+    results: list[list[Done] | None] = [None] * len(chunks)
+    count = 0
+    with ProcessPoolExecutor(processes, context, _init_worker, (factory, str(path))) as pool:
+        futures = [pool.submit(_work, chunk) for chunk in chunks]
+        for i in reversed(range(len(chunks))):
+            if local is None or not futures[i].cancel():  # a worker has it, and the rest
+                break
+            results[i] = [_done(local, item) for item in chunks[i]]
+            count += len(chunks[i])
+            if progress is not None:
+                progress(count, len(items))
+        for i, future in enumerate(futures):
+            if results[i] is None:
+                results[i] = future.result()
+                count += len(chunks[i])
+                if progress is not None:
+                    progress(count, len(items))
+    return [done for chunk in results for done in chunk or ()]

@@ -146,7 +146,8 @@ class Engine:
         workers = min(os.cpu_count() or 1, 8)
         if len(items) >= PARALLEL_MIN and workers > 1:
             try:
-                done = format_parallel(Engine, self.path, items, workers, self.progress)
+                self._load()  # citeproc-py imported before the workers fork (where they can)
+                done = format_parallel(Engine, self.path, items, workers, self.progress, self)
                 return [replace(Formatted.from_json(k, data), error=e) for k, data, e in done]
             except (OSError, RuntimeError, ImportError):  # no processes here: go serial
                 pass
