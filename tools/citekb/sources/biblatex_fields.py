@@ -167,7 +167,18 @@ def _with_main(fields: Mapping[str, str], own: str, case: Callable[[str], str]) 
     return f"{main}: {own}" if own else main
 
 
-_DATE_PART = re.compile(r"^(-?[0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?:T\S*)?[?~%]?$")
+_DATE_PART = re.compile(
+    r"^(-?[0-9]{4}|[yY]-?[0-9]{5,})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?(?:T\S*)?[?~%]?$"
+)
+
+
+def _date_parts(match: re.Match[str]) -> list[int]:
+    """EDTF date parts as CSL's: a ``y`` year (``y-51234``) is a number, and EDTF's
+    astronomical years (``0000`` is 1 BCE, ``-0050`` is 51 BCE) count back from 1 BCE as
+    CSL's negative years do, so that APA prints "51 B.C.E."."""
+    year, *rest = match.groups()
+    number = int(year.lstrip("yY"))
+    return [number if number > 0 else number - 1, *(int(p) for p in rest if p)]
 
 
 def parse_iso_range(value: str) -> dict[str, Any] | None:
@@ -181,12 +192,12 @@ def parse_iso_range(value: str) -> dict[str, Any] | None:
     first = _DATE_PART.match(start.strip())
     if not first:
         return None
-    parts = [[int(p) for p in first.groups() if p]]
+    parts = [_date_parts(first)]
     if end.strip() and end.strip() != "..":
         last = _DATE_PART.match(end.strip())
         if not last:
             return None
-        later = [int(p) for p in last.groups() if p]
+        later = _date_parts(last)
         if later[0] != parts[0][0]:  # within one year (a conference's days) the start is kept
             parts.append(later)
     parts = [p if len(p) < 2 or 1 <= p[1] <= 12 else p[:1] for p in parts]  # no seasons
@@ -217,6 +228,52 @@ def original_date(fields: Mapping[str, str]) -> dict[str, Any] | None:
     if year.isascii() and year.isdigit():
         return {"date-parts": [[int(year)]]}
     return {"literal": year} if year else None
+
+
+_ORDINAL_WORDS = (
+    *("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"),
+    *("tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth"),
+    *("seventeenth", "eighteenth", "nineteenth", "twentieth"),
+)
+_ORDINALS = {word: str(n) for n, word in enumerate(_ORDINAL_WORDS, start=1)}
+#: "Second", "2nd edition", "2d ed.", "Third Edn": an edition as an English word or ordinal.
+_EDITION = re.compile(
+    r"^(?:(?P<word>[a-z]+)|(?P<number>[0-9]{1,3})(?:st|nd|rd|th|d)?)\.?"
+    r"(?:\s+(?:edition|edn\.?|ed\.?))?$",
+    re.IGNORECASE,
+)
+
+
+def edition_number(value: str) -> str:
+    """An edition written as an English word or ordinal is its number, which APA prints as
+    "(2nd ed.)": ``Second`` / ``2nd edition`` -> ``2``; anything else ("Rev. ed.") unchanged."""
+    match = _EDITION.match(value.strip())
+    if not match:
+        return value
+    if match.group("number"):
+        return match.group("number")
+    return _ORDINALS.get(match.group("word").casefold(), value)
+
+
+#: Business designations that APA (9.29) leaves out of a publisher's name, at its end.
+_DESIGNATION = re.compile(
+    r"(?:,?\s+(?:Inc|Ltd|LLC|L\.L\.C|Co|Corp|AG|GmbH|S\.A|SA|Pty|Pvt|PLC|Plc|B\.V|BV|N\.V"
+    r"|S\.p\.A|SpA|S\.r\.l|KG|KGaA|Limited|Incorporated)\.?)+$"
+)
+
+
+def apa_publisher(name: str) -> str:
+    """A publisher's name as APA 9.29 writes it, without "Inc.", "Ltd.", "LLC", "Co.", "AG",
+    "GmbH", "S.A." or "Pty" at its end (of each of several publishers): "Wiley Inc." ->
+    "Wiley", "Springer Science+Business Media, LLC" -> "Springer Science+Business Media".
+    "Press" and "Books" stay, and so do "Smith & Co." and a name that is only the word."""
+    out = []
+    for part in name.split("; "):
+        short = _DESIGNATION.sub("", part).rstrip()
+        # "Smith & Co.", "Little, Brown and Co.": the word is part of the name
+        kept = not short or short.endswith(("&", " and", ",")) or short == "&"
+        out.append(part if kept else short)
+    return "; ".join(out)
 
 
 #: E-print archives: biblatex ``eprinttype`` -> (archive name, URL template for the id).

@@ -134,6 +134,8 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
     for bib, csl in _TEXT_FIELDS.items():
         if csl and get(bib):
             item[csl] = latex_to_text(get(bib))
+    if "edition" in item:
+        item["edition"] = bx.edition_number(item["edition"])  # "Second" -> "(2nd ed.)"
     title = bx.compose_title(entry.fields, _same)
     if title:
         item["title"] = latex_to_text(title)
@@ -179,6 +181,9 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         item[_number_variable(kind, entry)] = latex_to_text(get("number"))
     if get("pages"):
         item["page"] = re.sub(r"[-\u2010-\u2015]+", "-", literal_text(get("pages")))
+    article_number = get("eid") or get("articleno") or get("article-number")
+    if kind == "article-journal" and article_number and "page" not in item:
+        item["number"] = literal_text(article_number)  # "Article 124106" (APA 10.1)
     publisher = (
         get("publisher") or get("institution") or get("school") or get("organization")
         if kind != "webpage"
@@ -199,6 +204,10 @@ def entry_to_csl(entry: Entry) -> dict[str, Any]:
         )
     elif get("type"):
         item["genre"] = latex_to_text(bx.localised(get("type")))
+    elif kind == "motion_picture" and (
+        entry.type in ("movie", "film") or get("entrysubtype").strip().casefold() == "film"
+    ):
+        item["genre"] = "Film"  # APA 10.12: "[Film]", not the locale's "[Video recording]"
     if get("pubstate"):
         item["status"] = latex_to_text(bx.localised(get("pubstate")))
     issued = parse_date(entry)
@@ -273,6 +282,10 @@ def _number_variable(kind: str, entry: Entry) -> str:
     return "number"
 
 
+_BARE_URL = re.compile(r"^\{?\s*(https?://[^\s{}]+)\s*\}?$")
+
+
 def _url_in(value: str) -> str:
-    match = URL_MACRO.search(value)
+    """The URL in a ``howpublished`` field: ``\\url{…}`` anywhere in it, or the whole field."""
+    match = URL_MACRO.search(value) or _BARE_URL.match(value.strip())
     return match.group(1) if match else ""
