@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 PARALLEL_MIN = 48
 _APA_ID = re.compile(rb"<id>[^<]*/styles/apa(?:-[a-z0-9-]*)?</id>")
 #: Bumped whenever the cached form or the post-processing changes.
-FORMAT_VERSION = "10"
+FORMAT_VERSION = "11"
 
 __all__ = [
     "Engine",
