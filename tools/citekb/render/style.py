@@ -45,6 +45,7 @@ from citekb.render.style_files import (
     read_style_file,
     style_path,
 )
+from citekb.sources.biblatex_fields import apa_publisher
 from citekb.sources.csl import entry_to_csl
 from citekb.sources.sentence_case import apply_sentence_case
 
@@ -118,10 +119,13 @@ class Engine:
         return out
 
     def csl_item(self, entry: Entry) -> dict[str, Any]:
-        """The CSL-JSON item this style formats (sentence-case titles for APA)."""
+        """The CSL-JSON item this style formats (for APA: sentence-case titles, and publishers
+        without a business designation, APA 9.29)."""
         item = add_others(entry_to_csl(entry), entry.fields)
         if self.sentence_case:
             apply_sentence_case(item, entry.fields)
+            if isinstance(item.get("publisher"), str):
+                item["publisher"] = apa_publisher(str(item["publisher"]))
         return item
 
     def format_any(self, work: Mapping[str, Any] | Entry) -> Formatted:

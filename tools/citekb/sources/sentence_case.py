@@ -19,7 +19,6 @@ import re
 from typing import TYPE_CHECKING
 
 from citekb.sources.biblatex_fields import (
-    apa_publisher,
     compose_booktitle,
     compose_title,
     is_english,
@@ -297,11 +296,8 @@ def apply_sentence_case(item: dict[str, object], raw: Mapping[str, str]) -> dict
     ``raw`` holds the BibTeX fields (``title``, ``subtitle``, ``maintitle``, ``booktitle``…)
     before decoding. A work in another language (``langid``/``language``) keeps its own case:
     English sentence case would lower-case German nouns. ``title-short`` is left alone: APA
-    cites a title in title case in the text. Called for APA styles only, it also drops a
-    publisher's business designation (APA 9.29: "Wiley Inc." -> "Wiley").
+    cites a title in title case in the text.
     """
-    if isinstance(item.get("publisher"), str):
-        item["publisher"] = apa_publisher(str(item["publisher"]))
     if not is_english(raw):
         if isinstance(item.get("container-title"), str):
             item["container-title"] = f"{_NOCASE[0]}{item['container-title']}{_NOCASE[1]}"
