@@ -208,3 +208,36 @@ def test_year_suffixes_default_to_the_cite_group_delimiter() -> None:
     items = [{"author": aalto, "issued": {"date-parts": [[2015]]}, "title": t} for t in "AB"]
     cattrs = ' collapse="year-suffix" cite-group-delimiter=", " disambiguate-add-year-suffix="true"'
     assert render(items, mode="citation", cattrs=cattrs, citation=CITE) == "Aalto 2015a, b"
+
+
+def _collation_by_character(text: str) -> str:
+    """The character-by-character form :func:`collation_key` replaced with a translate table:
+    the table must agree with it on every text."""
+    import html
+    import re
+    import unicodedata
+
+    text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    text = re.sub(r"^[\s\[\]'\"\u2018\u2019\u201c\u201d\u00ab\u00bb]+", "", text)
+    kept = []
+    for char in unicodedata.normalize("NFKD", text):
+        category = unicodedata.category(char)
+        if char in "'\u2019":
+            char = "\x02"
+        elif category == "Mn" or (category[0] in "PS" and char != "\x01"):
+            continue
+        kept.append(char)
+    text = re.sub(r"\s+", " ", "".join(kept)).strip().casefold()
+    return re.sub(
+        r"\d+",
+        lambda m: f"0{len(m.group().lstrip('0') or '0'):02d}{m.group().lstrip('0') or '0'}",
+        text,
+    )
+
+
+@given(st.text(max_size=40))
+def test_collation_key_keeps_the_character_rules(text: str) -> None:
+    assert collation_key(text) == _collation_by_character(text)
+    assert collation_key(f"D\u2019Antiga <i>{text}</i> \x01 caf\u00e9 ") == _collation_by_character(
+        f"D\u2019Antiga <i>{text}</i> \x01 caf\u00e9 "
+    )

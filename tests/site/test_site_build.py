@@ -188,6 +188,40 @@ def test_warm_cache_does_not_call_citeproc(tmp_path: Path, monkeypatch: pytest.M
     assert read_page(build_site(root), "bibliography") == first
 
 
+def test_an_edit_of_prose_keeps_the_cited_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The formatted works are cached apart from the pages (``works.json``): an edit that
+    cites the same keys neither builds the reference list again nor rewrites them; an edit
+    that changes the keys cited does both."""
+    import os
+
+    from citekb.site import session
+
+    root = copy_site("basic", tmp_path)
+    first = read_page(build_site(root), "bibliography")
+    works = root / ".citekb-cache" / "works.json"
+    before = works.stat().st_mtime_ns, works.read_bytes()
+    os.utime(works, ns=(1, 1))
+    page = root / "docs" / "health.md"
+    page.write_text(page.read_text().replace("An introduction", "A short introduction"))
+
+    def boom(*args: object) -> None:
+        raise AssertionError("the reference list was built again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(session, "cached_references", boom)
+        site = build_site(root)
+    assert "A short introduction" in read_page(site, "health")
+    assert read_page(site, "bibliography") == first
+    assert works.stat().st_mtime_ns == 1 and works.read_bytes() == before[1]
+
+    page.write_text(page.read_text().replace(" [@nasem2020].", "."))
+    again = read_page(build_site(root), "bibliography")
+    assert 'id="ref-nasem2020"' in again and "#cite-nasem2020-2" not in again  # cited once
+    assert works.stat().st_mtime_ns != 1 and works.read_bytes() != before[1]
+
+
 def test_bad_plugin_option_is_a_config_error(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

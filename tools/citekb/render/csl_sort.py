@@ -48,17 +48,31 @@ def collation_key(text: str) -> str:
     compare by value."""
     text = html.unescape(_TAG.sub("", text))
     text = _LEADING.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    kept = []
-    for char in text:
+    text = unicodedata.normalize("NFKD", text).translate(_COLLATION)
+    return _DIGITS.sub(_number, _SPACES.sub(" ", text).strip().casefold())
+
+
+class _Collation(dict[int, "str | None"]):
+    """:func:`collation_key`'s ``str.translate`` table, filled in as characters are first seen
+    (at most :data:`_TABLE_MAX` of them): an apostrophe sorts before the letters; combining
+    marks, punctuation and symbols are dropped."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
         category = unicodedata.category(char)
-        if char in "'\u2019":  # an apostrophe inside a name sorts before the letters
-            char = _APOSTROPHE
+        if char in "'\u2019":
+            out: str | None = _APOSTROPHE
         elif category == "Mn" or (category[0] in "PS" and char != _NAME_GAP):
-            continue
-        kept.append(char)
-    text = _SPACES.sub(" ", "".join(kept)).strip().casefold()
-    return _DIGITS.sub(_number, text)
+            out = None
+        else:
+            out = char
+        if len(self) < _TABLE_MAX:
+            self[code] = out
+        return out
+
+
+_TABLE_MAX = 1 << 14
+_COLLATION = _Collation()
 
 
 def _number(match: re.Match[str]) -> str:

@@ -113,7 +113,8 @@ def build_site(
         except MkDocsException as exc:  # Abort, ConfigurationError, PluginError, BuildError
             logging.getLogger("mkdocs").error("%s", exc)
             return Built(1)
-    state = plugin.session.state if isinstance(plugin, CitekbPlugin) else None
-    if state is None:
+    session = plugin.session if isinstance(plugin, CitekbPlugin) else None
+    if session is None or session.state is None:
         return Built(0, markdown=setup)
-    return Built(0, state.pages, state.refs, setup, state.evidence)
+    state = session.state
+    return Built(0, state.pages, session.works.refs, setup, state.evidence)

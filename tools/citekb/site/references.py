@@ -64,15 +64,15 @@ def cache_file(root: Path, cache_dir: str | None, style_id: str) -> Path | None:
     return folder / f"references-{style_id}.json" if folder is not None else None
 
 
-def fingerprint(root: Path, config: Config, extra: str = "") -> str:
+def fingerprint(root: Path, config: Config, extra: str = "", *, pages: bool = True) -> str:
     """A digest of everything ``load_project`` reads: config, and each input file's name and
-    content. Any edit, addition or removal changes it."""
+    content (without ``pages``, all but the docs). Any edit, addition or removal changes it."""
     import hashlib
 
     digest = hashlib.sha256(f"{CACHE_VERSION}\0{config!r}\0{extra}".encode())
     paths: set[Path] = set()
     docs = root / config.docs_dir
-    if docs.is_dir():
+    if docs.is_dir() and pages:
         paths.update(p for p in docs.rglob("*"))
     paths.update(bibliography_files(root, config)[0])
     if config.evidence:
@@ -81,6 +81,17 @@ def fingerprint(root: Path, config: Config, extra: str = "") -> str:
     digest.update(code_digest().encode())  # citekb's own code and styles
     add_contents(digest, sorted(paths))
     return digest.hexdigest()
+
+
+def works_key(project: Project, config: Config, extra: str = "") -> str:
+    """A digest of what :func:`site_references` and the cited entries depend on: config,
+    library, evidence, citekb's code, ``extra``, and the keys the pages cite in order (an
+    edit of a page's prose keeps it)."""
+    keys = "\n".join(c.key for p in project.pages for c in p.citations)
+    full = any(has_full_bibliography(p.text) for p in project.pages)
+    aliases = sorted(project.resolution.keys.items())
+    text = f"works\0{extra}\0{full}\0{aliases!r}\0{keys}"
+    return fingerprint(project.root, config, text, pages=False)
 
 
 def evidence_types(evidence: Evidence | None, keys: Iterable[str]) -> dict[str, str]:

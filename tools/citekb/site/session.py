@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +27,7 @@ from citekb.project.cache import cache_folder, load_state, save_state
 from citekb.project.clock import today
 from citekb.project.files import FormatCache, file_digest
 from citekb.project.load import bibliography_files, load_project, style_engine
-from citekb.render.style import style_path
+from citekb.render.style import References, style_path
 from citekb.site.markdown_ext import BIBLIOGRAPHY_MARKER
 from citekb.site.pagemeta import page_facts, page_meta_html
 from citekb.site.postbuild import SiteProject, backlinks, cited_files, fix_site
@@ -39,6 +39,7 @@ from citekb.site.references import (
     cached_references,
     citeproc_failures,
     fingerprint,
+    works_key,
 )
 from citekb.site.sitedata import SiteData
 from citekb.site.urls import add_print_link, output_path
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
     from citekb.core.model import Cluster, Entry
     from citekb.pages.page import Page
     from citekb.project.load import Project
-    from citekb.render.style import References
     from citekb.sources.evidence import Evidence
 
 log = logging.getLogger("mkdocs.plugins.citekb")
@@ -62,15 +62,26 @@ NOT_RENDERED = "This page is not rendered: it passes a citekb limit.\n"
 
 @dataclass
 class SiteState:
-    """What a build derives from unchanged inputs, cached on disk between builds."""
+    """What a build derives from unchanged inputs, cached on disk between builds
+    (``project.json``): the pages as the site needs them (the prose blocks that only the
+    checks read left out), and the key of the cited works, which are kept apart."""
 
     pages: tuple[Page, ...]
     diagnostics: list[Diagnostic]
-    refs: References
+    works: str  # the key of the :class:`CitedWorks` in ``works.json``
     warnings: list[str] = field(default_factory=list)
     clusters: dict[str, list[Cluster]] = field(default_factory=dict)
-    entries: dict[str, Entry] = field(default_factory=dict)  # every cited work, for downloads
     evidence: Evidence | None = None  # for forest plots
+
+
+@dataclass(frozen=True)
+class CitedWorks:
+    """The formatted references and every cited entry (for downloads), cached apart
+    (``works.json``): they change with the library, the style or the keys cited, not with
+    a page's prose, so an edit neither formats nor rewrites them."""
+
+    refs: References
+    entries: dict[str, Entry] = field(default_factory=dict)
 
 
 class SiteSession:
@@ -90,6 +101,7 @@ class SiteSession:
         self.cache: FormatCache | None = None
         self.exports: FormatCache = FormatCache(None)  # export blocks by entry, across builds
         self.state: SiteState | None = None
+        self.works = CitedWorks(References())
         self._key = ""
         self._dirty = False
         self._seen = 0
@@ -127,14 +139,15 @@ class SiteSession:
         self._key = fingerprint(
             self.root, self.settings, extra=f"{file_digest(style)}\0{self._today}"
         )
-        state: SiteState | None = load_state(self._state_file(), self._key, SiteState)
-        if state is None:
-            state = self._load(style)
+        state: SiteState | None = load_state(self._state_file("project"), self._key, SiteState)
+        works = load_state(self._state_file("works"), state.works, CitedWorks) if state else None
+        if state is None or works is None:
+            state, works = self._load(style)
             self._dirty = True
-        self.state = state
+        self.state, self.works = state, works
         self._by_name = {p.name: p for p in state.pages}
-        self.site.refs = state.refs
-        self.site.cited = frozenset(state.entries)  # refs hold more with \full_bibliography
+        self.site.refs = works.refs
+        self.site.cited = frozenset(works.entries)  # refs hold more with \full_bibliography
         self.site.clusters = state.clusters
         self.site.pages = {page.path: page for page in state.pages}
         self.site.evidence = state.evidence
@@ -204,7 +217,8 @@ class SiteSession:
         if parsed is None:  # a generated page, such as the bibliography
             return content
         facts = page_facts(parsed, self.settings, canonical_url)
-        cited = [self.state.entries[k] for k in _cited(parsed) if k in self.state.entries]
+        entries = self.works.entries
+        cited = [entries[k] for k in _cited(parsed) if k in entries]
         return f"{content}\n{page_meta_html(facts, cited)}"
 
     def post_page(self, output: str, name: str) -> str:
@@ -215,9 +229,9 @@ class SiteSession:
         if self.state is None or self.settings is None or url is None:
             return output
         if self._pass is None:
-            state = self.state
+            works = self.works
             self._pass = SiteProject(
-                state.pages, state.refs, self.settings, state.entries, self._order
+                self.state.pages, works.refs, self.settings, works.entries, self._order
             )
         path = output_path(url)
         files, found = fix_site(
@@ -243,7 +257,7 @@ class SiteSession:
             self.cache.save()
         self.exports.save()
         if self.state is not None and (self._dirty or len(self.state.clusters) != self._seen):
-            save_state(self._state_file(), self._key, self.state)
+            save_state(self._state_file("project"), self._key, self.state)
         self._dirty = False
 
     def watched(self) -> list[Path]:
@@ -251,8 +265,9 @@ class SiteSession:
         assert self.settings is not None
         return watched_paths(self.root, self.settings)
 
-    def _load(self, style: Path) -> SiteState:
-        """Read and check the project, and format every cited work."""
+    def _load(self, style: Path) -> tuple[SiteState, CitedWorks]:
+        """Read and check the project, and format every cited work (unless the cited works
+        are cached under the same key)."""
         assert self.settings is not None
         if self._preloaded is not None and self._preloaded[0].root == self.root:
             project, found = self._preloaded
@@ -265,6 +280,18 @@ class SiteSession:
         # the handouts' web address is the handout writer's to report, not a site problem
         diagnostics = [d for d in diagnostics if d.code not in SITE_URL_CODES]
         self._preloaded = None
+        key = works_key(project, self.settings, file_digest(style))
+        works = load_state(self._state_file("works"), key, CitedWorks)
+        if works is None:
+            works = self._format(project)
+            save_state(self._state_file("works"), key, works)
+        failed = citeproc_failures(project, works.refs)
+        diagnostics += apply_policy(failed, self.settings, project.texts)
+        pages = tuple(replace(page, cited=()) for page in project.pages)
+        return SiteState(pages, diagnostics, key, evidence=project.evidence), works
+
+    def _format(self, project: Project) -> CitedWorks:
+        assert self.settings is not None
         engine = style_engine(self.settings, self.root)
         engine.progress = terminal_progress("citekb: formatting references")
         path = cache_file(self.root, self.settings.cache_dir, engine.id)
@@ -272,17 +299,14 @@ class SiteSession:
             self.cache = FormatCache(path)
         refs = cached_references(project, engine, self.cache)
         keys = [c.key for p in project.pages for c in p.citations]
-        diagnostics += apply_policy(citeproc_failures(project, refs), self.settings, project.texts)
-        warnings: list[str] = []
         entries = {k: e for k in dict.fromkeys(keys) if (e := project.library.get(k))}
-        return SiteState(
-            project.pages, diagnostics, refs, warnings, entries=entries, evidence=project.evidence
-        )
+        return CitedWorks(refs, entries)
 
-    def _state_file(self) -> Path | None:
+    def _state_file(self, name: str) -> Path | None:
+        """``project.json`` or ``works.json`` in the cache folder (None: no cache)."""
         assert self.settings is not None
         folder = cache_folder(self.root, self.settings.cache_dir)
-        return folder / "project.json" if folder is not None else None
+        return folder / f"{name}.json" if folder is not None else None
 
 
 def log_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
