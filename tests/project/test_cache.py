@@ -97,6 +97,32 @@ def test_a_damaged_cache_file_is_ignored(tmp_path: Path, data: bytes) -> None:
     assert load_state(path, "k", CHECKED) is None
 
 
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [
+        ("fields", {"title": 3}),
+        ("fields", {"title": None}),
+        ("field_lines", {"title": "3"}),
+        ("field_lines", {"title": True}),
+    ],
+)
+def test_plain_values_are_checked_one_by_one(where: str, value: object) -> None:
+    """Objects and lists of strings or numbers decode on a fast path that still checks each
+    value."""
+    from citekb.core.model import Entry
+
+    entry = Entry("k", "book", {"title": "T"}, "a.bib", 1, {"title": 2})
+    data = encode((entry,))
+    assert decode_state(data, tuple[Entry, ...]) == (entry,)
+    data[0][2 if where == "fields" else 5] = value
+    with pytest.raises(Unfit):
+        decode_state(data, tuple[Entry, ...])
+    with pytest.raises(Unfit):
+        decode_state(["a", 1], tuple[str, ...])
+    with pytest.raises(Unfit):
+        decode_state([1, True], list[int])
+
+
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),

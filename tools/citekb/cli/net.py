@@ -11,7 +11,6 @@ http from an http address, such as a local test server).
 from __future__ import annotations
 
 import contextlib
-import http.client
 import socket
 import threading
 import time
@@ -94,6 +93,8 @@ def refused_redirect(origin: str, target: str, hosts: Collection[str] = ()) -> s
 def _once(
     url: str, method: str, headers: dict[str, str], deadline: float, timeout: float, limit: int
 ) -> Answer:
+    import http.client  # heavy (ssl, email): only the commands that go online need it
+
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise HttpError(f"not an http(s) address: {url}")
