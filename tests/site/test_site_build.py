@@ -222,6 +222,34 @@ def test_an_edit_of_prose_keeps_the_cited_works(
     assert works.stat().st_mtime_ns != 1 and works.read_bytes() != before[1]
 
 
+def test_serve_keeps_the_cited_works_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` rebuilds with the same plugin: after a prose edit it neither formats nor reads
+    the cited works again."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from citekb.site import session
+
+    root = copy_site("basic", tmp_path)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    build(config)
+    first = read_page(root / "site", "bibliography")
+    (root / ".citekb-cache" / "works.json").unlink()
+    page = root / "docs" / "health.md"
+    page.write_text(page.read_text().replace("An introduction", "A short introduction"))
+
+    def boom(*args: object) -> None:
+        raise AssertionError("the reference list was built again")
+
+    monkeypatch.setattr(session, "cached_references", boom)
+    build(config)
+    assert "A short introduction" in read_page(root / "site", "health")
+    assert read_page(root / "site", "bibliography") == first
+    assert not (root / ".citekb-cache" / "works.json").exists()  # unchanged: not written
+
+
 def test_bad_plugin_option_is_a_config_error(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -281,7 +281,8 @@ class SiteSession:
         diagnostics = [d for d in diagnostics if d.code not in SITE_URL_CODES]
         self._preloaded = None
         key = works_key(project, self.settings, file_digest(style))
-        works = load_state(self._state_file("works"), key, CitedWorks)
+        kept = self.state is not None and self.state.works == key  # serve's last build
+        works = self.works if kept else load_state(self._state_file("works"), key, CitedWorks)
         if works is None:
             works = self._format(project)
             save_state(self._state_file("works"), key, works)
