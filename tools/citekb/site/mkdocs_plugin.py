@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config as MkConfig
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 from citekb.core.config import OPTIONS, ConfigError, parse_options
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page as MkPage
+    from mkdocs.utils.templates import TemplateContext
 
     from citekb.core.diagnostics import Diagnostic
     from citekb.core.options import Option
@@ -181,6 +182,18 @@ class CitekbPlugin(BasePlugin[CitekbConfig]):  # type: ignore[no-untyped-call]
             handout=page.meta.get("handout") is True,
         )
 
+    @event_priority(50)  # before the search plugin reads the page
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: MkPage, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """Keep the blocks that search skips anyway out of its parser's way (put back in
+        :meth:`on_post_page`)."""
+
+        if self.config.enabled and page.content:
+            page.content = self.session.hide_from_search(page.content, page.file.src_uri)
+        return context
+
+    @event_priority(50)  # the page whole again before other plugins read it
     def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
         """The post-build pass, one page at a time before MkDocs writes it."""
 

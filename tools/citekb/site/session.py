@@ -41,6 +41,7 @@ from citekb.site.references import (
     fingerprint,
     works_key,
 )
+from citekb.site.searchless import Hidden
 from citekb.site.sitedata import SiteData
 from citekb.site.urls import add_print_link, output_path
 
@@ -114,6 +115,7 @@ class SiteSession:
         self._found: list[Diagnostic] = []  # what the pass found
         self._bib_url = ""
         self._limited: set[str] = set()  # pages not to render (page-limit)
+        self._hidden = Hidden()  # blocks kept from the search plugin's parser, by page
 
     def preload(self, project: Project, diagnostics: Sequence[Diagnostic]) -> None:
         """Use a project ``citekb build`` has already loaded and checked (for one build)."""
@@ -221,10 +223,17 @@ class SiteSession:
         cited = [entries[k] for k in _cited(parsed) if k in entries]
         return f"{content}\n{page_meta_html(facts, cited)}"
 
+    def hide_from_search(self, content: str, name: str) -> str:
+        """A page's HTML without the blocks the search index skips anyway, for the search
+        plugin to parse (:mod:`citekb.site.searchless`); :meth:`post_page` puts them back."""
+        return self._hidden.hide(name, content)
+
     def post_page(self, output: str, name: str) -> str:
-        """The post-build pass, one page at a time before the engine writes it: download links
-        and print links (the same :func:`~citekb.site.postbuild.fix_site` that runs over the
-        whole built site for engines without plugins; here it is given this page's URL alone)."""
+        """The post-build pass, one page at a time before the engine writes it: the blocks
+        hidden from search put back, then download links and print links (the same
+        :func:`~citekb.site.postbuild.fix_site` that runs over the whole built site for
+        engines without plugins; here it is given this page's URL alone)."""
+        output = self._hidden.show(name, output)
         url = self._urls.get(name)
         if self.state is None or self.settings is None or url is None:
             return output
