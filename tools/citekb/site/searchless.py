@@ -5,9 +5,11 @@ Material's search plugin parses every page's HTML in Python and drops elements m
 are such elements, and on a page with ten citations they hold most of its tags: parsing them
 cost a warm build about a tenth of its time, to index nothing. :func:`hide` swaps each of these
 blocks for a placeholder comment before the search plugin reads the page, and :func:`show`
-puts them back in the finished page, so the page and the search index are the same as
-without it. Both are linear scans; a block without its end tag is left in place (and the
-blocks after it too).
+puts them back in the finished page, so the page and Material's search index are the same as
+without it. (MkDocs' own search plugin knows no ``data-search-exclude`` and indexed these
+blocks, JSON-LD included; now it leaves them out too, as the ``search_references`` option
+says.) Both are linear scans; a block without its end tag is left in place (and the blocks
+after it too).
 """
 
 from __future__ import annotations
