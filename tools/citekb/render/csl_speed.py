@@ -40,6 +40,7 @@ def speed_up_citeproc() -> None:
     )
     _memo_reference()
     _fast_conditions()
+    _bare_texts()
     for cls in vars(model).values():
         if isinstance(cls, type) and "calls_variable" in vars(cls):
             name = "calls_variable"  # assigned through a name: mypy cannot see these classes
@@ -119,7 +120,7 @@ def _fast_conditions() -> None:
     )
     plans: dict[Any, tuple[list[str], bool, str | None]] = {}
 
-    def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
+    def if_met(self: Any, item: Any, context: Any = None) -> bool:
         plan = plans.get(self)
         if plan is None:  # which tests the element makes: read from its attributes once
             attrib = self.attrib
@@ -132,31 +133,61 @@ def _fast_conditions() -> None:
         if position:
             results += self._position(item, context)
         if match == "any":
-            met = any(results)
-        elif match == "none":
-            met = not any(results)
-        else:
-            met = all(results)
-        if not met:
+            return any(results)
+        if match == "none":
+            return not any(results)
+        return all(results)
+
+    def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any) -> Any:
+        if not self._citekb_met(item, context):
             raise model.ConditionFailed
         return self.render_children(item, context=context, delimiter=delimiter, **kw)
+
+    branches: dict[Any, tuple[tuple[Any, bool], ...]] = {}
+
+    def choose_render(
+        self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any
+    ) -> Any:
+        # citeproc-py's, without an exception for each branch not taken (~70 a work in APA)
+        listed = branches.get(self)
+        if listed is None:
+            listed = branches[self] = tuple(
+                (c, isinstance(c, model.If)) for c in self.getchildren()
+            )
+        for child, test in listed:
+            if not test or child._citekb_met(item, context):
+                return child.render_children(item, context=context, delimiter=delimiter, **kw)
+        return None
+
+    texts: dict[Any, tuple[str, Any, str]] = {}
+
+    def text_plan(self: Any) -> tuple[str, Any, str]:
+        """What a ``cs:text`` renders (its macro found), and the style's default language."""
+        attrib = self.attrib
+        kind = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        macro = self.get_macro(self.get("macro")) if kind == "macro" else None
+        default = self.get_root().get("default-locale", "en")
+        return kind, macro, default
 
     def text_process(self: Any, item: Any, context: Any = None, **kw: Any) -> Any:
         # citeproc-py's, with the language read without raising for most works (no language)
         if context is None:
             context = self
+        plan = texts.get(self)
+        if plan is None:
+            plan = texts[self] = text_plan(self)
+        kind, macro, default = plan
         language = dict.get(item.reference, "language", _MISSING)
         if language is _MISSING:
-            language = self.get_root().get("default-locale", "en")
+            language = default
         language = language[:2]
-        attrib = self.attrib
-        if "variable" in attrib:
+        if kind == "variable":
             text = self._variable(item, context)
-        elif "macro" in attrib:
-            text = self.get_macro(self.get("macro")).render(item, context)
-        elif "term" in attrib:
+        elif kind == "macro":
+            text = macro.render(item, context)
+        elif kind == "term":
             text = self._term(item)
-        elif "value" in attrib:
+        elif kind == "value":
             text = String(self.preformat(self.get("value")))
         return text, language
 
@@ -183,10 +214,14 @@ def _fast_conditions() -> None:
                 pass
         return join(output, delimiter) if output else None
 
+    delimiters: dict[Any, str] = {}
+
     def group_process(self: Any, item: Any, context: Any = None, **kw: Any) -> Any:
         output = []  # citeproc-py's, over the listed children
         called = rendered = False
-        delimiter = self.get("delimiter", "")
+        delimiter = delimiters.get(self)
+        if delimiter is None:
+            delimiter = delimiters[self] = self.get("delimiter", "")
         for child, choose in children(self):
             called = called or child.calls_variable()
             try:
@@ -208,8 +243,40 @@ def _fast_conditions() -> None:
     model.Group.process = group_process
     model.If._type = if_type
     model.If.render = if_render
+    model.If._citekb_met = if_met
+    model.Choose.render = choose_render
     model.Formatted.format = _plain_unformatted(model.Formatted.format)
     Reference.__getattr__ = field
+
+
+def _bare_texts() -> None:
+    """``cs:text`` without a case, quotes, stripped periods or formatting (most of them):
+    its text goes straight to its affixes. ``markup`` would pass it through
+    ``strip_periods``, ``case`` (and citekb's wrap of it, :mod:`citekb.render.csl_text`),
+    ``format`` and ``quote`` (:mod:`citekb.render.csl_flipflop`), each of which returns such
+    an element's text as it is, a number as a string."""
+    from citeproc import model
+
+    markup = model.Text.markup
+    bare: dict[Any, bool] = {}
+
+    def text_render(self: Any, *args: Any, **kwargs: Any) -> Any:
+        text, language = self.process(*args, **kwargs)
+        if not text:
+            return None
+        plain = bare.get(self)
+        if plain is None:
+            plain = bare[self] = (
+                self.get("strip-periods", "false").lower() != "true"
+                and self.get("text-case") is None
+                and self.get("quotes", "false").lower() != "true"
+                and not any(self.get(name) for name in _FORMATTING)
+            )
+        if not plain:
+            return markup(self, text, language)
+        return self.wrap(str(text) if isinstance(text, (int, float)) else text)
+
+    model.Text.render = text_render
 
 
 #: The attributes ``Formatted.format`` reads (through its five steps, and citekb's wraps of
