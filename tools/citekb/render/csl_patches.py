@@ -212,6 +212,7 @@ PATCHED = (
     ("model", "Group", "process"),
     ("model", "If", "_position"),
     ("model", "If", "_type"),
+    ("model", "If", "_variable"),
     ("model", "If", "re_numeric"),
     ("model", "If", "render"),
     ("model", "Key", "sort_keys"),

@@ -111,6 +111,17 @@ def _fast_conditions() -> None:
             raise model.VariableError  # what ``self[name]`` raises, without two misses
         return value
 
+    names: dict[Any, tuple[str, ...]] = {}
+    has = dict.__contains__
+
+    def if_variable(self: Any, item: Any) -> list[bool]:
+        wanted = names.get(self)
+        if wanted is None:
+            wanted = names[self] = tuple(v.replace("-", "_") for v in self.get("variable").split())
+        reference = item.reference
+        # a name without a hyphen: what ``Reference.__contains__`` (csl_text) answers
+        return [("locator" in item) if v == "locator" else has(reference, v) for v in wanted]
+
     tests = (
         ("type", "_type"),
         ("variable", "_variable"),
@@ -127,11 +138,14 @@ def _fast_conditions() -> None:
             made = [method for name, method in tests if name in attrib]
             plan = plans[self] = (made, "position" in attrib, self.get("match"))
         made, position, match = plan
-        results: list[Any] = []
-        for method in made:
-            results += getattr(self, method)(item)
-        if position:
-            results += self._position(item, context)
+        if len(made) == 1 and not position:  # most conditions make one test
+            results = getattr(self, made[0])(item)
+        else:
+            results = []
+            for method in made:
+                results += getattr(self, method)(item)
+            if position:
+                results += self._position(item, context)
         if match == "any":
             return any(results)
         if match == "none":
@@ -191,18 +205,21 @@ def _fast_conditions() -> None:
             text = String(self.preformat(self.get("value")))
         return text, language
 
-    kids: dict[Any, tuple[tuple[Any, bool], ...]] = {}
+    kids: dict[Any, tuple[tuple[Any, bool, bool | None], ...]] = {}
 
-    def children(self: Any) -> tuple[tuple[Any, bool], ...]:
-        """An element's children, each with whether it is a ``cs:choose``: listed once."""
+    def children(self: Any) -> tuple[tuple[Any, bool, bool | None], ...]:
+        """An element's children, each with whether it is a ``cs:choose`` and whether it calls
+        a variable (None where asking raised: it is asked again where citeproc-py asks)."""
         hit = kids.get(self)
         if hit is None:
-            hit = kids[self] = tuple((c, isinstance(c, model.Choose)) for c in self.iterchildren())
+            hit = kids[self] = tuple(
+                (c, isinstance(c, model.Choose), _calls(c)) for c in self.iterchildren()
+            )
         return hit
 
     def render_children(self: Any, item: Any, delimiter: str = "", **kw: Any) -> Any:
         output = []  # citeproc-py's, over the listed children
-        for child, choose in children(self):
+        for child, choose, _ in children(self):
             try:
                 if choose:
                     text = child.render(item, delimiter=delimiter, **kw)
@@ -222,8 +239,8 @@ def _fast_conditions() -> None:
         delimiter = delimiters.get(self)
         if delimiter is None:
             delimiter = delimiters[self] = self.get("delimiter", "")
-        for child, choose in children(self):
-            called = called or child.calls_variable()
+        for child, choose, calls in children(self):
+            called = called or (child.calls_variable() if calls is None else calls)
             try:
                 if choose:
                     text = child.render(item, context=context, delimiter=delimiter, **kw)
@@ -231,7 +248,7 @@ def _fast_conditions() -> None:
                     text = child.render(item, context=context, **kw)
                 if text is not None:
                     output.append(text)
-                    rendered = rendered or child.calls_variable()
+                    rendered = rendered or (child.calls_variable() if calls is None else calls)
             except model.VariableError:
                 pass
         if output and (not called or rendered):
@@ -242,11 +259,21 @@ def _fast_conditions() -> None:
     model.Parent.render_children = render_children
     model.Group.process = group_process
     model.If._type = if_type
+    model.If._variable = if_variable
     model.If.render = if_render
     model.If._citekb_met = if_met
     model.Choose.render = choose_render
     model.Formatted.format = _plain_unformatted(model.Formatted.format)
     Reference.__getattr__ = field
+
+
+def _calls(element: Any) -> bool | None:
+    """Whether an element calls a variable (memoised: the style tree never changes); None
+    when asking raises (a broken style), so that it raises where citeproc-py asks."""
+    try:
+        return bool(element.calls_variable())
+    except Exception:
+        return None
 
 
 def _bare_texts() -> None:
