@@ -12,7 +12,6 @@ use from :mod:`~citekb.render.style_files`, :mod:`~citekb.render.citeset` and
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -181,7 +180,7 @@ class Engine:
 
         key = str(item["id"])
         style = self._load()
-        data = protect(copy.deepcopy(dict(item)))
+        data = protect(dict(item))  # a copy: protect makes every dict and list anew
         data["id"] = "item"
         later = None
         try:
