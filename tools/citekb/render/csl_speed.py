@@ -157,21 +157,54 @@ def _fast_conditions() -> None:
             raise model.ConditionFailed
         return self.render_children(item, context=context, delimiter=delimiter, **kw)
 
-    branches: dict[Any, tuple[tuple[Any, bool], ...]] = {}
+    Branches = tuple[tuple[tuple[Any, bool], ...], tuple[str, ...] | None]
+    branches: dict[Any, Branches] = {}
+    picks: dict[tuple[Any, ...], int] = {}
+
+    def choose_plan(self: Any) -> Branches:
+        """A ``cs:choose``'s branches, each with whether it is tested; and, when every test is
+        of the work's type and which variables it has, those variables (else None)."""
+        listed = tuple((c, isinstance(c, model.If)) for c in self.getchildren())
+        tests = [set(c.attrib.keys()) for c, test in listed if test]
+        if not all(keys <= _KEYED for keys in tests) or (model.If._type, model.If._variable) != (
+            if_type,
+            if_variable,
+        ):
+            return listed, None
+        named = (c.get("variable", "").split() for c, test in listed if test)
+        return listed, tuple(dict.fromkeys(v.replace("-", "_") for vs in named for v in vs))
+
+    def pick(listed: tuple[tuple[Any, bool], ...], item: Any, context: Any) -> int:
+        for index, (child, test) in enumerate(listed):
+            if not test or child._citekb_met(item, context):
+                return index
+        return -1
 
     def choose_render(
         self: Any, item: Any, context: Any = None, delimiter: str = "", **kw: Any
     ) -> Any:
-        # citeproc-py's, without an exception for each branch not taken (~70 a work in APA)
-        listed = branches.get(self)
-        if listed is None:
-            listed = branches[self] = tuple(
-                (c, isinstance(c, model.If)) for c in self.getchildren()
-            )
-        for child, test in listed:
-            if not test or child._citekb_met(item, context):
-                return child.render_children(item, context=context, delimiter=delimiter, **kw)
-        return None
+        # citeproc-py's, without an exception for each branch not taken (~70 a work in APA);
+        # where only the work's type and which variables it has decide, the branch they pick
+        # is looked up (a condition without ``disambiguate`` or ``position`` is a pure test)
+        plan = branches.get(self)
+        if plan is None:
+            plan = branches[self] = choose_plan(self)
+        listed, names = plan
+        if names is None:
+            index = pick(listed, item, context)
+        else:
+            reference = item.reference
+            key = (self, dict.__getitem__(reference, "type"))
+            if names:
+                key += tuple(
+                    ("locator" in item) if v == "locator" else has(reference, v) for v in names
+                )
+            index = picks.get(key, -2)
+            if index == -2:
+                index = picks[key] = pick(listed, item, context)
+        if index < 0:
+            return None
+        return listed[index][0].render_children(item, context=context, delimiter=delimiter, **kw)
 
     texts: dict[Any, tuple[str, Any, str]] = {}
 
@@ -265,6 +298,10 @@ def _fast_conditions() -> None:
     model.Choose.render = choose_render
     model.Formatted.format = _plain_unformatted(model.Formatted.format)
     Reference.__getattr__ = field
+
+
+#: The attributes of a condition whose result the work's type and variables alone decide.
+_KEYED = frozenset({"type", "variable", "match"})
 
 
 def _calls(element: Any) -> bool | None:
