@@ -48,17 +48,29 @@ def collation_key(text: str) -> str:
     compare by value."""
     text = html.unescape(_TAG.sub("", text))
     text = _LEADING.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    kept = []
-    for char in text:
+    text = unicodedata.normalize("NFKD", text).translate(_COLLATED)
+    text = _SPACES.sub(" ", text).strip().casefold()
+    return _DIGITS.sub(_number, text)
+
+
+class _Collation(dict[int, str | None]):
+    """A translation table filled as characters are met: an apostrophe sorts before the
+    letters (inside a name), accents, punctuation and symbols are dropped."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
         category = unicodedata.category(char)
         if char in "'\u2019":  # an apostrophe inside a name sorts before the letters
-            char = _APOSTROPHE
+            out: str | None = _APOSTROPHE
         elif category == "Mn" or (category[0] in "PS" and char != _NAME_GAP):
-            continue
-        kept.append(char)
-    text = _SPACES.sub(" ", "".join(kept)).strip().casefold()
-    return _DIGITS.sub(_number, text)
+            out = None
+        else:
+            out = char
+        self[code] = out
+        return out
+
+
+_COLLATED = _Collation()
 
 
 def _number(match: re.Match[str]) -> str:

@@ -20,9 +20,11 @@ Done = tuple[str, dict[str, Any], str]
 _WORKER: _Formatter | None = None
 
 
-def _init_worker(factory: Callable[[Path], _Formatter], path: str) -> None:
+def _init_worker(
+    factory: Callable[[Path], _Formatter], path: str, made: _Formatter | None = None
+) -> None:
     global _WORKER
-    _WORKER = factory(Path(path))
+    _WORKER = made if made is not None else factory(Path(path))
 
 
 def _done(formatter: _Formatter, item: Any) -> Done:
@@ -62,7 +64,10 @@ def format_parallel(
     processes = max(1, workers - 1) if local is not None else workers
     results: list[list[Done] | None] = [None] * len(chunks)
     count = 0
-    with ProcessPoolExecutor(processes, context, _init_worker, (factory, str(path))) as pool:
+    # a forked worker has the calling process's formatter already (its style parsed): a
+    # spawned one makes its own
+    made = local if alone else None
+    with ProcessPoolExecutor(processes, context, _init_worker, (factory, str(path), made)) as pool:
         futures = [pool.submit(_work, chunk) for chunk in chunks]
         for i in reversed(range(len(chunks))):
             if local is None or not futures[i].cancel():  # a worker has it, and the rest
