@@ -108,7 +108,7 @@ class Engine:
         out: dict[str, Formatted] = {}
         todo: list[tuple[str, Entry]] = []
         for entry in entries:
-            ckey = self.entry_cache_key(entry)
+            ckey = self.entry_cache_key(entry) if cache is not None else ""  # no cache: unused
             hit = _cached(cache, ckey, entry.key)
             if hit is not None:
                 out[entry.key] = hit
@@ -151,7 +151,7 @@ class Engine:
             try:
                 self._load()  # citeproc-py imported before the workers fork (where they can)
                 done = format_parallel(Engine, self.path, items, workers, self.progress, self)
-                return [replace(Formatted.from_json(k, data), error=e) for k, data, e in done]
+                return [_restored(key, data, error) for key, data, error in done]
             except (OSError, RuntimeError, ImportError):  # no processes here: go serial
                 pass
         out = []
@@ -220,6 +220,12 @@ class Engine:
         if quotes and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
             cite = punctuation_in_quote(cite)
         return cite
+
+
+def _restored(key: str, data: Mapping[str, Any], error: str) -> Formatted:
+    """A record sent back by a worker, with its error (most have none)."""
+    formatted = Formatted.from_json(key, data)
+    return replace(formatted, error=error) if error else formatted
 
 
 def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted | None:
