@@ -192,6 +192,7 @@ PATCHED = (
     ("model", "", "to_ordinal"),
     ("model", "Affixed", "wrap"),
     ("model", "CitationStylesElement", "get_formatter"),
+    ("model", "CitationStylesElement", "get_layout"),
     ("model", "CitationStylesElement", "get_root"),
     ("model", "CitationStylesElement", "get_term"),
     ("model", "CitationStylesElement", "xpath_search"),

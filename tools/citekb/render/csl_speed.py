@@ -34,6 +34,7 @@ def speed_up_citeproc() -> None:
 
     base.xpath_search = fast_xpath_search
     base.get_root = _memo_method(base.get_root)  # an element's tree never changes
+    base.get_layout = _memo_method(base.get_layout)  # nor the layout an element is in
     base.get_formatter = _fast_formatter
     model.SomewhatObjectifiedElement.__getattr__ = _memo_child(
         model.SomewhatObjectifiedElement.__getattr__
@@ -197,7 +198,7 @@ def _fast_conditions() -> None:
             key = (self, dict.__getitem__(reference, "type"))
             if names:
                 key += tuple(
-                    ("locator" in item) if v == "locator" else has(reference, v) for v in names
+                    [("locator" in item) if v == "locator" else has(reference, v) for v in names]
                 )
             index = picks.get(key, -2)
             if index == -2:
