@@ -93,6 +93,7 @@ class Engine:
         self.sentence_case = bool(_APA_ID.search(self.source))
         self.id = hashlib.sha256(FORMAT_VERSION.encode() + self.source).hexdigest()[:16]
         self._style: Any = None
+        self._inside: bool | None = None  # the locale's punctuation-in-quote, read once
         #: Called as ``progress(done, total)`` while formatting; set by a terminal front end.
         self.progress: Callable[[int, int], None] | None = None
 
@@ -200,12 +201,19 @@ class Engine:
         author, year = split_cite(cite, year_of(item))
         if titled_report(author, item):
             author, cite = italic_head(author, cite)
-        if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+        if self._quotes_inside():
             cite = punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
             reference = punctuation_in_quote(reference)  # "Title." Publisher
         family, initials = first_author(item)
         names = family_names(item)
         return Formatted(key, reference, author, year, cite, "", family, initials, names, later)
+
+    def _quotes_inside(self) -> bool:
+        """Whether the style's locale puts punctuation inside quotes (US English)."""
+        if self._inside is None:
+            option = self._load().root.get_locale_option("punctuation-in-quote")
+            self._inside = option.lower() == "true"
+        return self._inside
 
     def _cite_rich(self, html: str, quotes: bool = True) -> Rich:
         """A citation as citeproc-py renders it, without the layout's brackets or a note's
@@ -217,7 +225,7 @@ class Engine:
         end = layout.get("suffix", "")
         if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
             cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
-        if quotes and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+        if quotes and self._quotes_inside():
             cite = punctuation_in_quote(cite)
         return cite
 
