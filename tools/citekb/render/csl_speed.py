@@ -266,6 +266,7 @@ def _fast_conditions() -> None:
         return join(output, delimiter) if output else None
 
     delimiters: dict[Any, str] = {}
+    delimited = model.Delimited.join
 
     def group_process(self: Any, item: Any, context: Any = None, **kw: Any) -> Any:
         output = []  # citeproc-py's, over the listed children
@@ -286,7 +287,12 @@ def _fast_conditions() -> None:
             except model.VariableError:
                 pass
         if output and (not called or rendered):
-            return self.join(output)
+            if type(self).join is not delimited:
+                return self.join(output)
+            try:  # ``Delimited.join``, with the delimiter read once
+                return join(output, delimiter)
+            except Exception:
+                return String("")
         raise model.VariableError
 
     model.Text.process = text_process
