@@ -14,7 +14,7 @@ from citekb.render import richtext as rt
 from citekb.render.csl_patches import NUMBER
 from citekb.render.csl_sort import collation_key
 from citekb.render.formatted import Formatted, Layout, year_letter
-from citekb.sources.notices import Trust
+from citekb.sources.trust import Trust
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence

@@ -428,21 +428,25 @@ def _patch_dates(model: Any) -> None:
 def _patch_conditions(model: Any) -> None:
     """``disambiguate="true"`` is one test among the condition's others, under its ``match``:
     "all" needs it, "any" is met by it alone, "none" fails on it."""
-    render = model.If.render
+    met = model.If._citekb_met  # which Choose.render and If.render ask (csl_speed)
+    tests: dict[Any, tuple[str, str] | None] = {}
 
-    def if_render(self: Any, item: Any, context: Any = None, **kw: Any) -> Any:
-        wants = self.get("disambiguate")
-        if wants is None:
-            return render(self, item, context=context, **kw)
+    def if_met(self: Any, item: Any, context: Any = None) -> bool:
+        if self not in tests:  # read once per element: most make no such test
+            wants = self.get("disambiguate")
+            tests[self] = None if wants is None else (wants, self.get("match", "all"))
+        test = tests[self]
+        if test is None:
+            return bool(met(self, item, context))
+        wants, match = test
         # the first ``level`` disambiguate conditions met in this render hold
         repressed = (context if context is not None else self).get_layout().repressed
-        met = repressed["citekb:conditions"] = repressed.get("citekb:conditions", 0) + 1
-        holds = (met <= (dict.get(item.reference, _FLAG) or 0)) == (wants.lower() == "true")
-        match = self.get("match", "all")
+        count = repressed["citekb:conditions"] = repressed.get("citekb:conditions", 0) + 1
+        holds = (count <= (dict.get(item.reference, _FLAG) or 0)) == (wants.lower() == "true")
         if match == "any" and holds:
-            return self.render_children(item, context=context, **kw)
+            return True
         if (match == "none" and holds) or (match == "all" and not holds):
-            raise model.ConditionFailed
-        return render(self, item, context=context, **kw)
+            return False
+        return bool(met(self, item, context))
 
-    model.If.render = if_render
+    model.If._citekb_met = if_met

@@ -85,10 +85,15 @@ def install_display() -> None:
     if getattr(model.Affixed, "_citekb_display", False):
         return
     wrap = model.Affixed.wrap
+    plans: dict[Any, tuple[bool, str | None]] = {}
 
     def displayed(self: Any, string: Any) -> Any:
-        text = wrap(self, string)
-        marker = _OPEN.get(self.get("display", ""))
+        plan = plans.get(self)
+        if plan is None:  # read once per element: most have no affix and no display
+            affixed = bool(self.get("prefix") or self.get("suffix"))
+            plan = plans[self] = (affixed, _OPEN.get(self.get("display", "")))
+        affixed, marker = plan
+        text = wrap(self, string) if affixed else string  # no affix: the text as it is
         if text and marker:
             return f"{marker}{text}{_CLOSE}"
         return text
@@ -99,6 +104,7 @@ def install_display() -> None:
         alone = getattr(self, "citekb_alone", False)
         first = None if alone else _first_field(self.style.root)
         saved = (first.get("prefix"), first.get("suffix")) if first is not None else None
+        plans.pop(first, None)  # its affixes change for this bibliography, and back
         if first is not None and saved is not None:
             first.set("prefix", _FIRST_OPEN + (saved[0] or ""))
             first.set("suffix", (saved[1] or "") + _FIRST_CLOSE)
@@ -111,6 +117,7 @@ def install_display() -> None:
                         del first.attrib[name]
                     else:
                         first.set(name, value)
+                plans.pop(first, None)
         out = []
         for entry in entries:
             text = str(entry)

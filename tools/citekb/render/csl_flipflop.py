@@ -307,14 +307,24 @@ def install_flipflop() -> None:
         return parse_rich(text, _escape)  # field text is text: "<" outside markup escaped
 
     text_process = model.Text.process
+    plans: dict[Any, tuple[bool, bool, bool]] = {}
 
     def process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         text, language = text_process(self, item, context, **kwargs)
-        if "value" in self.attrib and text and _SPECIAL.search(self.get("value")):
+        if not text:
+            return text, language
+        plan = plans.get(self)
+        if plan is None:  # read once per element
+            attrib = self.attrib
+            special = "value" in attrib and bool(_SPECIAL.search(self.get("value")))
+            term = "term" in attrib and "variable" not in attrib
+            plan = plans[self] = (special, self.get("variable") == "locator", term)
+        special, locator, term = plan
+        if special:
             text = parse_rich(self.get("value"), self.preformat)
-        elif self.get("variable") == "locator" and text and _SPECIAL.search(str(text)):
+        elif locator and _SPECIAL.search(str(text)):
             text = parse_rich(str(text), _escape)  # a cite's locator is rich text too
-        elif "term" in self.attrib and text and "variable" not in self.attrib:
+        elif term:
             text = markup_class()(TERM) + text
         return text, language
 

@@ -20,11 +20,22 @@ def install_macro_groups() -> None:
     if getattr(model.Macro, "_citekb_groups", False):
         return
 
+    kids: dict[Any, tuple[tuple[Any, bool, bool], ...]] = {}
+
+    def children(self: Any) -> tuple[tuple[Any, bool, bool], ...]:
+        """A macro's children, whether each calls a variable and is a macro call: read once
+        (the style tree never changes)."""
+        hit = kids.get(self)
+        if hit is None:
+            hit = kids[self] = tuple(
+                (c, bool(c.calls_variable()), "macro" in c.attrib) for c in self.iterchildren()
+            )
+        return hit
+
     def render(self: Any, item: Any, context: Any = None, sort_options: Any = None) -> Any:
         output = []
         called = rendered = False
-        for child in self.iterchildren():
-            calls = child.calls_variable()
+        for child, calls, macro in children(self):
             called = called or calls
             try:
                 text = child.render(item, context=context, sort_options=sort_options)
@@ -32,7 +43,7 @@ def install_macro_groups() -> None:
                 continue
             if text is not None:  # a nested macro with output counts, as a nested group
                 output.append(text)
-                rendered = rendered or calls or "macro" in child.attrib
+                rendered = rendered or calls or macro
         if not output or (called and not rendered):
             return None
         return join(output, "")

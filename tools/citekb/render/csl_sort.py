@@ -60,7 +60,7 @@ class _Collation(dict[int, "str | None"]):
     def __missing__(self, code: int) -> str | None:
         char = chr(code)
         category = unicodedata.category(char)
-        if char in "'\u2019":
+        if char in "'\u2019":  # an apostrophe inside a name sorts before the letters
             out: str | None = _APOSTROPHE
         elif category == "Mn" or (category[0] in "PS" and char != _NAME_GAP):
             out = None

@@ -12,7 +12,6 @@ use from :mod:`~citekb.render.style_files`, :mod:`~citekb.render.citeset` and
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -94,6 +93,7 @@ class Engine:
         self.sentence_case = bool(_APA_ID.search(self.source))
         self.id = hashlib.sha256(FORMAT_VERSION.encode() + self.source).hexdigest()[:16]
         self._style: Any = None
+        self._inside: bool | None = None  # the locale's punctuation-in-quote, read once
         #: Called as ``progress(done, total)`` while formatting; set by a terminal front end.
         self.progress: Callable[[int, int], None] | None = None
 
@@ -109,7 +109,7 @@ class Engine:
         out: dict[str, Formatted] = {}
         todo: list[tuple[str, Entry]] = []
         for entry in entries:
-            ckey = self.entry_cache_key(entry)
+            ckey = self.entry_cache_key(entry) if cache is not None else ""  # no cache: unused
             hit = _cached(cache, ckey, entry.key)
             if hit is not None:
                 out[entry.key] = hit
@@ -152,7 +152,7 @@ class Engine:
             try:
                 self._load()  # citeproc-py imported before the workers fork (where they can)
                 done = format_parallel(Engine, self.path, items, workers, self.progress, self)
-                return [replace(Formatted.from_json(k, data), error=e) for k, data, e in done]
+                return [_restored(key, data, error) for key, data, error in done]
             except (OSError, RuntimeError, ImportError):  # no processes here: go serial
                 pass
         out = []
@@ -181,7 +181,7 @@ class Engine:
 
         key = str(item["id"])
         style = self._load()
-        data = protect(copy.deepcopy(dict(item)))
+        data = protect(dict(item))  # a copy: protect makes every dict and list anew
         data["id"] = "item"
         later = None
         try:
@@ -201,12 +201,19 @@ class Engine:
         author, year = split_cite(cite, year_of(item))
         if titled_report(author, item):
             author, cite = italic_head(author, cite)
-        if style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+        if self._quotes_inside():
             cite = punctuation_in_quote(cite)  # "Title," 2020: the author part keeps no comma
             reference = punctuation_in_quote(reference)  # "Title." Publisher
         family, initials = first_author(item)
         names = family_names(item)
         return Formatted(key, reference, author, year, cite, "", family, initials, names, later)
+
+    def _quotes_inside(self) -> bool:
+        """Whether the style's locale puts punctuation inside quotes (US English)."""
+        if self._inside is None:
+            option = self._load().root.get_locale_option("punctuation-in-quote")
+            self._inside = option.lower() == "true"
+        return self._inside
 
     def _cite_rich(self, html: str, quotes: bool = True) -> Rich:
         """A citation as citeproc-py renders it, without the layout's brackets or a note's
@@ -218,9 +225,15 @@ class Engine:
         end = layout.get("suffix", "")
         if end and end not in ")]" and rt.to_text(cite).endswith(end):  # a note's closing "."
             cite = rt.slice_text(cite, 0, len(rt.to_text(cite)) - len(end))
-        if quotes and style.root.get_locale_option("punctuation-in-quote").lower() == "true":
+        if quotes and self._quotes_inside():
             cite = punctuation_in_quote(cite)
         return cite
+
+
+def _restored(key: str, data: Mapping[str, Any], error: str) -> Formatted:
+    """A record sent back by a worker, with its error (most have none)."""
+    formatted = Formatted.from_json(key, data)
+    return replace(formatted, error=error) if error else formatted
 
 
 def _cached(cache: Mapping[str, Any] | None, ckey: str, key: str) -> Formatted | None:

@@ -14,7 +14,7 @@ from citekb.project.files import FormatCache
 from citekb.project.load import bibliography_files, style_engine
 from citekb.render.style import references_for
 from citekb.sources.export import FORMATS, entry_blocks, join_blocks
-from citekb.sources.notices import Trust
+from citekb.sources.trust import Trust
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, MutableMapping, Sequence

@@ -13,6 +13,9 @@ AND = re.compile(r"(?<!\s)\s++and\s+", re.IGNORECASE)  # linear in a run of spac
 
 def split_top(value: str, sep: re.Pattern[str] | str) -> list[str]:
     """Split on a separator that occurs outside braces."""
+    if "{" not in value and "}" not in value:  # most names: all of it is outside braces
+        found = value.split(sep) if isinstance(sep, str) else sep.split(value)
+        return [p.strip() for p in found]
     parts: list[str] = []
     depth = 0
     start = 0

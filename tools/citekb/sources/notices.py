@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import yaml
@@ -66,19 +66,6 @@ class Notice:
             other.date,
             other.url.lower(),
         )
-
-
-@dataclass(frozen=True)
-class Trust:
-    """What readers are told about each cited work: its verification status and notices."""
-
-    status: Mapping[str, str] = field(default_factory=dict)  # key -> V-primary, …
-    notices: Mapping[str, tuple[Notice, ...]] = field(default_factory=dict)
-    labels: Mapping[str, str] = field(default_factory=dict)  # status -> words
-
-    def status_label(self, key: str) -> str:
-        status = self.status.get(key)
-        return self.labels.get(status, "") if status else ""
 
 
 def parse_notices(

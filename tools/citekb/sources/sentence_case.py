@@ -16,6 +16,7 @@ returns raw text for :func:`citekb.sources.csl.latex_to_text` to decode.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from citekb.sources.biblatex_fields import (
@@ -180,6 +181,7 @@ def _ends_sentence(token: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of its token: title words recur across works
 def _word(token: str, capitalise: bool) -> str:
     """One token: braced parts verbatim, the rest lower case unless protected."""
     parts = []
