@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -152,6 +153,7 @@ def script_order(parts: Parts, language: str = "") -> int:
     return 1 if language[:2] in ("ja", "zh") else 2
 
 
+@lru_cache(maxsize=1 << 14, typed=True)  # pure; a name recurs (cite and reference, co-authors)
 def initialize_given(
     given: str, terminator: str, *, initials: bool = True, hyphen: bool = True
 ) -> str:
