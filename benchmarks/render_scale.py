@@ -9,7 +9,9 @@ reference list; pandoc 3.x (``pypandoc-binary``, the ``test`` extra; citekb neve
 run time) reads the same bib and renders the same N keys (``nocite``) with ``--citeproc`` and
 the same CSL file. pandoc's citeproc is quadratic: sizes above ``--pandoc-max`` skip it.
 ``--code`` times another checkout's ``tools`` folder (e.g. ``git archive main tools``) with
-the same bib, to compare before and after. Prints a table in seconds and the ratio.
+the same bib, to compare before and after. The tools run in rounds (one run of each per
+round, ``--repeat`` rounds), so a host whose speed drifts slows both alike; the table gives
+the medians in seconds and the median of the rounds' ratios.
 """
 
 from __future__ import annotations
@@ -103,6 +105,10 @@ def time_pandoc(bib: Path, csl: Path, keys: list[str]) -> tuple[float, float]:
         return time.perf_counter() - start, cpu() - before
 
 
+def _median(runs: list[tuple[float, float]], index: int) -> float:
+    return statistics.median(run[index] for run in runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bib", type=Path)
@@ -121,19 +127,25 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.bib.name}: {size:.1f} MB, {len(keys)} entries; style {csl.name}; code {args.code}"
     )
-    print("wall and CPU seconds (median of the repeats); the ratio is pandoc / citekb wall time")
+    print(
+        "wall and CPU seconds (medians of the rounds); ratio: median of each round's pandoc / citekb wall"
+    )
     print(f"{'refs':>6}  {'citekb':>7}  {'cpu':>7}  {'pandoc':>7}  {'cpu':>7}  {'ratio':>6}")
     # untimed first runs: bytecode compiled and the bib in the page cache, for both tools alike
     time_citekb(args.bib, args.style, 10, args.code)
     time_pandoc(args.bib, csl, keys[:10])
     for n in (int(s) for s in args.sizes.split(",")):
-        runs = [time_citekb(args.bib, args.style, n, args.code) for _ in range(args.repeat)]
-        ours = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-        row = f"{n:>6}  {ours[0]:>7.2f}  {ours[1]:>7.2f}"
-        if n <= args.pandoc_max:
-            runs = [time_pandoc(args.bib, csl, keys[:n]) for _ in range(args.repeat)]
-            theirs = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-            row += f"  {theirs[0]:>7.2f}  {theirs[1]:>7.2f}  {theirs[0] / ours[0]:>5.1f}x"
+        # rounds, one run of each tool per round: a host whose speed drifts during the run
+        # slows both alike, and the ratio is the median of the rounds' ratios
+        ours, theirs = [], []
+        for _ in range(args.repeat):
+            ours.append(time_citekb(args.bib, args.style, n, args.code))
+            if n <= args.pandoc_max:
+                theirs.append(time_pandoc(args.bib, csl, keys[:n]))
+        row = f"{n:>6}  {_median(ours, 0):>7.2f}  {_median(ours, 1):>7.2f}"
+        if theirs:
+            ratio = statistics.median(t[0] / o[0] for o, t in zip(ours, theirs, strict=True))
+            row += f"  {_median(theirs, 0):>7.2f}  {_median(theirs, 1):>7.2f}  {ratio:>5.1f}x"
         else:
             row += f"  {'skipped':>7}"
         print(row)
