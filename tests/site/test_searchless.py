@@ -115,3 +115,16 @@ def test_the_site_and_its_search_index_are_the_same_as_without_hiding(
     docs = _search_index(hiding)["docs"]  # type: ignore[index]
     section = next(d["text"] for d in docs if d["location"] == "#references")
     assert ("Cacioppo" in section) is searchable  # a page's references: indexed when asked
+
+
+def test_hostile_runs_of_openings_are_left_alone() -> None:
+    """An author's raw HTML can repeat citekb's openings without closing them (one forward
+    scan: the first block with no end tag stops the hiding)."""
+    hidden = Hidden()
+    opening = '<ul class="citekb-references" data-search-exclude>'
+    page = "<h1>T</h1>" + opening * 20_000 + "<li>x"
+    assert hidden.hide("a.md", page) == page
+    page = "<h1>T</h1>" + (REFS + "<p>between</p>") * 5_000
+    light = hidden.hide("b.md", page)
+    assert light.count("<!--citekb-search:") == 5_000 and "citekb-references" not in light
+    assert hidden.show("b.md", light) == page
