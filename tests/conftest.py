@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
+    from citekb.render.style import Engine
+
 MKDOCS_YML = """\
 site_name: Test KB
 site_url: https://kb.example.org/
@@ -46,3 +48,11 @@ def make_site(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
         return root
 
     return make
+
+
+@pytest.fixture(scope="session")
+def apa() -> Engine:
+    """The shipped APA style's engine (its caches are per style, so one serves every test)."""
+    from citekb.render.style import Engine, style_path
+
+    return Engine(style_path("apa"))

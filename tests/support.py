@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from citekb.render.style import Engine
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -56,3 +60,16 @@ def shipped_style(name: str) -> str:
     path = packaged_style(name)
     assert path is not None, name
     return str(path)
+
+
+def reference_texts(engine: Engine, bib: str) -> dict[str, str]:
+    """Every entry of the BibTeX text ``bib`` by key, as the reference list shows it, in its
+    order (the text must load without findings)."""
+    from citekb.render import richtext as rt
+    from citekb.render.style import build_references
+    from citekb.sources.bibtex import load_library
+
+    library, problems = load_library([("refs.bib", bib.encode())])
+    assert problems == []
+    refs = build_references(engine.format_entries(list(library.by_key.values())))
+    return {f.key: rt.to_text(f.reference) for f in refs.ordered()}

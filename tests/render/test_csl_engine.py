@@ -18,7 +18,7 @@ from citekb.core.model import Citation, CitationMode, Cluster
 from citekb.render import csl_patches as patches
 from citekb.render import richtext as rt
 from citekb.render.citeforms import render_cluster
-from citekb.render.style import Engine, References, build_references, style_path
+from citekb.render.style import Engine, References, build_references
 from citekb.site.markdown_ext import CitekbExtension
 from support import GOLDEN, HOLT_BOWLBY_BIB, REPO, TESTS, shipped_style
 
@@ -72,11 +72,6 @@ def test_numeric_style_numbers_works_in_order_of_first_citation(bib: str, style:
     assert listed == ["holt2015", "bowlby1969", "adams2001"]
     texts = re.findall(r'id="reftext-\w+">\[?(\d+)[\].] ', html)
     assert texts == ["1", "2", "3"]
-
-
-@pytest.fixture(scope="module")
-def apa() -> Engine:
-    return Engine(style_path("apa"))
 
 
 def article(key: str, authors: list[str], year: int, title: str) -> dict[str, Any]:

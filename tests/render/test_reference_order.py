@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
-from citekb.render import richtext as rt
-from citekb.render.style import Engine, build_references, style_path
-from citekb.sources.bibtex import load_library
-
-
-@pytest.fixture(scope="module")
-def apa() -> Engine:
-    return Engine(style_path("apa"))
+from citekb.render.style import Engine, build_references
+from support import reference_texts
 
 
 def reference_list(engine: Engine, bib: str) -> list[str]:
     """Every entry of ``bib`` as the reference list shows it, in its order."""
-    library, problems = load_library([("refs.bib", bib.encode())])
-    assert problems == []
-    refs = build_references(engine.format_entries(list(library.by_key.values())))
-    return [rt.to_text(f.reference) for f in refs.ordered()]
+    return list(reference_texts(engine, bib).values())
 
 
 def test_same_author_and_year_lettered_by_title(apa: Engine) -> None:

@@ -24,11 +24,6 @@ def entry(key: str, kind: str, **fields: str) -> Entry:
     return Entry(key, kind, fields, "refs.bib", 1)
 
 
-@pytest.fixture(scope="module")
-def apa() -> Engine:
-    return Engine(style_path("apa"))
-
-
 def ref(engine: Engine, item: Entry) -> str:
     return rt.to_text(engine.format_entries([item])[item.key].reference)
 

@@ -3,26 +3,9 @@ fixed on the data side: a small BibTeX library rendered in APA, asserted on the 
 
 from __future__ import annotations
 
-import pytest
-
-from citekb.render import richtext as rt
-from citekb.render.style import Engine, build_references, style_path
+from citekb.render.style import Engine
 from citekb.sources import biblatex_fields as bx
-from citekb.sources.bibtex import load_library
-from support import REPO
-
-
-@pytest.fixture(scope="module")
-def apa() -> Engine:
-    return Engine(style_path("apa"))
-
-
-def references(engine: Engine, bib: str) -> dict[str, str]:
-    """Every entry of ``bib`` by key, as the reference list shows it."""
-    library, problems = load_library([("refs.bib", bib.encode())])
-    assert problems == []
-    refs = build_references(engine.format_entries(list(library.by_key.values())))
-    return {f.key: rt.to_text(f.reference) for f in refs.ordered()}
+from support import REPO, reference_texts
 
 
 def test_apa_drops_a_publishers_business_designation(apa: Engine) -> None:
@@ -38,7 +21,7 @@ def test_apa_drops_a_publishers_business_designation(apa: Engine) -> None:
   publisher = {Verlag Hans Huber AG and Oxford University Press}}
 @book{co, author = {Moe, Max}, title = {Five}, year = {1890}, publisher = {Smith \\& Co.}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["wiley"] == "Doe, J. (2020). One. John Wiley & Sons."
     assert refs["springer"] == "Roe, R. (2020). Two. Springer Science+Business Media."
     assert refs["penguin"] == "Poe, P. (2020). Three. Penguin Books."
@@ -55,7 +38,7 @@ def test_other_styles_keep_the_publishers_full_name() -> None:
     engine = Engine(REPO / "tools/citekb/styles/apa.csl", other.encode())
     assert not engine.sentence_case
     bib = "@book{w, author = {Doe, J.}, title = {One}, year = {2020}, publisher = {Wiley Inc.}}"
-    assert references(engine, bib)["w"].endswith(". Wiley Inc.")
+    assert reference_texts(engine, bib)["w"].endswith(". Wiley Inc.")
 
 
 def test_an_edition_in_words_is_a_number(apa: Engine) -> None:
@@ -67,7 +50,7 @@ def test_an_edition_in_words_is_a_number(apa: Engine) -> None:
 @book{c, author = {Doe, C.}, title = {C}, year = {2020}, edition = {third Edn.}, publisher = {P}}
 @book{d, author = {Doe, D.}, title = {D}, year = {2020}, edition = {Rev. ed.}, publisher = {P}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["a"] == "Doe, A. (2020). A (2nd ed.). P."
     assert refs["b"] == "Doe, B. (2020). B (2nd ed.). P."
     assert refs["c"] == "Doe, C. (2020). C (3rd ed.). P."
@@ -86,7 +69,7 @@ def test_an_eid_is_the_article_number(apa: Engine) -> None:
 @article{paged, author = {Poe, P.}, title = {Z}, journal = {J}, volume = {1}, eid = {7},
   pages = {1--9}, year = {2021}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["eid"] == "Doe, J. (2019). X. J. Chem. Phys., 150(12), Article 124106."
     assert refs["acm"] == "Roe, R. (2021). Y. ACM Comput. Surv., 54(2), Article 42."
     assert refs["paged"] == "Poe, P. (2021). Z. J, 1, 1–9."
@@ -102,7 +85,7 @@ def test_a_film_is_a_film(apa: Engine) -> None:
   publisher = {MGM}, year = {1964}}
 @video{plain, author = {Doe, J.}, title = {A talk}, publisher = {TED}, year = {2010}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["m"] == "Kubrick, S. (Director). (1968). A film [Film]. MGM."
     assert refs["v"] == "Kubrick, S. (1964). Another [Film]. MGM."
     assert refs["plain"] == "Doe, J. (2010). A talk [Video recording]. TED."
@@ -119,7 +102,7 @@ def test_a_howpublished_url_is_the_works_url(apa: Engine) -> None:
 @misc{own, author = {Poe, P.}, title = {A page}, howpublished = {https://example.org/old},
   url = {https://example.org/new}, year = {2020}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["bare"] == "Doe, J. (2020). A page. https://example.org/x"
     assert refs["macro"] == "Roe, R. (2020). A page. https://example.org/y"
     assert refs["own"] == "Poe, P. (2020). A page. https://example.org/new"
@@ -133,7 +116,7 @@ def test_edtf_years_before_the_common_era(apa: Engine) -> None:
 @misc{neg, author = {Roe, R.}, title = {Older}, date = {-0050}}
 @misc{zero, author = {Poe, P.}, title = {Oldest}, date = {0000}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["y"] == "Doe, J. (51235 B.C.E.). Old."
     assert refs["neg"] == "Roe, R. (51 B.C.E.). Older."
     assert refs["zero"] == "Poe, P. (1 B.C.E.). Oldest."

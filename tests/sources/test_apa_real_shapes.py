@@ -3,24 +3,12 @@ APA: each test renders a small library and asserts on the reference text."""
 
 from __future__ import annotations
 
-import pytest
+from typing import TYPE_CHECKING
 
-from citekb.render import richtext as rt
-from citekb.render.style import Engine, build_references, style_path
-from citekb.sources.bibtex import load_library
+from support import reference_texts
 
-
-@pytest.fixture(scope="module")
-def apa() -> Engine:
-    return Engine(style_path("apa"))
-
-
-def references(engine: Engine, bib: str) -> dict[str, str]:
-    """Every entry of ``bib`` by key, as the reference list shows it."""
-    library, problems = load_library([("refs.bib", bib.encode())])
-    assert problems == []
-    refs = build_references(engine.format_entries(list(library.by_key.values())))
-    return {f.key: rt.to_text(f.reference) for f in refs.ordered()}
+if TYPE_CHECKING:
+    from citekb.render.style import Engine
 
 
 def test_a_volume_range_is_vols(apa: Engine) -> None:
@@ -34,7 +22,7 @@ def test_a_volume_range_is_vols(apa: Engine) -> None:
 @book{one, author = {Begović, Milan}, title = {Other}, date = {2003}, volume = {2},
   publisher = {Zagreb}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["begovic"] == "Begović, M. (2002). Giga barićeva (Vols. 1–3). Zagreb."
     assert refs["ea"] == "Versteegh, K. (Ed.). (2009). Encyclopedia (Vols. 1–5). Brill."
     assert refs["one"] == "Begović, M. (2003). Other (Vol. 2). Zagreb."
@@ -46,7 +34,7 @@ def test_a_report_number_with_a_hyphen_is_one_number(apa: Engine) -> None:
 @report{padhye, author = {Padhye, J.}, title = {A model}, type = {techreport},
   number = {99-02}, institution = {UMass}, date = {1999}}
 """
-    assert references(apa, bib)["padhye"] == (
+    assert reference_texts(apa, bib)["padhye"] == (
         "Padhye, J. (1999). A model (Technical Report No. 99-02). UMass."
     )
 
@@ -60,7 +48,7 @@ def test_a_volume_by_its_own_author_is_not_by_him_again(apa: Engine) -> None:
   editor = {Colli, Giorgio and Montinari, Mazzino}, date = {1988}, langid = {german},
   publisher = {dtv}}
 """
-    assert references(apa, bib)["ksa1"] == (
+    assert reference_texts(apa, bib)["ksa1"] == (
         "Nietzsche, F. (1988). Sämtliche Werke: Vol. 1. Die Geburt der Tragödie"
         " (G. Colli & M. Montinari, Eds.). dtv."
     )
@@ -73,7 +61,7 @@ def test_a_periodical_issue_is_its_title_in_its_journal(apa: Engine) -> None:
 @periodical{jcg, title = {Computers and Graphics}, year = 2011,
   issuetitle = {Semantic {3D} Media and Content}, volume = 35, number = 4}
 """
-    assert references(apa, bib)["jcg"] == (
+    assert reference_texts(apa, bib)["jcg"] == (
         "Semantic 3D media and content. (2011). [Special issue]. Computers and Graphics, 35(4)."
     )
 
@@ -87,7 +75,7 @@ def test_two_publishers_one_named_of_something(apa: Engine) -> None:
 @book{hhs, author = {Doe, Jane}, title = {Health}, date = {2000},
   publisher = {U.S. Department of Health and Human Services}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["hammond"].endswith(
         "International Union of Crystallography; Oxford University Press."
     )
@@ -110,7 +98,7 @@ def test_zotero_films_news_and_talks(apa: Engine) -> None:
 @inproceedings{castillo, title = {Authoritarianism}, author = {Castillo, J.},
   date = {2011-07}, eventtitle = {10th Annual Meeting of the ISPP}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert refs["kubrick"] == "Kubrick, S. (Director). (1964). Dr. Strangelove [Video recording]."
     assert refs["boas"] == "Boas, A. (2014, July 4). Stikord. Weekendavisen, 12."
     assert refs["derasmo"] == "D’Erasmo, S. (2000, April 26). The craft of writing [Lecture]."
@@ -126,7 +114,7 @@ def test_a_bracketed_label_before_the_title(apa: Engine) -> None:
 @misc{e2c, title = {[1506.07365] Embed to Control: A Locally Linear Latent Dynamics Model},
   url = {https://arxiv.org/abs/1506.07365}, urldate = {2019-11-15}}
 """
-    assert references(apa, bib)["e2c"].startswith(
+    assert reference_texts(apa, bib)["e2c"].startswith(
         "[1506.07365] Embed to control: A locally linear latent dynamics model. (n.d.)."
     )
 
@@ -150,7 +138,7 @@ def test_eponyms_keep_their_capital(apa: Engine) -> None:
 @article{cloth, author = {Doe, Jane}, title = {Hessian and gauss: Two fabrics}, journal = {J},
   year = {2000}}
 """
-    refs = references(apa, bib)
+    refs = reference_texts(apa, bib)
     assert "Zero-inflated Poisson regression, with an application to defects" in refs["zip"]
     assert "Approximate Bayesian inference in spatial environments." in refs["scholar"]
     assert "Hessian and gauss: Two fabrics." in refs["cloth"]  # the cloth, the unit
