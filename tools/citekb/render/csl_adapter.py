@@ -10,6 +10,7 @@ from citekb.render import (
     csl_dates,
     csl_disambiguate,
     csl_display,
+    csl_empty,
     csl_flipflop,
     csl_groups,
     csl_locators,
@@ -53,5 +54,6 @@ def adapt_citeproc(*, own_numbers: bool = True) -> None:
     csl_position.install_positions()
     csl_variables.install_variable_aliases()
     csl_groups.install_group_suppression()
+    csl_empty.install_empty_macros()  # after csl_groups: it wraps its Macro.render
     csl_flipflop.install_flipflop()  # last but one: it resolves what the others render
     csl_display.install_display()  # last: it lays out what csl_flipflop resolved

@@ -14,6 +14,26 @@ from typing import Any
 #: printed), so far: only differences are read.
 _CALLED = [0]
 _RENDERED = [0]
+#: Variables the work has that were asked for and printed nothing (an empty value, or one
+#: already printed by a substitute), so far: :mod:`citekb.render.csl_empty` reads it.
+_HOLLOW = [0]
+
+
+def spellings(variable: str) -> tuple[str, ...]:
+    """Every key citeproc-py may read a variable from: hyphens as underscores, the short form
+    (``title-short``), ``page`` for ``page-first``."""
+    forms = (variable, f"{variable}-short")
+    page = ("page",) if variable.startswith("page") else ()
+    return (*forms, *(form.replace("-", "_") for form in forms), *page)
+
+
+def has(item: Any, variable: str) -> bool:
+    """Whether a cited work has a variable, in any of its :func:`spellings`; the locator is
+    the citation's."""
+    if variable == "locator":
+        return "locator" in item
+    reference = item.reference
+    return any(dict.__contains__(reference, name) for name in spellings(variable))
 
 
 def install_group_suppression() -> None:
@@ -27,11 +47,16 @@ def install_group_suppression() -> None:
     group_process = model.Group.process
 
     def counted(method: Any) -> Any:
-        def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        def counting(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
             _CALLED[0] += 1
-            out = method(self, *args, **kwargs)
-            if out is not None and str(out):
-                _RENDERED[0] += 1
+            out = None
+            try:
+                out = method(self, item, *args, **kwargs)
+            finally:
+                if out is not None and str(out):
+                    _RENDERED[0] += 1
+                elif any(has(item, name) for name in self.get("variable", "").split()):
+                    _HOLLOW[0] += 1
             return out
 
         return counting
@@ -42,9 +67,14 @@ def install_group_suppression() -> None:
         generated = self.get("variable") in self.generated_variables
         if not generated:
             _CALLED[0] += 1
-        out = text_variable(self, item, context)
-        if out and not generated:
-            _RENDERED[0] += 1
+        out = None
+        try:
+            out = text_variable(self, item, context)
+        finally:
+            if out and not generated:
+                _RENDERED[0] += 1
+            elif not generated and has(item, self.get("variable")):
+                _HOLLOW[0] += 1
         return out
 
     def empty(called: int, rendered: int) -> bool:

@@ -1,0 +1,210 @@
+"""The memo of empty macros (``render/csl_empty.py``): a macro is walked once per work type and
+set of variables present, and what a work renders never depends on the works before it."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from citekb.render import richtext as rt
+from citekb.render.csl_adapter import adapt_citeproc
+from citekb.render.csl_empty import variables_read
+from citekb.render.style import Engine
+from citekb.sources.bibtex import load_library
+from support import REPO, shipped_style
+
+#: Shapes where a memo keyed on the wrong facts would leak one work's output into another's:
+#: an editor that stood in for the author (so the editor macro printed nothing) before a
+#: chapter whose editors must print; a volume that is a number after one that is not; an
+#: empty field before a full one; a missing date before a date.
+RISKY = r"""
+@incollection{loos, editor = {Eugene E. Loos}, title = {What is a phone?},
+  booktitle = {LinguaLinks: Glossary of linguistic terms}, publisher = {SIL}, year = {1997}}
+@incollection{jusczyk, author = {Peter Jusczyk}, editor = {H. C. Nusbaum and J. C. Goodman},
+  title = {Infant speech perception}, booktitle = {The transition from speech sounds},
+  publisher = {MIT Press}, address = {Cambridge, MA}, year = {1993}}
+@book{roman, author = {Ann Able}, title = {Roman volume}, volume = {IV}, publisher = {P},
+  year = {2001}}
+@book{arabic, author = {Ann Able}, title = {Arabic volume}, volume = {4}, publisher = {P},
+  year = {2002}}
+@article{hollow, author = {Bo Berg}, title = {Empty number}, journal = {J}, number = {},
+  year = {2003}}
+@article{full, author = {Bo Berg}, title = {Full number}, journal = {J}, number = {7},
+  year = {2004}}
+@misc{undated, author = {Cy Cole}, title = {No date}}
+@misc{dated, author = {Cy Cole}, title = {A date}, year = {2005}, note = {A note}}
+"""
+
+
+def rendered(style: str, bib: bytes, order: int = 1) -> dict[str, str]:
+    """Each entry's reference and citation, rendered one after another on one new engine
+    (its own style tree, so nothing memoised before), in file order or reversed."""
+    library, _ = load_library([("refs.bib", bib)])
+    engine = Engine(Path(shipped_style(style)))
+    out = {}
+    for entry in list(library)[::order]:
+        done = engine.format_any(entry)
+        out[entry.key] = f"{rt.to_text(done.reference)} | {rt.to_text(done.cite)}"
+    return out
+
+
+STYLES = ["apa", "ieee", "chicago-notes-bibliography", "modern-language-association"]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_no_work_renders_differently_after_other_works(style: str) -> None:
+    bib = RISKY.encode()
+    alone = {}
+    for key, text in rendered(style, bib).items():  # each work on a fresh engine: no memo
+        library, _ = load_library([("refs.bib", bib)])
+        entry = library.by_key[key]
+        done = Engine(Path(shipped_style(style))).format_any(entry)
+        alone[key] = f"{rt.to_text(done.reference)} | {rt.to_text(done.cite)}"
+        assert text == alone[key], key
+    assert rendered(style, bib, order=-1) == alone
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_our_library_renders_the_same_in_either_order(style: str) -> None:
+    bib = (REPO / "references" / "library.bib").read_bytes()
+    assert rendered(style, bib) == rendered(style, bib, order=-1)
+
+
+def test_the_editors_print_after_a_work_whose_editor_stood_in_for_the_author() -> None:
+    out = rendered("ieee", RISKY.encode())
+    assert "E. E. Loos, Ed." in out["loos"]
+    assert "H. C. Nusbaum and J. C. Goodman, Eds." in out["jusczyk"]
+
+
+EMPTY_MACROS = """
+<macro name="edition-numeric">
+  <choose><if is-numeric="edition"><text term="edition"/></if></choose>
+</macro>
+<macro name="translator">
+  <names variable="translator" prefix="trans. "/>
+</macro>"""
+
+
+def walks(layout: str, items: list[dict[str, Any]]) -> tuple[list[str], int]:
+    """Each item rendered with one style (``layout`` over :data:`EMPTY_MACROS`), and how many
+    times a ``cs:choose`` or ``cs:names`` was walked in all."""
+    from citeproc import (
+        Citation,
+        CitationItem,
+        CitationStylesBibliography,
+        CitationStylesStyle,
+        formatter,
+        model,
+    )
+    from citeproc.source.json import CiteProcJSON
+
+    adapt_citeproc()
+    csl = f"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>{EMPTY_MACROS}
+      <citation><layout>{layout}</layout></citation></style>"""
+    count = [0]
+    choose, names = model.Choose.render, model.Names.process
+
+    def counted(method: Any) -> Any:
+        def walk(*args: Any, **kwargs: Any) -> Any:
+            count[0] += 1
+            return method(*args, **kwargs)
+
+        return walk
+
+    out = []
+    with warnings.catch_warnings(), pytest.MonkeyPatch.context() as patch:
+        warnings.simplefilter("ignore")
+        patch.setattr(model.Choose, "render", counted(choose))
+        patch.setattr(model.Names, "process", counted(names))
+        style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
+        for item in items:
+            source = CiteProcJSON([{"id": "x", **item}])
+            bib = CitationStylesBibliography(style, source, formatter.html)
+            citation = Citation([CitationItem("x")])
+            bib.register(citation)
+            out.append(str(bib.cite(citation, lambda _item: None)))
+    return out, count[0]
+
+
+LAYOUT = (
+    '<group delimiter=", "><text variable="title"/><text macro="edition-numeric"/>'
+    '<text macro="translator"/></group>'
+)
+
+
+def test_an_empty_macro_is_walked_once_for_works_alike() -> None:
+    book = {"type": "book", "title": "Life"}
+    out, once = walks(LAYOUT, [book])
+    assert out == ["Life"]
+    out, thrice = walks(LAYOUT, [book, {**book, "title": "Death"}, {**book, "title": "Love"}])
+    assert out == ["Life", "Death", "Love"]
+    assert thrice == once  # the two macros were walked for the first book only
+    out, twice = walks(LAYOUT, [book, {**book, "type": "article"}])
+    assert twice == 2 * once  # another type: walked again
+
+
+def test_a_macro_that_tests_a_value_is_walked_for_each_work_with_it() -> None:
+    first = {"type": "book", "title": "One", "edition": "second"}
+    second = {"type": "book", "title": "Two", "edition": "2"}
+    out, _ = walks(LAYOUT, [first, second])
+    assert out == ["One", "Two, edition"]  # not "Two": "second" is not numeric, 2 is
+
+
+def test_names_that_print_after_a_work_without_them() -> None:
+    out, _ = walks(
+        LAYOUT,
+        [
+            {"type": "book", "title": "A"},
+            {"type": "book", "title": "B", "translator": [{"family": "Ode", "given": "Ann"}]},
+        ],
+    )
+    assert out == ["A", "B, trans. Ann Ode"]
+
+
+def macro(body: str, more: str = "") -> Any:
+    """The ``m`` macro of a style whose macros are ``body`` (as ``m``) and ``more``."""
+    from citeproc import CitationStylesStyle
+
+    adapt_citeproc()
+    csl = f"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>
+      <macro name="m">{body}</macro>{more}
+      <citation><layout><text macro="m"/></layout></citation></style>"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
+    return style.root.get_macro("m")
+
+
+def test_every_spelling_of_the_variables_read_through_called_macros() -> None:
+    found = variables_read(
+        macro(
+            '<text variable="page-first"/><text macro="n"/>',
+            '<macro name="n"><choose><if is-numeric="volume"><label variable="edition"/>'
+            "</if></choose></macro>",
+        )
+    )
+    assert found is not None
+    names, valued = found
+    assert {"page", "page-first", "page_first", "volume", "volume_short", "edition"} <= set(names)
+    assert {"volume", "edition", "edition_short"} <= valued and "page" not in valued
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<choose><if position="first"><text value="x"/></if></choose>',
+        '<choose><if disambiguate="true"><text value="x"/></if></choose>',
+        '<text variable="year-suffix"/>',
+        '<text variable="citation-number"/>',
+        "<names/>",
+        '<text macro="nowhere"/>',
+    ],
+)
+def test_a_macro_that_reads_more_than_the_work_is_never_memoised(body: str) -> None:
+    assert variables_read(macro(body)) is None

@@ -1,0 +1,126 @@
+"""A macro that printed nothing for a work prints nothing again, without its walk, for any
+work of the same type and language that has the same of its variables: APA's
+``publication-history``, ``label-locator``, ``source-archive`` and a dozen more print
+nothing for most works (a tenth of a work's rendering time).
+
+Sound because what a macro prints can depend on a variable's value only where it prints that
+variable (and then it is not empty), tests it with ``is-numeric`` or ``is-uncertain-date``,
+or labels it: a work with such a variable is walked every time. Two more reasons a present
+variable prints nothing, an empty value and a substitute that printed it already, are
+counted (:mod:`citekb.render.csl_groups`' ``_HOLLOW``), and such a result is not kept.
+A macro is never memoised when its output can depend on more than the work: a ``position``
+or ``disambiguate`` test, a generated variable (``citation-number``, ``year-suffix``,
+``citation-label``, ``first-reference-note-number``), a ``cs:names`` without a variable, a
+missing macro; nor while a sort key is rendered. Replaying an empty result repeats its one
+effect on group suppression: the variables it asked for. Part of the adapter
+(:mod:`citekb.render.csl_adapter`); installed after :mod:`citekb.render.csl_groups`, whose
+``Macro.render`` it wraps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citekb.render.csl_groups import _CALLED, _HOLLOW, _RENDERED, spellings
+
+#: Variables whose value the processor makes (numbering, disambiguation, labels), not the work.
+_GENERATED = frozenset(
+    {"citation-number", "year-suffix", "citation-label", "first-reference-note-number"}
+)
+#: Attributes whose test reads the citation or the disambiguation, not the work.
+_STATEFUL = ("position", "disambiguate")
+_UNREAD: Any = object()  # a macro not read yet (None: read, never memoised)
+#: Memoised empty results at most (the keys hold a work's language, which any file may set).
+_LIMIT = 20_000
+
+
+def install_empty_macros() -> None:
+    """Wrap ``Macro.render`` (once) with the memo of empty results."""
+    from citeproc import model
+
+    if getattr(model.Macro, "_citekb_empty", False):
+        return
+    render_macro = model.Macro.render
+    plans: dict[Any, Reads | None] = {}
+    empty: dict[tuple[Any, ...], int] = {}
+    found = dict.__contains__
+
+    def render(self: Any, item: Any, context: Any = None, sort_options: Any = None) -> Any:
+        plan = plans.get(self, _UNREAD)
+        if plan is _UNREAD:
+            plan = plans[self] = variables_read(self)
+        if plan is None or sort_options is not None:
+            return render_macro(self, item, context=context, sort_options=sort_options)
+        names, values = plan
+        reference = item.reference
+        present = [name for name in names if found(reference, name)]
+        if "locator" in names and "locator" in item:
+            present.append("locator")
+        if present and not values.isdisjoint(present):  # a value is tested: no memo
+            return render_macro(self, item, context=context, sort_options=sort_options)
+        key: tuple[Any, ...] = (self, context, dict.get(reference, "type"))
+        key += (dict.get(reference, "language"), *present)
+        asked = empty.get(key)
+        if asked is not None:
+            _CALLED[0] += asked
+            return None
+        called, rendered, hollow = _CALLED[0], _RENDERED[0], _HOLLOW[0]
+        out = render_macro(self, item, context=context, sort_options=sort_options)
+        kept = out is None and (_RENDERED[0], _HOLLOW[0]) == (rendered, hollow)
+        if kept and len(empty) < _LIMIT:
+            empty[key] = _CALLED[0] - called
+        return out
+
+    model.Macro.render = render
+    model.Macro._citekb_empty = True
+
+
+#: A macro's variables in every spelling, and those of them whose value a test or a label
+#: reads (``is-numeric``, ``is-uncertain-date``, a label's plural, the locator's type).
+Reads = tuple[tuple[str, ...], frozenset[str]]
+
+
+def variables_read(macro: Any) -> Reads | None:
+    """The variables a macro reads or tests, through the macros it calls, each in every
+    spelling citeproc-py may look up (``title`` also as ``title_short``, ``page-first`` as
+    ``page``); None when its output may depend on more than the work (see the module's
+    docstring)."""
+    read: set[str] = set()
+    valued: set[str] = set()
+    seen: set[Any] = set()
+    todo = [macro]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue  # called twice (or in a cycle, which citeproc-py never finishes)
+        seen.add(current)
+        for element in current.iter():
+            if not isinstance(element.tag, str):
+                continue  # a comment
+            attrib = element.attrib
+            if any(name in attrib for name in _STATEFUL):
+                return None
+            tag = element.tag.rpartition("}")[2]
+            if tag == "names" and "variable" not in attrib:
+                return None
+            named = attrib.get("variable", "").split()
+            read.update(named)
+            if tag == "label":
+                valued.update(named)
+            for name in ("is-numeric", "is-uncertain-date"):
+                valued.update(attrib.get(name, "").split())
+            if "locator" in attrib:  # a test of the locator's type
+                valued.add("locator")
+            if "macro" in attrib:
+                try:
+                    todo.append(element.get_macro(attrib["macro"]))
+                except (IndexError, AttributeError):
+                    return None  # a missing macro: let citeproc-py raise as it does
+    read |= valued
+    if read & _GENERATED:
+        return None
+    return tuple(sorted(_spelled(read))), frozenset(_spelled(valued))
+
+
+def _spelled(variables: set[str]) -> set[str]:
+    return {form for name in variables for form in spellings(name)}
