@@ -29,6 +29,7 @@ _GENERATED = frozenset(
 )
 #: Attributes whose test reads the citation or the disambiguation, not the work.
 _STATEFUL = ("position", "disambiguate")
+_LOCATOR = frozenset({"locator"})
 _UNREAD: Any = object()  # a macro not read yet (None: read, never memoised)
 #: Memoised empty results at most (the keys hold a work's language, which any file may set).
 _LIMIT = 20_000
@@ -42,8 +43,7 @@ def install_empty_macros() -> None:
         return
     render_macro = model.Macro.render
     plans: dict[Any, Reads | None] = {}
-    empty: dict[tuple[Any, ...], int] = {}
-    found = dict.__contains__
+    empty: dict[tuple[Any, Any, Any, Any, frozenset[str]], int] = {}
 
     def render(self: Any, item: Any, context: Any = None, sort_options: Any = None) -> Any:
         plan = plans.get(self, _UNREAD)
@@ -53,13 +53,13 @@ def install_empty_macros() -> None:
             return render_macro(self, item, context=context, sort_options=sort_options)
         names, values = plan
         reference = item.reference
-        present = [name for name in names if found(reference, name)]
+        present = names.intersection(reference)  # in C, over the work's few fields
         if "locator" in names and "locator" in item:
-            present.append("locator")
+            present |= _LOCATOR
         if present and not values.isdisjoint(present):  # a value is tested: no memo
             return render_macro(self, item, context=context, sort_options=sort_options)
-        key: tuple[Any, ...] = (self, context, dict.get(reference, "type"))
-        key += (dict.get(reference, "language"), *present)
+        language = dict.get(reference, "language")
+        key = (self, context, dict.get(reference, "type"), language, present)
         asked = empty.get(key)
         if asked is not None:
             _CALLED[0] += asked
@@ -77,7 +77,7 @@ def install_empty_macros() -> None:
 
 #: A macro's variables in every spelling, and those of them whose value a test or a label
 #: reads (``is-numeric``, ``is-uncertain-date``, a label's plural, the locator's type).
-Reads = tuple[tuple[str, ...], frozenset[str]]
+Reads = tuple[frozenset[str], frozenset[str]]
 
 
 def variables_read(macro: Any) -> Reads | None:
@@ -119,7 +119,7 @@ def variables_read(macro: Any) -> Reads | None:
     read |= valued
     if read & _GENERATED:
         return None
-    return tuple(sorted(_spelled(read))), frozenset(_spelled(valued))
+    return frozenset(_spelled(read)), frozenset(_spelled(valued))
 
 
 def _spelled(variables: set[str]) -> set[str]:
