@@ -166,28 +166,30 @@ def test_names_that_print_after_a_work_without_them() -> None:
     assert out == ["A", "B, trans. Ann Ode"]
 
 
-def macro(body: str, more: str = "") -> Any:
-    """The ``m`` macro of a style whose macros are ``body`` (as ``m``) and ``more``."""
+def style_root(macros: str) -> Any:
+    """The root of a style with these macros (its layout calls ``m``)."""
     from citeproc import CitationStylesStyle
 
     adapt_citeproc()
     csl = f"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>
-      <macro name="m">{body}</macro>{more}
+      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>{macros}
       <citation><layout><text macro="m"/></layout></citation></style>"""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
-    return style.root.get_macro("m")
+        return CitationStylesStyle(io.BytesIO(csl.encode()), validate=False).root
+
+
+def reads_of(body: str, more: str = "") -> Any:
+    """What the macro ``m`` (``body``) reads, in a style with the macros ``more`` too."""
+    root = style_root(f'<macro name="m">{body}</macro>{more}')
+    return variables_read(root)[root.get_macro("m")]
 
 
 def test_every_spelling_of_the_variables_read_through_called_macros() -> None:
-    found = variables_read(
-        macro(
-            '<text variable="page-first"/><text macro="n"/>',
-            '<macro name="n"><choose><if is-numeric="volume"><label variable="edition"/>'
-            "</if></choose></macro>",
-        )
+    found = reads_of(
+        '<text variable="page-first"/><text macro="n"/>',
+        '<macro name="n"><choose><if is-numeric="volume"><label variable="edition"/>'
+        "</if></choose></macro>",
     )
     assert found is not None
     names, valued = found
@@ -204,7 +206,36 @@ def test_every_spelling_of_the_variables_read_through_called_macros() -> None:
         '<text variable="citation-number"/>',
         "<names/>",
         '<text macro="nowhere"/>',
+        '<text macro="n"/>',  # n calls m: a cycle
+        '<text macro="o"/>',  # o calls a macro with a position test
     ],
 )
 def test_a_macro_that_reads_more_than_the_work_is_never_memoised(body: str) -> None:
-    assert variables_read(macro(body)) is None
+    more = (
+        '<macro name="n"><text macro="m"/></macro>'
+        '<macro name="o"><group><text macro="p"/></group></macro>'
+        '<macro name="p"><choose><if position="ibid"><text value="x"/></if></choose></macro>'
+    )
+    assert reads_of(body, more) is None
+
+
+def test_each_macro_is_read_once_however_long_the_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    from citekb.render import csl_empty
+
+    size = 3000  # each macro calls the next: following calls afresh would read ~size²/2
+    chain = "".join(f'<macro name="m{i}"><text macro="m{i + 1}"/></macro>' for i in range(size))
+    root = style_root(
+        f'<macro name="m"><text macro="m0"/></macro>{chain}'
+        f'<macro name="m{size}"><text variable="title"/></macro>'
+    )
+    own = csl_empty._own_reads
+    read: list[str] = []
+
+    def counted(macro: Any, macros: Any) -> Any:
+        read.append(macro.get("name"))
+        return own(macro, macros)
+
+    monkeypatch.setattr(csl_empty, "_own_reads", counted)
+    found = variables_read(root)
+    assert len(read) == len(set(read)) == size + 2
+    assert all(found[root.get_macro(f"m{i}")][0] >= {"title", "title_short"} for i in (0, size))
