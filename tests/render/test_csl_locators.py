@@ -18,6 +18,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from test_csl_sort import render
 
+from citekb.render import richtext as rt
 from citekb.render.csl_adapter import adapt_citeproc
 from citekb.render.csl_locators import locator_pieces
 
@@ -157,3 +158,35 @@ def test_no_label_for_an_empty_variable() -> None:
         [{"title": "T", "page": "5"}], mode="citation", macros=macro, citation=layout
     )
     assert with_page == "T, p. 5"
+
+
+def test_a_term_is_looked_up_in_the_locales_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from citeproc import model
+
+    from citekb.render.style import Engine, style_path
+
+    engine = Engine(style_path("apa"))
+    chapter = {
+        "id": "c",
+        "type": "chapter",
+        "title": "A chapter",
+        "author": [{"family": "Doe", "given": "Jo"}],
+        "container-title": "A book",
+        "editor": [{"family": "Roe", "given": "Ann"}, {"family": "Poe", "given": "Bo"}],
+        "page": "1-9",
+        "issued": {"date-parts": [[2001]]},
+    }
+    first = engine.format_one(chapter)
+    looked: list[str] = []
+    get_term = model.Locale.get_term
+
+    def counted(self: object, name: str, *args: object, **kwargs: object) -> object:
+        looked.append(name)
+        return get_term(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(model.Locale, "get_term", counted)
+    again = engine.format_one({**chapter, "id": "d", "title": "Another chapter"})
+    assert looked == []
+    text = rt.to_text(again.reference)
+    assert "In A. Roe & B. Poe (Eds.), A book (pp. 1–9)." in text
+    assert rt.to_text(first.reference).replace("A chapter", "Another chapter") == text

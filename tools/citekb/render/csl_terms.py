@@ -18,22 +18,33 @@ FALLBACK: dict[str, str | None] = {
     "short": None,
 }
 
+#: Term look-ups remembered at most (a name may come from a citation's locator label).
+_TERMS = 10_000
+
 
 def install_term_fallback() -> None:
-    """Wrap ``CitationStylesElement.get_term`` (a missing form falls back) and the ``Term``
-    texts (an indented line break is no text)."""
+    """Wrap ``CitationStylesElement.get_term`` (a missing form falls back; each look-up made
+    once, as a style's locales never change) and the ``Term`` texts (an indented line break
+    is no text)."""
     from citeproc import model
     from citeproc.string import String
 
     if getattr(model.CitationStylesElement, "_citekb_terms", False):
         return
     get_term = model.CitationStylesElement.get_term
+    found: dict[tuple[Any, ...], Any] = {}
 
     def falling_back(self: Any, name: Any, form: Any = None, *args: Any, **kw: Any) -> Any:
+        # the term an element's style (or locale) has never changes: looked up once
+        key = (self.get_root(), name, form, *args, *sorted(kw.items()))
+        if key in found:
+            return found[key]
         term = get_term(self, name, form, *args, **kw)
         while term is None and form in FALLBACK:
             form = FALLBACK[form]
             term = get_term(self, name, form, *args, **kw)
+        if len(found) < _TERMS:
+            found[key] = term
         return term
 
     def blank(prop: Any) -> property:
