@@ -48,7 +48,8 @@ def install_empty_macros() -> None:
 
     def render(self: Any, item: Any, context: Any = None, sort_options: Any = None) -> Any:
         plan = plans.get(self, _UNREAD)
-        if plan is _UNREAD:  # the first of this style's macros met: read them all
+        if plan is _UNREAD:  # the first of this style's macros met: read them all (before
+            # any renders, so none is read while csl_patches lends a cs:names other variables)
             plans.update(variables_read(self.getparent()))
             plan = plans.setdefault(self, None)
         if plan is None or sort_options is not None:
