@@ -3,15 +3,13 @@ set of variables present, and what a work renders never depends on the works bef
 
 from __future__ import annotations
 
-import io
-import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_csl_groups import cite, csl_style
 
 from citekb.render import richtext as rt
-from citekb.render.csl_adapter import adapt_citeproc
 from citekb.render.csl_empty import variables_read
 from citekb.render.style import Engine
 from citekb.sources.bibtex import load_library
@@ -90,22 +88,10 @@ EMPTY_MACROS = """
 
 
 def walks(layout: str, items: list[dict[str, Any]]) -> tuple[list[str], int]:
-    """Each item rendered with one style (``layout`` over :data:`EMPTY_MACROS`), and how many
-    times a ``cs:choose`` or ``cs:names`` was walked in all."""
-    from citeproc import (
-        Citation,
-        CitationItem,
-        CitationStylesBibliography,
-        CitationStylesStyle,
-        formatter,
-        model,
-    )
-    from citeproc.source.json import CiteProcJSON
+    """Each item's citation with one style (``layout`` over :data:`EMPTY_MACROS`), and how
+    many times a ``cs:choose`` or ``cs:names`` was walked in all."""
+    from citeproc import model
 
-    adapt_citeproc()
-    csl = f"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>{EMPTY_MACROS}
-      <citation><layout>{layout}</layout></citation></style>"""
     count = [0]
     choose, names = model.Choose.render, model.Names.process
 
@@ -116,18 +102,11 @@ def walks(layout: str, items: list[dict[str, Any]]) -> tuple[list[str], int]:
 
         return walk
 
-    out = []
-    with warnings.catch_warnings(), pytest.MonkeyPatch.context() as patch:
-        warnings.simplefilter("ignore")
+    style = csl_style(EMPTY_MACROS, layout)
+    with pytest.MonkeyPatch.context() as patch:
         patch.setattr(model.Choose, "render", counted(choose))
         patch.setattr(model.Names, "process", counted(names))
-        style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
-        for item in items:
-            source = CiteProcJSON([{"id": "x", **item}])
-            bib = CitationStylesBibliography(style, source, formatter.html)
-            citation = Citation([CitationItem("x")])
-            bib.register(citation)
-            out.append(str(bib.cite(citation, lambda _item: None)))
+        out = [cite(style, item) for item in items]
     return out, count[0]
 
 
@@ -168,15 +147,7 @@ def test_names_that_print_after_a_work_without_them() -> None:
 
 def style_root(macros: str) -> Any:
     """The root of a style with these macros (its layout calls ``m``)."""
-    from citeproc import CitationStylesStyle
-
-    adapt_citeproc()
-    csl = f"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>{macros}
-      <citation><layout><text macro="m"/></layout></citation></style>"""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return CitationStylesStyle(io.BytesIO(csl.encode()), validate=False).root
+    return csl_style(macros, '<text macro="m"/>').root
 
 
 def reads_of(body: str, more: str = "") -> Any:

@@ -26,27 +26,34 @@ MACROS = """
 </macro>"""
 
 
-def render(layout: str, item: dict[str, Any]) -> str:
-    from citeproc import (
-        Citation,
-        CitationItem,
-        CitationStylesBibliography,
-        CitationStylesStyle,
-        formatter,
-    )
-    from citeproc.source.json import CiteProcJSON
+def csl_style(macros: str, layout: str) -> Any:
+    """A citeproc-py style with these macros and citation layout (the adapter installed)."""
+    from citeproc import CitationStylesStyle
 
     adapt_citeproc()
     csl = f"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
-      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>{MACROS}
+      <info><id/><title/><updated>2020-01-01T00:00:00+00:00</updated></info>{macros}
       <citation><layout>{layout}</layout></citation></style>"""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        style = CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
+        return CitationStylesStyle(io.BytesIO(csl.encode()), validate=False)
+
+
+def cite(style: Any, item: dict[str, Any]) -> str:
+    """One item's citation with ``style``, as HTML."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         bib = CitationStylesBibliography(style, CiteProcJSON([{"id": "x", **item}]), formatter.html)
         citation = Citation([CitationItem("x")])
         bib.register(citation)
         return str(bib.cite(citation, lambda _item: None))
+
+
+def render(layout: str, item: dict[str, Any]) -> str:
+    return cite(csl_style(MACROS, layout), item)
 
 
 LAYOUT = '<group delimiter=", "><text variable="title"/><text macro="container"/></group>'
