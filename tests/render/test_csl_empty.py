@@ -210,3 +210,12 @@ def test_each_macro_is_read_once_however_long_the_chain(monkeypatch: pytest.Monk
     found = variables_read(root)
     assert len(read) == len(set(read)) == size + 2
     assert all(found[root.get_macro(f"m{i}")][0] >= {"title", "title_short"} for i in (0, size))
+
+
+@pytest.mark.parametrize("language", [["en"], 5, None])
+def test_a_language_that_is_not_text_renders_as_before(language: Any) -> None:
+    item = {"id": "x", "type": "book", "title": "T", "language": language}
+    item["author"] = [{"family": "Ames", "given": "Bo"}]
+    done = Engine(Path(shipped_style("apa"))).format_one(item)
+    assert "unhashable" not in done.error
+    assert rt.to_text(done.reference).startswith("Ames, B.")

@@ -61,8 +61,10 @@ def install_empty_macros() -> None:
             present |= _LOCATOR
         if present and not values.isdisjoint(present):  # a value is tested: no memo
             return render_macro(self, item, context=context, sort_options=sort_options)
-        language = dict.get(reference, "language")
-        key = (self, context, dict.get(reference, "type"), language, present)
+        kind, language = dict.get(reference, "type"), dict.get(reference, "language")
+        if not isinstance(kind, str) or not isinstance(language, str | None):
+            return render_macro(self, item, context=context, sort_options=sort_options)
+        key = (self, context, kind, language, present)
         asked = empty.get(key)
         if asked is not None:
             _CALLED[0] += asked
@@ -103,10 +105,10 @@ def variables_read(style: Any) -> dict[Any, Reads | None]:
             if macro in out or facts is None:
                 out.setdefault(macro, None)
                 stack.pop()
-            elif macro not in expanded:  # met again before it is done: a cycle, then None
+            elif macro not in expanded:
                 expanded.add(macro)
                 stack.extend(called for called in facts[2] if called not in out)
-            else:
+            else:  # its calls are done; or it is met again in a cycle, and one of them is not
                 stack.pop()
                 done = [out.get(called) for called in facts[2]]
                 if any(reads is None for reads in done):

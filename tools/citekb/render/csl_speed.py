@@ -226,7 +226,7 @@ def _fast_conditions() -> None:
             plan = texts[self] = text_plan(self)
         kind, macro, default = plan
         language = dict.get(item.reference, "language", _MISSING)
-        if language is _MISSING:
+        if not isinstance(language, str):  # missing (most works), or not text: the style's
             language = default
         language = language[:2]
         if kind == "variable":
