@@ -56,11 +56,10 @@ STYLES = ["apa", "ieee", "chicago-notes-bibliography", "modern-language-associat
 @pytest.mark.parametrize("style", STYLES)
 def test_no_work_renders_differently_after_other_works(style: str) -> None:
     bib = RISKY.encode()
+    library, _ = load_library([("refs.bib", bib)])
     alone = {}
     for key, text in rendered(style, bib).items():  # each work on a fresh engine: no memo
-        library, _ = load_library([("refs.bib", bib)])
-        entry = library.by_key[key]
-        done = Engine(Path(shipped_style(style))).format_any(entry)
+        done = Engine(Path(shipped_style(style))).format_any(library.by_key[key])
         alone[key] = f"{rt.to_text(done.reference)} | {rt.to_text(done.cite)}"
         assert text == alone[key], key
     assert rendered(style, bib, order=-1) == alone
